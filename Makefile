@@ -1,0 +1,19 @@
+# Every target sets the machine up first (idempotent), so each works on a fresh Debian machine.
+PY := .venv/bin/python
+
+.PHONY: bootstrap test bench example clean
+
+bootstrap:
+	bash scripts/bootstrap.sh
+
+test: bootstrap
+	$(PY) -m pytest -q
+
+bench: bootstrap
+	$(PY) -m pytest bench -q --benchmark-columns=min,median,mean,ops --benchmark-sort=name
+
+example: bootstrap
+	$(PY) -m engine.render examples/showcase -o out/showcase.mp4
+
+clean:
+	rm -rf build engine/_cpu/*.so engine/_cpu/*.c kernels/*.c out .pytest_cache .benchmarks

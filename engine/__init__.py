@@ -1,0 +1,58 @@
+"""HTML-to-video compositing engine.
+
+Scenes written in HTML/CSS/JS are captured from a real headless Chromium into rgb48le frames,
+blended through GLSL transitions (moderngl on the GPU, Cython kernels on the CPU) and encoded
+with PyAV. The blend core::
+
+    import engine
+    out = engine.blend("crossfade", frame_a, frame_b, 0.5)          # backend="auto"
+    with engine.Blender(backend="cpu") as blender:                  # reusable, for pipelines
+        blender.blend("sdf-iris", frame_a, frame_b, 0.3, out=buffer)
+"""
+
+from __future__ import annotations
+
+from .blender import Blender, BlendInfo, blend
+from .errors import (
+    BackendUnavailableError,
+    BlendError,
+    CaptureError,
+    CompositionError,
+    ConfigError,
+    EngineError,
+    FrameError,
+    InputError,
+    ParameterError,
+    ProgressError,
+    ShaderCompileError,
+    TransitionError,
+    UnknownTransitionError,
+)
+from .registry import Transition, get_transition, load_transition, load_transitions_json, transitions
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "blend",
+    "Blender",
+    "BlendInfo",
+    "Transition",
+    "transitions",
+    "get_transition",
+    "load_transition",
+    "load_transitions_json",
+    "EngineError",
+    "InputError",
+    "ConfigError",
+    "TransitionError",
+    "UnknownTransitionError",
+    "ParameterError",
+    "ShaderCompileError",
+    "FrameError",
+    "ProgressError",
+    "CompositionError",
+    "BackendUnavailableError",
+    "BlendError",
+    "CaptureError",
+]

@@ -1,0 +1,1 @@
+"""Compiled CPU kernels (Cython, from ``kernels/``). Import through `engine.cpu_backend`."""

@@ -1,0 +1,1 @@
+"""Reading a composition (HTML) into an immutable render plan."""

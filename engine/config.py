@@ -1,0 +1,50 @@
+"""Validation of the engine's configuration knobs (environment variables and options).
+
+Every knob is documented in one place: the README's "Configuration" section. Each reader here
+returns the default when the variable is unset or empty and raises `ConfigError` (naming the
+variable, the value and what is accepted) for anything else it cannot use: never a hang, never
+a silent fallback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from .errors import ConfigError
+
+__all__ = ["env_int", "env_choice", "check_int", "check_choice"]
+
+
+def check_int(name: str, value: object, lo: int, hi: int) -> int:
+    """`value` (int or decimal string) as an int in [lo, hi], else ConfigError naming `name`."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{name}={value!r} is not valid; expected an integer from {lo} to {hi}")
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.lstrip("+-").isdigit():
+            raise ConfigError(f"{name}={value!r} is not valid; expected an integer from {lo} to {hi}")
+        value = int(text)
+    if not isinstance(value, int) or not lo <= value <= hi:
+        raise ConfigError(f"{name}={value!r} is not valid; expected an integer from {lo} to {hi}")
+    return value
+
+
+def check_choice(name: str, value: object, choices: Sequence[str]) -> str:
+    """`value` if it is one of `choices` (case-insensitive), else ConfigError naming `name`."""
+    text = str(value).strip().lower() if isinstance(value, str) else None
+    if text not in choices:
+        raise ConfigError(f"{name}={value!r} is not valid; expected one of: {', '.join(choices)}")
+    return text
+
+
+def env_int(name: str, default: int, lo: int, hi: int) -> int:
+    """Integer environment variable `name` in [lo, hi]; `default` when unset or empty."""
+    raw = os.environ.get(name, "")
+    return default if raw.strip() == "" else check_int(name, raw, lo, hi)
+
+
+def env_choice(name: str, default: str, choices: Sequence[str]) -> str:
+    """Environment variable `name`, one of `choices`; `default` when unset or empty."""
+    raw = os.environ.get(name, "")
+    return default if raw.strip() == "" else check_choice(name, raw, choices)

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Idempotent set-up of a fresh Debian machine for the engine:
+#   1. Debian packages: Mesa EGL (headless GL), Chromium, fonts, a C compiler.
+#   2. A virtual environment at .venv in the repository root.
+#   3. An editable install with the test extra, which compiles the Cython kernels.
+# Safe to run again: each step is skipped when it is already satisfied.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+apt_packages=(libegl1 libgl1 libgl1-mesa-dri chromium fonts-dejavu-core fonts-liberation2
+              fonts-noto-core gcc python3-dev)
+missing=()
+for pkg in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "bootstrap: installing Debian packages: ${missing[*]}"
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+python="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+    echo "bootstrap: creating .venv"
+    "$python" -m venv .venv
+fi
+
+# Re-install only when the project's metadata or kernels changed since the last install.
+stamp=.venv/.engine-install-stamp
+digest="$(cat pyproject.toml setup.py kernels/*.pyx kernels/*.pxi 2>/dev/null | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ] || ! .venv/bin/python -c "import engine._cpu" 2>/dev/null; then
+    echo "bootstrap: installing the engine (editable) and its test extra"
+    .venv/bin/python -m pip install -q --upgrade pip setuptools wheel
+    .venv/bin/python -m pip install -q -e ".[test]"
+    echo "$digest" > "$stamp"
+fi
+echo "bootstrap: ready ($(.venv/bin/python -c 'import engine; print(engine.__version__)'))"
