@@ -7,7 +7,8 @@ bootstrap:
 	bash scripts/bootstrap.sh
 
 test: bootstrap
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q bench -m gate
 
 bench: bootstrap
 	$(PY) -m pytest bench -q --benchmark-columns=min,median,mean,ops --benchmark-sort=name

@@ -69,7 +69,9 @@ extensions = [
         include_dirs=[numpy.get_include(), "kernels"],
         extra_compile_args=compile_args,
         extra_link_args=link_args,
-        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"), ("ENGINE_OPENMP", int(use_openmp))],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"), ("ENGINE_OPENMP", int(use_openmp))]
+        + ([("ENGINE_NATIVE_BUILD", "1")] if native else []),
+        depends=["kernels/common.pxi", "kernels/simd.h"],
     )
     for pyx in sorted((ROOT / "kernels").glob("*.pyx"))
     if not only or pyx.stem in only

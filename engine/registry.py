@@ -11,6 +11,7 @@ import json
 import os
 import re
 import threading
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -211,7 +212,8 @@ def unregister(name: str) -> None:
 
 
 def _looks_like_source(text: str) -> bool:
-    return "transition" in text and ("(" in text) and ("\n" in text or "{" in text)
+    """GLSL text rather than a path: it has a newline, a brace or a semicolon."""
+    return any(ch in text for ch in "\n{;")
 
 
 def load_transition(path_or_source: str | os.PathLike[str], name: str | None = None) -> Transition:
@@ -249,7 +251,8 @@ def load_transitions_json(path: str | os.PathLike[str], *, prefix: str = "") -> 
     """Load and register every transition of a gl-transitions JSON collection.
 
     Each entry needs ``name`` and ``glsl``; ``paramsTypes``/``defaultParams`` give parameters
-    (when absent they are parsed from the GLSL). Names are registered as ``prefix + name``.
+    (when absent they are parsed from the GLSL). Names are registered as ``prefix + name``;
+    an entry whose name is a built-in's is skipped with a warning. Returns those registered.
     """
     file = Path(path)
     try:
@@ -268,9 +271,18 @@ def load_transitions_json(path: str | os.PathLike[str], *, prefix: str = "") -> 
         origin = f"{file}#{entry['name']}"
         params = _json_params(entry, origin)
         loaded.append(_from_source(name, entry["glsl"], origin, params))
-    for transition in loaded:
+    builtin = {t.name for t in iter_builtins()}
+    clashes = [t.name for t in loaded if t.name in builtin]
+    if clashes:
+        warnings.warn(
+            f"{file}: skipped {', '.join(repr(n) for n in clashes)}: built-in transitions of that name exist; "
+            "load with prefix='...' to register them under other names",
+            stacklevel=2,
+        )
+    kept = [t for t in loaded if t.name not in builtin]
+    for transition in kept:
         register(transition)
-    return loaded
+    return kept
 
 
 def _json_params(entry: Mapping[str, Any], origin: str) -> tuple[Param, ...]:
