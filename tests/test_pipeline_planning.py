@@ -1,0 +1,50 @@
+"""The path gate and the partitioners (pure functions)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine.errors import ConfigError
+from engine.pipeline.planning import partition, should_use_hybrid_layered_path
+
+
+def test_gate_rules() -> None:
+    ok = dict(hdr=False, workers=2, frame_count=10, transition_frame_count=3)
+    assert should_use_hybrid_layered_path(**ok).hybrid
+    assert not should_use_hybrid_layered_path(**{**ok, "hdr": True}).hybrid
+    assert not should_use_hybrid_layered_path(**{**ok, "workers": 1}).hybrid
+    assert not should_use_hybrid_layered_path(**{**ok, "frame_count": 0, "transition_frame_count": 0}).hybrid
+    decision = should_use_hybrid_layered_path(**{**ok, "transition_frame_count": 10})
+    assert not decision.hybrid and "every frame is inside a transition" in decision.reason
+    assert should_use_hybrid_layered_path(**{**ok, "transition_frame_count": 0}).hybrid
+
+
+@given(
+    frames=st.lists(st.integers(0, 10_000), unique=True).map(sorted),
+    workers=st.integers(1, 12),
+    how=st.sampled_from(["interleaved", "contiguous"]),
+)
+def test_every_frame_exactly_once_ascending(frames: list[int], workers: int, how: str) -> None:
+    shares = partition(frames, workers, how)
+    assert len(shares) == workers
+    assert sorted(f for share in shares for f in share) == frames
+    for share in shares:
+        assert share == sorted(share)
+
+
+def test_interleaved_and_contiguous_shapes() -> None:
+    frames = list(range(10))
+    assert partition(frames, 3, "interleaved") == [[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]]
+    assert partition(frames, 3, "contiguous") == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert partition([0, 1], 4, "interleaved") == [[0], [1], [], []]
+    assert partition([0, 1], 4, "contiguous") == [[0], [1], [], []]
+    assert partition([], 2) == [[], []]
+
+
+def test_partition_errors() -> None:
+    with pytest.raises(ConfigError, match="partition='striped' is not valid; expected one of: interleaved, contiguous"):
+        partition([1], 2, "striped")
+    with pytest.raises(ConfigError, match="workers=0"):
+        partition([1], 0)
