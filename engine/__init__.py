@@ -29,12 +29,15 @@ from .errors import (
     UnknownTransitionError,
 )
 from .registry import Transition, get_transition, load_transition, load_transitions_json, transitions
+from .render import RenderResult, render  # noqa: E402  (the function shadows the subpackage name on purpose)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
     "blend",
+    "render",
+    "RenderResult",
     "Blender",
     "BlendInfo",
     "Transition",

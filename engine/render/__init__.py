@@ -1,0 +1,52 @@
+"""Rendering a composition to a video: `engine.render(...)` and `python -m engine.render`.
+
+::
+
+    import engine
+    result = engine.render("examples/showcase", "out/showcase.mp4", workers="auto", quality="standard")
+    print(result.summary(), result.stage_seconds)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from .options import PATHS, RenderOptions
+from .run import RenderResult, render_plan_and_encode
+
+__all__ = ["render", "RenderResult", "RenderOptions", "PATHS"]
+
+
+def render(
+    composition: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    fps: Fraction | float | str | None = None,
+    workers: int | str = "auto",
+    backend: str = "auto",
+    path: str = "auto",
+    partition: str = "interleaved",
+    ring_depth: int | None = None,
+    codec: str = "h264",
+    quality: str = "standard",
+    frames: str | tuple[int, int] | None = None,
+    hash_frames: bool = False,
+    capture: Mapping[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RenderResult:
+    """Render the composition (an ``.html`` file or a folder with ``index.html``) to `output`.
+
+    Options as the command line's (``python -m engine.render --help``); `capture` holds
+    `engine.capture.CaptureOptions` fields (``allow_network``, ``url_map``, ``capture_format``...);
+    `progress(done, total)` is called as frames reach the encoder. The output appears only when
+    the whole video was written. Raises an `engine.InputError` for bad input and another
+    `engine.EngineError` when the render fails.
+    """
+    options = RenderOptions(fps=fps, workers=workers, backend=backend, path=path, partition=partition,
+                            ring_depth=ring_depth, codec=codec, quality=quality, frames=frames,
+                            hash_frames=hash_frames, capture=dict(capture or {}))
+    return render_plan_and_encode(Path(composition), Path(output), options, progress)

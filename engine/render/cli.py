@@ -1,0 +1,137 @@
+"""The command line: ``python -m engine.render COMPOSITION -o OUTPUT [options]``.
+
+Exit codes: 0 success, 1 the render failed, 2 bad input (composition, flags), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..blender import BACKENDS
+from ..encoder import CODECS, QUALITIES
+from ..errors import EngineError, InputError
+from ..pipeline.planning import PARTITIONS
+from .options import PATHS
+
+EPILOG = """\
+environment variables (validated; see the README's Configuration section):
+  ENGINE_RING_DEPTH         default of --ring-depth (1..64, default 4)
+  ENGINE_CPU_THREADS        OpenMP threads per CPU blend (default: CPUs available)
+  ENGINE_GL=egl|off         off: no GL context, blend on the CPU kernels
+  ENGINE_CHROMIUM           Chromium binary (default /usr/bin/chromium)
+  ENGINE_CAPTURE_FORMAT     png (exact, default) or jpeg (lossy, faster)
+  ENGINE_CAPTURE_TIMEOUT_MS how long a page, a seek, fonts or images may take (default 30000)
+
+exit codes: 0 done, 1 the render failed, 2 bad input, 130 interrupted
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m engine.render",
+        description="Render an HTML composition (a .html file or a folder with index.html) to a video.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("composition", help="composition .html file or folder holding index.html")
+    p.add_argument("-o", "--output", required=True, help="output video file (.mp4 for h264/hevc, .mov for prores)")
+    p.add_argument("--fps", help="override the composition's frame rate (e.g. 30 or 30000/1001)")
+    p.add_argument("--workers", default="auto", help="browser sessions: N or auto (default: auto, from CPUs, memory, frames)")
+    p.add_argument("--backend", default="auto", choices=BACKENDS, help="blend backend (default: auto)")
+    p.add_argument("--path", default="auto", choices=PATHS, help="render path (default: auto, by the hybrid gate)")
+    p.add_argument("--partition", default="interleaved", choices=PARTITIONS,
+                   help="how hybrid workers share frames (default: interleaved)")
+    p.add_argument("--ring-depth", type=str, default=None,
+                   help="buffer triples per worker, 1..64 (default: ENGINE_RING_DEPTH or 4)")
+    p.add_argument("--codec", default="h264", choices=tuple(CODECS), help="h264 (default), hevc (10-bit) or prores (4444)")
+    p.add_argument("--quality", default="standard", choices=QUALITIES, help="encoder preset (default: standard)")
+    p.add_argument("--frames", help="render only frames START:END (END exclusive)")
+    p.add_argument("--allow-network", action="store_true", help="let the page load from other origins")
+    p.add_argument("--map-url", action="append", default=[], metavar="PREFIX=FOLDER",
+                   help="serve URLs starting with PREFIX from local FOLDER (repeatable)")
+    p.add_argument("--hash-frames", action="store_true", help="record a hash of every encoded frame in the stats")
+    p.add_argument("--stats-json", metavar="FILE", help="write the render statistics as JSON to FILE")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    p.add_argument("-v", "--verbose", action="store_true", help="log what the engine decides")
+    return p
+
+
+def _capture_options(args: argparse.Namespace) -> dict[str, object]:
+    url_map = {}
+    for item in args.map_url:
+        prefix, sep, folder = item.partition("=")
+        if not sep or not prefix or not folder:
+            raise InputError(f"--map-url {item!r} is not valid; expected PREFIX=FOLDER")
+        url_map[prefix] = folder
+    options: dict[str, object] = {}
+    if args.allow_network:
+        options["allow_network"] = True
+    if url_map:
+        options["url_map"] = url_map
+    return options
+
+
+class _ArgumentError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _ArgumentError(message)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    parser.__class__ = _Parser
+    try:
+        args = parser.parse_args(argv)
+    except _ArgumentError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
+    from . import render  # imported late: --help stays fast
+
+    show_progress = not args.quiet and sys.stderr.isatty()
+    bar = None
+    try:
+        if show_progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=0, unit="frame", file=sys.stderr, dynamic_ncols=True)
+
+        def progress(done: int, total: int) -> None:
+            if bar is not None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+        ring_depth = None if args.ring_depth is None else args.ring_depth
+        result = render(
+            args.composition, args.output, fps=args.fps, workers=args.workers, backend=args.backend,
+            path=args.path, partition=args.partition, ring_depth=ring_depth, codec=args.codec,
+            quality=args.quality, frames=args.frames, hash_frames=args.hash_frames,
+            capture=_capture_options(args), progress=progress)
+    except KeyboardInterrupt:
+        print("\ninterrupted: no output written", file=sys.stderr)
+        return 130
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except EngineError as exc:
+        print(f"render failed: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - an unexpected failure still exits 1 with its message
+        logging.getLogger("engine.render").debug("unexpected error", exc_info=True)
+        print(f"render failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.stats_json:
+        Path(args.stats_json).write_text(json.dumps(result.as_dict(), indent=2) + "\n", encoding="utf-8")
+    if not args.quiet:
+        print(result.summary(), file=sys.stderr)
+    return 0

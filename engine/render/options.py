@@ -1,0 +1,125 @@
+"""Render options and the pure decisions made from them (frame range, worker count, ring depth)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from ..blender import BACKENDS
+from ..config import check_choice, check_int, env_int
+from ..encoder import CODECS, QUALITIES
+from ..errors import ConfigError
+from ..pipeline.planning import PARTITIONS
+
+__all__ = ["RenderOptions", "PATHS", "parse_frame_range", "parse_fps", "choose_workers", "ring_depth_from_env",
+           "BROWSER_BYTES"]
+
+PATHS = ("auto", "sequential", "hybrid")
+
+#: Memory one Chromium session takes besides its ring (measured: 150-250 MB for small pages).
+BROWSER_BYTES = 300 * 1024 * 1024
+
+
+def parse_fps(value: Any) -> Fraction:
+    """Frames per second from 30, 29.97, "30000/1001" or a Fraction; 1..240."""
+    try:
+        fps = Fraction(str(value).strip()) if not isinstance(value, Fraction) else value
+    except (ValueError, ZeroDivisionError):
+        raise ConfigError(f"fps={value!r} is not valid; expected a number such as 30 or 30000/1001") from None
+    if not 1 <= fps <= 240:
+        raise ConfigError(f"fps={value!r} is not valid; expected 1 to 240")
+    return fps.limit_denominator(1_000_000)
+
+
+def parse_frame_range(spec: str | tuple[int, int] | None, frame_count: int) -> range:
+    """Frames START:END (END exclusive; either side may be empty) within the composition."""
+    if spec is None:
+        return range(frame_count)
+    if isinstance(spec, tuple):
+        start, end = spec
+    else:
+        text = str(spec).strip()
+        if text.count(":") != 1:
+            raise ConfigError(f"frames={spec!r} is not valid; expected START:END, e.g. 0:90 or 30:")
+        left, right = (s.strip() for s in text.split(":"))
+        try:
+            start = int(left) if left else 0
+            end = int(right) if right else frame_count
+        except ValueError:
+            raise ConfigError(f"frames={spec!r} is not valid; START and END must be integers") from None
+    if not 0 <= start < end <= frame_count:
+        raise ConfigError(
+            f"frames={spec!r} is not valid; the composition has frames 0 to {frame_count - 1} "
+            f"(END is exclusive, at most {frame_count}) and the range must not be empty"
+        )
+    return range(start, end)
+
+
+def ring_depth_from_env() -> int:
+    """`ENGINE_RING_DEPTH` (1..64), default 4."""
+    return env_int("ENGINE_RING_DEPTH", 4, 1, 64)
+
+
+def choose_workers(*, cpus: int, available_bytes: int, ring_bytes: int, frame_count: int) -> int:
+    """`--workers auto`: one browser session per CPU, as many as memory allows (a session costs
+    its ring plus BROWSER_BYTES, and half the available memory is the budget), never more than
+    there are frames, at least 1."""
+    per_worker = ring_bytes + BROWSER_BYTES
+    by_memory = max(1, (available_bytes // 2) // per_worker)
+    return max(1, min(cpus, by_memory, frame_count))
+
+
+def available_memory() -> int:
+    """Bytes of memory available now (MemAvailable), or 4 GiB when it cannot be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 4 * 1024**3
+
+
+def usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Every render option, validated on construction (ConfigError names the bad one)."""
+
+    fps: Fraction | None = None
+    workers: int | str = "auto"
+    backend: str = "auto"
+    path: str = "auto"
+    partition: str = "interleaved"
+    ring_depth: int | None = None
+    codec: str = "h264"
+    quality: str = "standard"
+    frames: str | tuple[int, int] | None = None
+    hash_frames: bool = False
+    capture: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.fps is not None:
+            object.__setattr__(self, "fps", parse_fps(self.fps))
+        if isinstance(self.workers, str) and self.workers.strip().lower() == "auto":
+            object.__setattr__(self, "workers", "auto")
+        else:
+            object.__setattr__(self, "workers", check_int("workers", self.workers, 1, 64))
+        object.__setattr__(self, "backend", check_choice("backend", self.backend, BACKENDS))
+        object.__setattr__(self, "path", check_choice("path", self.path, PATHS))
+        object.__setattr__(self, "partition", check_choice("partition", self.partition, PARTITIONS))
+        depth = ring_depth_from_env() if self.ring_depth is None else check_int("ring_depth", self.ring_depth, 1, 64)
+        object.__setattr__(self, "ring_depth", depth)
+        object.__setattr__(self, "codec", check_choice("codec", self.codec, tuple(CODECS)))
+        object.__setattr__(self, "quality", check_choice("quality", self.quality, QUALITIES))
+        if not isinstance(self.hash_frames, bool):
+            raise ConfigError(f"hash_frames={self.hash_frames!r} is not valid; expected True or False")

@@ -1,0 +1,298 @@
+"""The renderer: browser sessions -> (blend) -> reorder fence -> encoder, on one or W workers.
+
+Threads: the calling thread runs worker 0 (its browser session is the one that read the
+plan), workers 1..W-1 run in threads of their own (Playwright's sync API belongs to the thread
+that started it), a feeder thread takes frames out of the fence in order and hands them to
+the encoder, which encodes on its own thread. Transition frames are blended by a small pool
+(hybrid) or in the worker itself (sequential). Any error aborts the fence and every ring, all
+threads stop, everything is closed once in `finally`, and the first error is raised as itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from ..blender import Blender
+from ..capture.session import BrowserSession
+from ..composition.plan import FrameInfo, Plan
+from ..encoder import Encoder, check_output_path
+from ..errors import ConfigError
+from ..pipeline.fence import FenceAborted, ReorderFence
+from ..pipeline.planning import partition, should_use_hybrid_layered_path
+from ..pipeline.ring import BufferRing, Slot
+from .options import RenderOptions, available_memory, choose_workers, parse_frame_range, usable_cpus
+
+__all__ = ["RenderResult", "render_plan_and_encode", "Stats"]
+
+log = logging.getLogger("engine.render")
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class Stats:
+    """Seconds per stage, summed over threads (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - start
+            with self._lock:
+                self.seconds[stage] += elapsed
+
+
+@dataclass
+class RenderResult:
+    """What a render did: output, frames, time, the path/backend/workers used, seconds per stage."""
+
+    output: Path
+    frames: int
+    seconds: float
+    path: str
+    path_reason: str
+    partition: str | None
+    workers: int
+    ring_depth: int
+    backend: str
+    gl_renderer: str | None
+    width: int
+    height: int
+    fps: Fraction
+    codec: str
+    quality: str
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    frame_hashes: list[str] | None = None
+
+    @property
+    def frames_per_second(self) -> float:
+        return self.frames / self.seconds if self.seconds > 0 else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(output=str(self.output), fps=str(self.fps), frames_per_second=round(self.frames_per_second, 3))
+        data["stage_seconds"] = {k: round(v, 4) for k, v in self.stage_seconds.items()}
+        return data
+
+    def summary(self) -> str:
+        return (f"{self.output}: {self.frames} frames {self.width}x{self.height} @ {float(self.fps):g} fps in "
+                f"{self.seconds:.1f} s ({self.frames_per_second:.1f} fps); path {self.path}"
+                f"{f' ({self.partition})' if self.partition else ''}, {self.workers} worker(s), ring {self.ring_depth}, "
+                f"blend {self.backend}")
+
+
+@dataclass
+class _Job:
+    """Shared state of one render."""
+
+    plan: Plan
+    frames: list[FrameInfo]
+    blender: Blender
+    stats: Stats
+    fence: ReorderFence[tuple[Future[None], BufferRing, Slot]]
+    blend_pool: ThreadPoolExecutor | None
+    stop: threading.Event = field(default_factory=threading.Event)
+    rings: list[BufferRing] = field(default_factory=list)
+    backends: set[str] = field(default_factory=set)
+
+    def abort(self, error: BaseException) -> None:
+        self.stop.set()
+        self.fence.abort(error)
+        for ring in self.rings:
+            ring.abort(error)
+
+
+def _blend(job: _Job, info: FrameInfo, slot: Slot) -> None:
+    spec = info.transition
+    assert spec is not None and info.progress is not None
+    with job.stats.timed("blend"):
+        job.blender.blend(spec.shader, slot.frm, slot.to, info.progress, params=spec.params, out=slot.out)
+
+
+def _done_future() -> Future[None]:
+    future: Future[None] = Future()
+    future.set_result(None)
+    return future
+
+
+def _walk(job: _Job, session: BrowserSession, share: list[FrameInfo], ring: BufferRing) -> None:
+    """One worker: capture each frame of its share into a ring slot, blend transition frames
+    (in the pool when there is one), and hand the slot to the fence in its frame's place."""
+    for info in share:
+        if job.stop.is_set():
+            return
+        with job.stats.timed("wait_ring"):
+            slot = ring.acquire()
+        try:
+            with job.stats.timed("capture"):
+                if info.transition is None:
+                    session.capture_frame(info.time, out=slot.out)
+                else:
+                    session.capture_scene(info.time, info.transition.from_scene, out=slot.frm)
+                    session.capture_scene(info.time, info.transition.to_scene, out=slot.to)
+            if info.transition is None:
+                future = _done_future()
+            elif job.blend_pool is None:
+                _blend(job, info, slot)
+                future = _done_future()
+            else:
+                future = job.blend_pool.submit(_blend, job, info, slot)
+        except BaseException:
+            ring.release(slot)
+            raise
+        with job.stats.timed("wait_fence"):
+            job.fence.put(info.index, (future, ring, slot))
+
+
+def _worker_thread(job: _Job, plan: Plan, options: RenderOptions, share: list[FrameInfo], ring: BufferRing) -> None:
+    try:
+        with job.stats.timed("startup"):
+            session = BrowserSession(plan, **dict(options.capture))
+        try:
+            _walk(job, session, share, ring)
+        finally:
+            session.close()
+    except FenceAborted:
+        pass
+    except BaseException as exc:  # handed to the fence: raised once, by the caller
+        job.abort(exc)
+
+
+def _feed(job: _Job, encoder: Encoder, progress: ProgressCallback | None) -> None:
+    """Frames out of the fence in order, into the encoder; the slot returns to its ring once
+    the encoder copied it."""
+    done = 0
+    try:
+        while True:
+            with job.stats.timed("wait_frames"):
+                entry = job.fence.get()
+                if entry is None:
+                    return
+                _, (future, ring, slot) = entry
+                try:
+                    future.result()
+                except BaseException:
+                    ring.release(slot)
+                    raise
+            encoder.write(slot.out, done=lambda ring=ring, slot=slot: ring.release(slot))
+            done += 1
+            if progress is not None:
+                progress(done, len(job.frames))
+    except FenceAborted:
+        pass
+    except BaseException as exc:
+        job.abort(exc)
+
+
+def render_plan_and_encode(
+    composition: str | Path,
+    output: str | Path,
+    options: RenderOptions,
+    progress: ProgressCallback | None = None,
+) -> RenderResult:
+    """Render `composition` to `output` with `options` (see `engine.render`)."""
+    started = time.perf_counter()
+    out_path = check_output_path(output, options.codec)
+    stats = Stats()
+    threads: list[threading.Thread] = []
+    job: _Job | None = None
+    encoder: Encoder | None = None
+    blender: Blender | None = None
+    session: BrowserSession | None = None
+    try:
+        with stats.timed("startup"):
+            session = BrowserSession(composition, **dict(options.capture))
+        plan = session.plan if options.fps is None else replace(session.plan, fps=options.fps)
+        indices = parse_frame_range(options.frames, plan.frame_count)
+        frames = [plan.frame(i) for i in indices]
+        transition_frames = sum(f.is_transition for f in frames)
+        frame_bytes = plan.width * plan.height * 3 * 2
+        depth = int(options.ring_depth or 4)
+        workers = options.workers if isinstance(options.workers, int) else choose_workers(
+            cpus=usable_cpus(), available_bytes=available_memory(), ring_bytes=3 * depth * frame_bytes,
+            frame_count=len(frames))
+        workers = min(workers, len(frames))
+        gate = should_use_hybrid_layered_path(hdr=False, workers=workers, frame_count=len(frames),
+                                              transition_frame_count=transition_frames)
+        if options.path == "hybrid" and workers < 2:
+            raise ConfigError(f"path 'hybrid' needs at least 2 workers; this render has {workers} "
+                              f"({len(frames)} frame(s), workers={options.workers!r})")
+        hybrid = gate.hybrid if options.path == "auto" else options.path == "hybrid" and workers >= 2
+        reason = gate.reason if options.path == "auto" else f"--path {options.path}"
+        if not hybrid:
+            workers = 1
+        blender = Blender(options.backend)
+        for spec in {f.transition.shader for f in frames if f.transition is not None}:
+            blender.choose(spec)  # fails fast: a shader with no backend here
+        fence: ReorderFence[tuple[Future[None], BufferRing, Slot]] = ReorderFence(
+            [f.index for f in frames], capacity=max(2, workers * depth))
+        pool = ThreadPoolExecutor(max_workers=max(1, min(2, usable_cpus() - 1)), thread_name_prefix="engine-blend") \
+            if hybrid and transition_frames else None
+        job = _Job(plan, frames, blender, stats, fence, pool)
+        shares = partition(frames, workers, options.partition) if hybrid else [frames]
+        job.rings = [BufferRing(depth, plan.width, plan.height) for _ in shares]
+        encoder = Encoder(out_path, plan.width, plan.height, plan.fps, codec=options.codec, quality=options.quality,
+                          hash_frames=options.hash_frames)
+        feeder = threading.Thread(target=_feed, args=(job, encoder, progress), name="engine-feed", daemon=True)
+        feeder.start()
+        threads.append(feeder)
+        for i in range(1, len(shares)):
+            worker = threading.Thread(target=_worker_thread, args=(job, plan, options, shares[i], job.rings[i]),
+                                      name=f"engine-worker-{i}", daemon=True)
+            worker.start()
+            threads.append(worker)
+        try:
+            _walk(job, session, shares[0], job.rings[0])
+        except FenceAborted:
+            pass
+        except BaseException as exc:
+            job.abort(exc)
+        for thread in threads:
+            thread.join()
+        threads.clear()
+        if job.fence.error is not None:
+            raise job.fence.error
+        with stats.timed("encode_flush"):
+            encoder.finish()
+        stats.seconds["encode"] = encoder.seconds
+        info = blender.info if options.backend != "cpu" else None
+        used = sorted({blender.choose(s) for s in {f.transition.shader for f in frames if f.transition}})
+        return RenderResult(
+            output=out_path, frames=len(frames), seconds=time.perf_counter() - started,
+            path="hybrid" if hybrid else "sequential", path_reason=reason,
+            partition=options.partition if hybrid else None, workers=len(shares), ring_depth=depth,
+            backend="+".join(used) or "none", gl_renderer=info.gl_renderer if info else None,
+            width=plan.width, height=plan.height, fps=plan.fps, codec=options.codec, quality=options.quality,
+            stage_seconds=dict(stats.seconds), frame_hashes=encoder.hashes,
+        )
+    except BaseException as exc:
+        if job is not None:
+            job.abort(exc)
+        raise
+    finally:
+        for thread in threads:
+            thread.join(timeout=30)
+        if job is not None and job.blend_pool is not None:
+            job.blend_pool.shutdown(wait=True, cancel_futures=True)
+        if encoder is not None:
+            encoder.abort()  # no-op after a successful finish()
+        if session is not None:
+            session.close()
+        if blender is not None:
+            blender.close()
