@@ -1,0 +1,119 @@
+"""Capture throughput at 720p and 1080p: bare screenshots of the page against this engine's
+seek + capture + widen, measured in the same run on the same page, and the overhead gate.
+
+    .venv/bin/python -m pytest bench/bench_capture.py --benchmark-columns=min,median,ops
+
+The bare side is a plain Playwright page of the same HTML in the same Chromium (no engine
+runtime, animations playing in real time, so every screenshot shows a freshly rendered frame,
+as every engine capture does). `bare_cdp` uses the capture method the engine uses (CDP
+``Page.captureScreenshot`` with ``optimizeForSpeed``, base64, Pillow decode to 8-bit RGB), so
+the engine's overhead is what it adds: the seek (virtual clock, clips, animations, timelines)
+and the widening to rgb48le. `bare_playwright` is ``page.screenshot(type="png")``, for reference.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+from pathlib import Path
+
+import pytest
+from benchutil import SIZES, best_of
+
+from engine.capture import BrowserSession
+from engine.capture.frames import decode_rgb8
+
+HERE = Path(__file__).parent / "compositions"
+FORMATS = ("png", "jpeg")
+
+
+@pytest.fixture(scope="module")
+def sessions():
+    opened = {}
+    try:
+        for size in SIZES:
+            for fmt in FORMATS:
+                opened[size, fmt] = BrowserSession(HERE / f"capture-{size}", capture_format=fmt)
+        yield opened
+    finally:
+        for session in opened.values():
+            session.close()
+
+
+@pytest.fixture(scope="module")
+def bare(sessions):
+    """(page, CDP session) per size: the same HTML in a plain page of the same browser."""
+    out = {}
+    for size, (width, height) in SIZES.items():
+        context = sessions[size, "png"]._browser.new_context(viewport={"width": width, "height": height},
+                                                             device_scale_factor=1)
+        page = context.new_page()
+        page.set_content((HERE / f"capture-{size}" / "index.html").read_text())
+        cdp = context.new_cdp_session(page)
+        cdp.send("Animation.setPlaybackRate", {"playbackRate": 0})  # idle: burns no CPU beside other measurements
+        out[size] = (page, cdp)
+    yield out
+    for page, cdp in out.values():
+        cdp.detach()
+        page.context.close()
+
+
+class playing:
+    """Runs the bare page's animations (real time) only inside this block."""
+
+    def __init__(self, cdp) -> None:
+        self.cdp = cdp
+
+    def __enter__(self) -> None:
+        self.cdp.send("Animation.setPlaybackRate", {"playbackRate": 1})
+
+    def __exit__(self, *exc: object) -> None:
+        self.cdp.send("Animation.setPlaybackRate", {"playbackRate": 0})
+
+
+def bare_cdp(cdp, fmt: str = "png"):
+    data = cdp.send("Page.captureScreenshot", {"format": fmt, "optimizeForSpeed": True, "captureBeyondViewport": False,
+                                               **({"quality": 90} if fmt == "jpeg" else {})})["data"]
+    return decode_rgb8(base64.b64decode(data))
+
+
+def engine_capture(session: BrowserSession, times=None):
+    times = times if times is not None else itertools.cycle(range(120))
+    return lambda: session.capture_frame(next(times) / 30)
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_bare_playwright_screenshot(benchmark, bare, size: str) -> None:
+    page, cdp = bare[size]
+    with playing(cdp):
+        benchmark.pedantic(lambda: page.screenshot(type="png"), rounds=5, warmup_rounds=1)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_bare_cdp_capture_decode(benchmark, bare, size: str, fmt: str) -> None:
+    with playing(bare[size][1]):
+        benchmark.pedantic(bare_cdp, args=(bare[size][1], fmt), rounds=8, warmup_rounds=1)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_engine_seek_capture_widen(benchmark, sessions, size: str, fmt: str) -> None:
+    benchmark.pedantic(engine_capture(sessions[size, fmt]), rounds=8, warmup_rounds=1)
+
+
+@pytest.mark.gate
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_engine_overhead_under_15_percent(sessions, bare, size: str) -> None:
+    engine = engine_capture(sessions[size, "png"])
+    cdp = bare[size][1]
+    bare_times, engine_times = [], []
+    for _ in range(6):  # interleaved blocks, minimum of all: the least noisy on a shared 2-core machine
+        with playing(cdp):
+            bare_times.append(best_of(lambda: bare_cdp(cdp), rounds=3))
+        engine_times.append(best_of(engine, rounds=3))
+    bare, eng = min(bare_times), min(engine_times)
+    overhead = eng / bare - 1
+    print(f"\n{size}: bare CDP PNG + decode {1 / bare:.1f} fps ({bare * 1e3:.1f} ms), engine seek + capture + widen "
+          f"{1 / eng:.1f} fps ({eng * 1e3:.1f} ms): overhead {overhead * 100:+.1f} %")
+    assert overhead < 0.15

@@ -1,0 +1,70 @@
+"""Options of a browser session (`CaptureOptions`) and the environment variables behind them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import check_choice, check_int, env_choice, env_int
+from ..errors import ConfigError
+
+__all__ = ["CaptureOptions", "CAPTURE_FORMATS", "DEFAULT_CHROMIUM"]
+
+CAPTURE_FORMATS = ("png", "jpeg")
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+
+
+@dataclass(frozen=True)
+class CaptureOptions:
+    """How a `BrowserSession` launches Chromium, serves the composition and captures.
+
+    - `executable`: the Chromium binary (env ``ENGINE_CHROMIUM``; default ``/usr/bin/chromium``).
+    - `capture_format`: ``png`` (exact, default) or ``jpeg`` (lossy, faster; draft quality)
+      (env ``ENGINE_CAPTURE_FORMAT``).
+    - `jpeg_quality`: 1..100 (default 90), for ``jpeg`` only.
+    - `timeout_ms`: how long the readiness promise, a timeline's seek promise, fonts and images
+      may take (env ``ENGINE_CAPTURE_TIMEOUT_MS``; 100..600000, default 30000); the page's load
+      event gets at least 30 s.
+    - `seed`: seed of the page's ``Math.random`` (0..2**32-1, default 0).
+    - `allow_network`: let requests to other origins through (default False: blocked, each
+      blocked URL warned once with `BlockedRequestWarning`).
+    - `url_map`: URL prefix -> local folder, e.g. ``{"https://cdn.jsdelivr.net/npm/gsap@3/": "vendor/gsap"}``;
+      relative folders are taken from the current directory.
+    - `extra_args`: more Chromium command-line flags.
+    """
+
+    executable: str = DEFAULT_CHROMIUM
+    capture_format: str = "png"
+    jpeg_quality: int = 90
+    timeout_ms: int = 30000
+    seed: int = 0
+    allow_network: bool = False
+    url_map: Mapping[str, str | Path] = field(default_factory=dict, hash=False)
+    extra_args: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "capture_format", check_choice("capture_format", self.capture_format, CAPTURE_FORMATS))
+        check_int("jpeg_quality", self.jpeg_quality, 1, 100)
+        check_int("timeout_ms", self.timeout_ms, 100, 600000)
+        check_int("seed", self.seed, 0, 2**32 - 1)
+        if not isinstance(self.allow_network, bool):
+            raise ConfigError(f"allow_network={self.allow_network!r} is not valid; expected True or False")
+        if not isinstance(self.executable, (str, os.PathLike)) or not str(self.executable):
+            raise ConfigError(f"executable={self.executable!r} is not valid; expected a path to a Chromium binary")
+        object.__setattr__(self, "extra_args", tuple(str(a) for a in self.extra_args))
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> CaptureOptions:
+        """Defaults from ``ENGINE_CHROMIUM``, ``ENGINE_CAPTURE_FORMAT``, ``ENGINE_CAPTURE_TIMEOUT_MS``, then `overrides`."""
+        values: dict[str, object] = {
+            "executable": os.environ.get("ENGINE_CHROMIUM", "").strip() or DEFAULT_CHROMIUM,
+            "capture_format": env_choice("ENGINE_CAPTURE_FORMAT", "png", CAPTURE_FORMATS),
+            "timeout_ms": env_int("ENGINE_CAPTURE_TIMEOUT_MS", 30000, 100, 600000),
+        }
+        values.update(overrides)
+        try:
+            return cls(**values)  # type: ignore[arg-type]
+        except TypeError as exc:
+            raise ConfigError(f"unknown capture option: {exc}") from None

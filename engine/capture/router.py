@@ -1,0 +1,96 @@
+"""The file server, with no socket at all: Playwright request interception (`context.route`).
+
+The page is loaded from the origin ``http://composition.localhost`` (a secure context), which
+never reaches the network: every request of the browser context passes through `AssetRouter`,
+which serves files of the composition's folder (and of mapped folders), refuses paths that
+would leave them, and blocks every other origin unless network access is allowed. A blocked
+URL is reported once per session as a `BlockedRequestWarning` (Python `warnings`).
+Missing local files and refused paths are recorded; the session raises `CompositionError`.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import warnings
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .sandbox import PathRefusedError, map_url, resolve_in_root
+
+__all__ = ["ORIGIN", "AssetRouter", "BlockedRequestWarning"]
+
+ORIGIN = "http://composition.localhost"
+_QUIET_MISSING = {"/favicon.ico"}
+_TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".html": "text/html",
+          ".json": "application/json", ".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff",
+          ".wasm": "application/wasm", ".glsl": "text/plain"}
+
+
+class BlockedRequestWarning(UserWarning):
+    """A request to another origin was blocked (network access is off)."""
+
+
+def content_type(path: Path) -> str:
+    suffix = path.suffix.lower()
+    kind = _TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return kind + ("; charset=utf-8" if kind.startswith("text/") or kind == "application/json" else "")
+
+
+class AssetRouter:
+    """Serves `root` at `ORIGIN`, mapped prefixes from their folders, blocks or passes the rest."""
+
+    def __init__(self, root: Path, url_map: tuple[tuple[str, Path], ...] = (), allow_network: bool = False) -> None:
+        self.root = root.resolve()
+        self.url_map = url_map
+        self.allow_network = allow_network
+        self.missing: list[str] = []
+        self.refused: list[str] = []
+        self.blocked: list[str] = []
+        self._seen_blocked: set[str] = set()
+
+    def url_for(self, html_file: Path) -> str:
+        return ORIGIN + "/" + html_file.resolve().relative_to(self.root).as_posix()
+
+    def take_problems(self) -> tuple[list[str], list[str]]:
+        """(missing, refused) descriptions recorded since the last call."""
+        missing, refused = self.missing, self.refused
+        self.missing, self.refused = [], []
+        return missing, refused
+
+    def handle(self, route) -> None:  # noqa: ANN001 - playwright Route
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc == urlsplit(ORIGIN).netloc:
+            self._serve(route, self.root, parts.path, url, mapped=False)
+            return
+        mapped = map_url(url, self.url_map)
+        if mapped is not None:
+            self._serve(route, mapped[0], mapped[1], url, mapped=True)
+            return
+        if parts.scheme in ("data", "blob", "about") or self.allow_network:
+            route.fallback()
+            return
+        if url not in self._seen_blocked:
+            self._seen_blocked.add(url)
+            self.blocked.append(url)
+            warnings.warn(f"blocked a request to {url} (network access is off; pass allow_network=True or map the "
+                          "URL prefix to a local folder with url_map)", BlockedRequestWarning, stacklevel=2)
+        route.abort("blockedbyclient")
+
+    def _serve(self, route, folder: Path, url_path: str, url: str, mapped: bool) -> None:  # noqa: ANN001
+        where = f"{url} (mapped to {folder})" if mapped else repr(url_path)
+        try:
+            path = resolve_in_root(folder, url_path)
+        except PathRefusedError as exc:
+            self.refused.append(f"{where}: {exc}")
+            route.fulfill(status=403, body="refused", content_type="text/plain")
+            return
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            if url_path not in _QUIET_MISSING:
+                self.missing.append(f"{url_path!r} ({path})" if not mapped else f"{url} -> {path}")
+            route.fulfill(status=404, body="not found", content_type="text/plain")
+            return
+        route.fulfill(status=200, body=path.read_bytes(), content_type=content_type(path),
+                      headers={"Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"})

@@ -1,0 +1,282 @@
+// The engine's page runtime, injected (add_init_script) before any script of the composition.
+// It puts the page on a virtual clock so that a frame depends only on its time:
+//   Date / Date.now, performance.now, requestAnimationFrame, setTimeout / setInterval run on
+//   virtual milliseconds that only seek(t) advances; Math.random is a seeded PRNG, reseeded
+//   from (seed, t) at every seek. It owns the visibility of class="clip" elements and can
+//   isolate one scene for capture. Python drives it through window.__hfEngine.
+(() => {
+  'use strict';
+  if (window.__hfEngine) return;
+  const cfg = window.__hfEngineConfig || {};
+  const EPOCH = typeof cfg.epoch === 'number' ? cfg.epoch : 946684800000; // 2000-01-01T00:00:00Z
+  const SEED = (cfg.seed >>> 0);
+  const MAX_FIRINGS = 100000;
+  const EPS = 1e-9; // seconds: float slack for clip boundaries computed from exact fractions
+  const nativeSetTimeout = window.setTimeout.bind(window);
+  const nativeClearTimeout = window.clearTimeout.bind(window);
+  const NativeDate = window.Date;
+  const errors = [];
+  let now = 0; // virtual milliseconds since the composition's start
+
+  const where = (e) => {
+    const stack = (e && e.stack) ? String(e.stack).split('\n').slice(1).find((l) => l.includes(':')) : '';
+    return (e && e.message ? e.message : String(e)) + (stack ? ' ' + stack.trim() : '');
+  };
+  const report = (what, e) => errors.push(`${what} threw: ${where(e)}`);
+
+  // ---- seeded Math.random (mulberry32) ----
+  let state = 0;
+  const reseed = (n) => { state = (n >>> 0) ^ 0x9e3779b9; };
+  const mix = (seed, ms) => {
+    let h = Math.imul(seed ^ 0x85ebca6b, 0xc2b2ae35) >>> 0;
+    const us = Math.round(ms * 1000);
+    h = Math.imul(h ^ (us >>> 0), 0x27d4eb2f) >>> 0;
+    h = Math.imul(h ^ Math.floor(us / 4294967296), 0x165667b1) >>> 0;
+    return (h ^ (h >>> 15)) >>> 0;
+  };
+  Math.random = function random() {
+    state = (state + 0x6D2B79F5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  reseed(mix(SEED, -1));
+
+  // ---- virtual Date and performance.now ----
+  function VirtualDate(...args) {
+    if (!new.target) return new NativeDate(EPOCH + now).toString();
+    return Reflect.construct(NativeDate, args.length ? args : [EPOCH + now], new.target);
+  }
+  VirtualDate.prototype = NativeDate.prototype;
+  VirtualDate.now = () => EPOCH + now;
+  VirtualDate.parse = NativeDate.parse;
+  VirtualDate.UTC = NativeDate.UTC;
+  Object.defineProperty(NativeDate.prototype, 'constructor', { value: VirtualDate, configurable: true, writable: true });
+  window.Date = VirtualDate;
+  performance.now = () => now;
+
+  // ---- virtual timers ----
+  let timerSeq = 0;
+  const timers = new Map();
+  const addTimer = (cb, delay, args, repeat) => {
+    if (typeof cb !== 'function') { const code = String(cb); cb = () => (0, eval)(code); }
+    const ms = Math.max(0, Number(delay) || 0);
+    const id = ++timerSeq;
+    timers.set(id, { id, due: now + ms, cb, args, interval: repeat ? Math.max(1, ms) : 0, seq: id });
+    return id;
+  };
+  window.setTimeout = (cb, delay, ...args) => addTimer(cb, delay, args, false);
+  window.setInterval = (cb, delay, ...args) => addTimer(cb, delay, args, true);
+  window.clearTimeout = window.clearInterval = (id) => { timers.delete(id); };
+  const runTimers = (target) => {
+    for (let fired = 0; ; fired++) {
+      let next = null;
+      for (const t of timers.values()) {
+        if (t.due <= target && (!next || t.due < next.due || (t.due === next.due && t.seq < next.seq))) next = t;
+      }
+      if (!next) break;
+      if (fired >= MAX_FIRINGS) { errors.push(`more than ${MAX_FIRINGS} timer callbacks due by ${target} ms (an interval of ~0 ms?)`); break; }
+      now = Math.max(0, next.due);
+      if (next.interval) { next.due += next.interval; next.seq = ++timerSeq; } else timers.delete(next.id);
+      try { next.cb.apply(window, next.args); } catch (e) { report('a timer callback', e); }
+    }
+    now = target;
+  };
+
+  // ---- virtual requestAnimationFrame ----
+  let rafSeq = 0;
+  let rafQueue = new Map();
+  window.requestAnimationFrame = (cb) => { const id = ++rafSeq; rafQueue.set(id, cb); return id; };
+  window.cancelAnimationFrame = (id) => { rafQueue.delete(id); };
+  const runRaf = (ms) => {
+    const queue = rafQueue;
+    rafQueue = new Map();
+    for (const cb of queue.values()) { try { cb(ms); } catch (e) { report('a requestAnimationFrame callback', e); } }
+  };
+
+  // ---- Web Animations created by script start at the virtual time of their creation ----
+  const born = new WeakMap();
+  const nativeAnimate = Element.prototype.animate;
+  Element.prototype.animate = function animate(...a) {
+    const anim = nativeAnimate.apply(this, a);
+    born.set(anim, now);
+    return anim;
+  };
+
+  // ---- the engine's stylesheet (adopted, so the page's DOM never sees it) ----
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync([
+    '[data-hf-hidden], [data-hf-hidden] * { visibility: hidden !important; }',
+    '[data-hf-isolate-hidden], [data-hf-isolate-hidden] * { visibility: hidden !important; }',
+    'html [data-hf-force][data-hf-force] { visibility: visible !important; opacity: 1 !important; }',
+    'hf-transition { display: none !important; }',
+  ].join('\n'));
+  const ensureSheet = () => {
+    if (!document.adoptedStyleSheets.includes(sheet)) document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  };
+
+  const applyClips = (t) => {
+    for (const el of document.querySelectorAll('.clip')) {
+      const start = parseFloat(el.dataset.start || '0') || 0;
+      const d = el.dataset.duration;
+      const end = d === undefined || d.trim() === '' ? Infinity : start + parseFloat(d);
+      const hide = !(t >= start - EPS && t < end - EPS);
+      if (el.hasAttribute('data-hf-hidden') !== hide) el.toggleAttribute('data-hf-hidden', hide);
+    }
+  };
+
+  const paused = new WeakSet();
+  const seekTimelines = (t, pending) => {
+    const tls = window.__timelines;
+    if (!tls || typeof tls !== 'object') return;
+    for (const id of Object.keys(tls)) {
+      const tl = tls[id];
+      const name = `window.__timelines[${JSON.stringify(id)}]`;
+      if (!tl || (typeof tl !== 'object' && typeof tl !== 'function')) continue;
+      try {
+        if (typeof tl.pause === 'function' && !paused.has(tl)) { tl.pause(); paused.add(tl); }
+        let r;
+        if (typeof tl.seek === 'function') r = tl.seek(t, false);
+        else if (typeof tl.totalTime === 'function') r = tl.totalTime(t, false);
+        else { errors.push(`${name} has neither seek(seconds) nor totalTime(seconds)`); continue; }
+        // GSAP timelines are thenables resolving on completion: only a distinct promise is awaited.
+        if (r && r !== tl && typeof r.then === 'function') pending.push([`${name}.seek(${t})`, r]);
+      } catch (e) { report(`${name}.seek(${t})`, e); }
+    }
+  };
+
+  const seekAnimations = (t) => {
+    for (const a of document.getAnimations()) {
+      if (!born.has(a)) born.set(a, (typeof CSSTransition !== 'undefined' && a instanceof CSSTransition) ? now : 0);
+      try {
+        if (a.playState !== 'paused') a.pause();
+        a.currentTime = t * 1000 - born.get(a);
+      } catch (e) { report('seeking an animation', e); }
+    }
+  };
+
+  const settle = async (pending, timeoutMs) => {
+    if (!pending.length) return;
+    const open = new Set(pending.map(([name]) => name));
+    const all = Promise.all(pending.map(([name, p]) => Promise.resolve(p).then(
+      () => { open.delete(name); },
+      (e) => { open.delete(name); errors.push(`${name} rejected: ${where(e)}`); })));
+    let timer;
+    const timeout = new Promise((resolve) => { timer = nativeSetTimeout(resolve, timeoutMs); });
+    await Promise.race([all, timeout]);
+    nativeClearTimeout(timer);
+    if (open.size) throw new Error(`timed out after ${timeoutMs} ms waiting for ${[...open].join(', ')}`);
+  };
+
+  const assetsPending = () => {
+    const pending = [];
+    if (document.fonts && document.fonts.status !== 'loaded') pending.push(['document.fonts.ready', document.fonts.ready]);
+    for (const img of document.images) {
+      if (!img.complete) {
+        pending.push([`image ${img.getAttribute('src')}`, new Promise((resolve) => {
+          img.addEventListener('load', resolve, { once: true });
+          img.addEventListener('error', resolve, { once: true });
+        })]);
+      }
+    }
+    return pending;
+  };
+
+  const result = (extra) => Object.assign({ errors: errors.splice(0) }, extra || {});
+
+  // ---- scene isolation ----
+  let isolated = null;
+  const restore = () => {
+    if (!isolated) return;
+    for (const el of isolated.hidden) el.removeAttribute('data-hf-isolate-hidden');
+    for (const el of isolated.forced) el.removeAttribute('data-hf-force');
+    for (const el of isolated.unhidden) el.setAttribute('data-hf-hidden', '');
+    for (const [el, value, priority] of isolated.display) {
+      if (value) el.style.setProperty('display', value, priority); else el.style.removeProperty('display');
+    }
+    isolated = null;
+  };
+  const isolate = (sceneId) => {
+    restore();
+    const scene = document.getElementById(sceneId);
+    if (!scene) return `no element with id ${JSON.stringify(sceneId)} in the page`;
+    const chain = [];
+    for (let el = scene; el; el = el.parentElement) chain.push(el);
+    const inChain = new Set(chain);
+    isolated = { hidden: [], forced: [], unhidden: [], display: [] };
+    for (const el of chain.slice(1)) {
+      for (const child of el.children) {
+        if (!inChain.has(child) && !child.hasAttribute('data-hf-isolate-hidden')) {
+          child.setAttribute('data-hf-isolate-hidden', '');
+          isolated.hidden.push(child);
+        }
+      }
+    }
+    for (const el of chain) {
+      if (el.hasAttribute('data-hf-hidden')) { el.removeAttribute('data-hf-hidden'); isolated.unhidden.push(el); }
+      el.setAttribute('data-hf-force', '');
+      isolated.forced.push(el);
+    }
+    for (const el of chain) {
+      if (getComputedStyle(el).display === 'none') {
+        isolated.display.push([el, el.style.getPropertyValue('display'), el.style.getPropertyPriority('display')]);
+        el.style.setProperty('display', 'block', 'important');
+      }
+    }
+    return null;
+  };
+
+  // ---- what Python calls ----
+  const engine = {
+    version: 1,
+    // After load: run timers due at time 0, then await the page's readiness promise.
+    async prepare(timeoutMs) {
+      ensureSheet();
+      runTimers(0);
+      const hf = window.__hf;
+      try {
+        if (hf && hf.ready && typeof hf.ready.then === 'function') await settle([['window.__hf.ready', hf.ready]], timeoutMs);
+        await settle(assetsPending(), timeoutMs);
+      } catch (e) { return result({ timeout: e.message }); }
+      let transitions = null;
+      if (hf && hf.transitions !== undefined) {
+        try { transitions = JSON.parse(JSON.stringify(hf.transitions)); } catch (e) { errors.push(`window.__hf.transitions cannot be read as JSON: ${where(e)}`); }
+      }
+      return result({ transitions, hasTransitions: !!(hf && hf.transitions !== undefined) });
+    },
+    // Put the page at time t (seconds); optionally isolate one scene. Returns {errors, timeout?,
+    // missingScene?}: synchronously when nothing is pending (the common case), else a promise.
+    seek(t, sceneId, timeoutMs) {
+      restore();
+      ensureSheet();
+      const ms = t * 1000;
+      reseed(mix(SEED, ms));
+      runTimers(ms);
+      runRaf(ms);
+      applyClips(t);
+      const pending = [];
+      seekTimelines(t, pending);
+      seekAnimations(t);
+      const finish = () => {
+        if (sceneId != null) {
+          const missing = isolate(sceneId);
+          if (missing) return result({ missingScene: missing });
+        }
+        return result();
+      };
+      const assets = assetsPending();
+      if (!pending.length && !assets.length) return finish();
+      return (async () => {
+        try {
+          await settle(pending, timeoutMs);
+          await settle(assetsPending(), timeoutMs);
+        } catch (e) { return result({ timeout: e.message }); }
+        return finish();
+      })();
+    },
+    restore() { restore(); return result(); },
+    get time() { return now / 1000; },
+  };
+  Object.defineProperty(window, '__hfEngine', { value: Object.freeze(engine), writable: false, configurable: false, enumerable: false });
+})();

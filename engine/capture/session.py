@@ -1,0 +1,313 @@
+"""`BrowserSession`: one Chromium page at the composition's size, seeked and captured into rgb48le.
+
+A session launches its own Chromium (through Playwright, with the flags below that make
+rendering deterministic), serves the composition through `AssetRouter` (no socket), injects
+the page runtime (``runtime.js``) before the composition's scripts, waits for the page's
+readiness, and then captures any time ``t`` as a whole frame or as one scene alone.
+It closes completely (no Chromium process outlives it), on success or error; use it as a
+context manager. A session belongs to the thread that made it (Playwright's sync API).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import threading
+from dataclasses import replace
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import CaptureError, CompositionError, ConfigError, InputError, close_names
+from ..composition.plan import Plan
+from ..composition.reader import read_composition
+from ..composition.validate import build_plan
+from .frames import check_frame, decode_into, new_frame
+from .options import CaptureOptions
+from .router import ORIGIN, AssetRouter
+from .sandbox import normalize_url_map
+
+__all__ = ["BrowserSession", "PageScriptError", "SettleTimeoutError", "MissingAssetError", "CHROMIUM_FLAGS"]
+
+#: Flags every session passes to Chromium: no background work, no GPU, deterministic rendering.
+CHROMIUM_FLAGS = (
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-default-apps",
+    "--no-first-run", "--no-default-browser-check", "--disable-quic", "--mute-audio",
+    "--force-color-profile=srgb", "--font-render-hinting=none", "--disable-font-subpixel-positioning",
+    "--disable-lcd-text", "--hide-scrollbars", "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows",
+    "--disable-ipc-flooding-protection", "--disable-partial-raster",
+)
+#: Added when network access is off: no host name resolves, so nothing can leave even unrouted.
+OFFLINE_FLAGS = ("--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE composition.localhost",)
+
+
+class PageScriptError(CompositionError):
+    """A script of the composition threw (during load, or in a callback the runtime ran)."""
+
+
+class SettleTimeoutError(CompositionError):
+    """The readiness promise, a timeline's seek, fonts or an image never settled in time."""
+
+
+class MissingAssetError(CompositionError):
+    """The page requested a local file that does not exist (or lies outside the folder)."""
+
+
+_local = threading.local()
+
+
+def _acquire_playwright() -> Any:
+    """The calling thread's Playwright driver, started on first use (reference counted)."""
+    state = getattr(_local, "state", None)
+    if state is None:
+        from playwright.sync_api import sync_playwright
+
+        state = _local.state = [sync_playwright().start(), 0]
+    state[1] += 1
+    return state[0]
+
+
+def _release_playwright() -> None:
+    state = _local.state
+    state[1] -= 1
+    if state[1] == 0:
+        _local.state = None
+        state[0].stop()
+
+
+def _runtime_source(seed: int) -> str:
+    js = resources.files("engine.capture").joinpath("runtime.js").read_text(encoding="utf-8")
+    return f"window.__hfEngineConfig = {{seed: {seed}}};\n{js}"
+
+
+def _error_text(error: Any) -> str:
+    """'TypeError: x is undefined (at index.html:12:5)' from a Playwright page error."""
+    name = getattr(error, "name", "") or "Error"
+    text = f"{name}: {getattr(error, 'message', error)}"
+    for line in (getattr(error, "stack", "") or "").splitlines()[1:]:
+        if ORIGIN in line:
+            location = line.strip().removeprefix("at ").split(ORIGIN + "/", 1)[-1].rstrip(")")
+            return f"{text} (at {location})"
+    return text
+
+
+class BrowserSession:
+    """One Chromium page showing a composition, captured at any time into rgb48le.
+
+    `composition` is a `Plan` or a path (``.html`` file or folder with ``index.html``); from a
+    path the session builds the complete plan (`plan`) from the loaded page. Options come from
+    `options` (default: `CaptureOptions.from_env()`) with keyword `overrides` applied.
+    """
+
+    def __init__(self, composition: Plan | str | Path, *, options: CaptureOptions | None = None,
+                 even_size: bool = True, **overrides: Any) -> None:
+        try:
+            self.options = CaptureOptions.from_env(**overrides) if options is None else replace(options, **overrides)
+        except TypeError as exc:
+            raise ConfigError(f"unknown capture option: {exc}") from None
+        raw = None
+        if isinstance(composition, Plan):
+            plan = composition
+        else:
+            plan, raw = read_composition(composition, even_size=even_size)
+        self.plan: Plan = plan
+        self._closed = False
+        self._pw: Any = None
+        self._browser: Any = None
+        self._browser_pid: int | None = None
+        self._context: Any = None
+        self._page: Any = None
+        self._cdp: Any = None
+        self._page_errors: list[Any] = []
+        self._buffer: np.ndarray | None = None
+        self._router = AssetRouter(plan.root_dir, normalize_url_map(self.options.url_map), self.options.allow_network)
+        try:
+            self._open()
+            transitions = self._prepare()
+            if raw is not None:
+                self.plan = build_plan(raw, plan.source, even_size=even_size, js_transitions=transitions)
+        except BaseException:
+            self.close()
+            raise
+
+    # ---- lifecycle ----
+    def _open(self) -> None:
+        opts, plan = self.options, self.plan
+        executable = str(opts.executable)
+        if not os.path.isfile(executable):
+            raise CaptureError(f"Chromium not found at {executable!r}; install Debian's chromium or set ENGINE_CHROMIUM")
+        self._pw = _acquire_playwright()
+        args = list(CHROMIUM_FLAGS) + ([] if opts.allow_network else list(OFFLINE_FLAGS)) + list(opts.extra_args)
+        self._browser = self._pw.chromium.launch(executable_path=executable, args=args, headless=True,
+                                                 timeout=max(opts.timeout_ms, 30000))
+        self._browser_pid = self._find_browser_pid()
+        self._context = self._browser.new_context(
+            viewport={"width": plan.width, "height": plan.height}, device_scale_factor=1, locale="en-US",
+            timezone_id="UTC", color_scheme="light", reduced_motion="no-preference", service_workers="block")
+        self._context.route("**/*", self._router.handle)
+        self._context.add_init_script(_runtime_source(opts.seed))
+        self._page = self._context.new_page()
+        self._page.on("pageerror", lambda error: self._page_errors.append(error))
+        self._cdp = self._context.new_cdp_session(self._page)
+        load_ms = max(opts.timeout_ms, 30000)
+        try:
+            self._page.goto(self._router.url_for(plan.source), wait_until="load", timeout=load_ms)
+        except Exception as exc:
+            self._check_page("during load")
+            if "Timeout" in type(exc).__name__:
+                raise SettleTimeoutError(f"{plan.source.name}: timed out after {load_ms} ms waiting for the page's "
+                                         "load event") from None
+            raise CaptureError(f"{plan.source.name}: loading the page failed: {exc}") from None
+        self._check_page("during load")
+
+    def _find_browser_pid(self) -> int | None:
+        try:
+            cdp = self._browser.new_browser_cdp_session()
+            try:
+                info = cdp.send("SystemInfo.getProcessInfo")
+            finally:
+                cdp.detach()
+            return next((int(p["id"]) for p in info.get("processInfo", []) if p.get("type") == "browser"), None)
+        except Exception:  # best effort: only used to make sure the process is gone at close
+            return None
+
+    def _prepare(self) -> Any:
+        result = self._evaluate("(ms) => window.__hfEngine.prepare(ms)", self.options.timeout_ms)
+        self._check_result(result, "while the page got ready")
+        return result.get("transitions") if result.get("hasTransitions") else None
+
+    def close(self) -> None:
+        """Close page, context and browser, and stop the driver if no other session uses it. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        for obj, method in ((self._cdp, "detach"), (self._context, "close"), (self._browser, "close")):
+            if obj is not None:
+                try:
+                    getattr(obj, method)()
+                except Exception:  # keep closing the rest; the process is killed below if needed
+                    pass
+        if self._pw is not None:
+            self._pw = None
+            _release_playwright()
+        if self._browser_pid is not None:
+            try:
+                os.kill(self._browser_pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self._page = self._context = self._browser = self._cdp = None
+
+    def __enter__(self) -> BrowserSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # ---- checks ----
+    def _evaluate(self, script: str, arg: Any) -> Any:
+        if self._closed:
+            raise CaptureError("the browser session is closed")
+        try:
+            return self._page.evaluate(script, arg)
+        except Exception as exc:
+            self._check_page("")
+            raise CaptureError(f"{self.plan.source.name}: the page runtime failed: {exc}") from None
+
+    def _check_page(self, when: str) -> None:
+        name = self.plan.source.name
+        if self._page_errors:
+            errors, self._page_errors[:] = list(self._page_errors), []
+            raise PageScriptError(f"{name}: a page script threw {when}: " + "; ".join(_error_text(e) for e in errors))
+        missing, refused = self._router.take_problems()
+        if refused:
+            raise MissingAssetError(f"{name}: " + "; ".join(refused))
+        if missing:
+            raise MissingAssetError(f"{name}: the page requested local asset(s) that do not exist in "
+                                    f"{self.plan.root_dir}: {', '.join(missing)}")
+
+    def _check_result(self, result: Any, when: str) -> None:
+        self._check_page(when)
+        if not isinstance(result, dict):
+            raise CaptureError(f"{self.plan.source.name}: the page runtime is missing (window.__hfEngine)")
+        if result.get("errors"):
+            raise PageScriptError(f"{self.plan.source.name}: {when}: " + "; ".join(result["errors"]))
+        if result.get("timeout"):
+            raise SettleTimeoutError(f"{self.plan.source.name}: {when}: {result['timeout']} "
+                                     "(raise timeout_ms / ENGINE_CAPTURE_TIMEOUT_MS if the page is just slow)")
+        if result.get("missingScene"):
+            raise CompositionError(f"{self.plan.source.name}: {result['missingScene']}")
+
+    def _time(self, t: float | Fraction) -> float:
+        try:
+            value = float(t)
+        except (TypeError, ValueError):
+            value = math.nan
+        if not 0 <= value <= float(self.plan.duration) or isinstance(t, bool):
+            raise InputError(f"time {t!r} is not valid; expected seconds from 0 to {float(self.plan.duration):g}")
+        return value
+
+    # ---- seeking and capture ----
+    def seek(self, t: float | Fraction, scene_id: str | None = None) -> None:
+        """Put the page at time `t` (seconds); with `scene_id`, isolate that scene (until the next call)."""
+        seconds = self._time(t)
+        result = self._evaluate("([t, s, ms]) => window.__hfEngine.seek(t, s, ms)",
+                                [seconds, scene_id, self.options.timeout_ms])
+        self._check_result(result, f"at t={seconds:g} s")
+
+    def screenshot(self) -> str:
+        """The page as it is now: base64 PNG or JPEG from CDP ``Page.captureScreenshot``."""
+        params: dict[str, Any] = {"format": self.options.capture_format, "optimizeForSpeed": True,
+                                  "captureBeyondViewport": False}
+        if self.options.capture_format == "jpeg":
+            params["quality"] = self.options.jpeg_quality
+        if self._closed:
+            raise CaptureError("the browser session is closed")
+        try:
+            return self._cdp.send("Page.captureScreenshot", params)["data"]
+        except Exception as exc:
+            raise CaptureError(f"{self.plan.source.name}: Page.captureScreenshot failed: {exc}") from None
+
+    def _out(self, out: np.ndarray | None) -> np.ndarray:
+        if out is not None:
+            return check_frame(out, self.plan.height, self.plan.width)
+        if self._buffer is None:
+            self._buffer = new_frame(self.plan.height, self.plan.width)
+        return self._buffer
+
+    def capture_frame(self, t: float | Fraction, *, out: np.ndarray | None = None) -> np.ndarray:
+        """The whole frame at time `t` as rgb48le.
+
+        Written into `out` when given, else into the session's reused buffer, which the next
+        capture overwrites (copy it to keep it).
+        """
+        buffer = self._out(out)
+        self.seek(t)
+        return decode_into(self.screenshot(), buffer)
+
+    def capture_scene(self, t: float | Fraction, scene_id: str, *, out: np.ndarray | None = None) -> np.ndarray:
+        """Scene `scene_id` alone at time `t` (every other element hidden, the scene forced visible).
+
+        The page is restored afterwards. Buffer rules as in `capture_frame`.
+        """
+        if scene_id not in self.plan.scene_ids:
+            known = ", ".join(repr(s) for s in self.plan.scene_ids) or "none"
+            raise CompositionError(f"{self.plan.source.name}: no scene {scene_id!r}"
+                                   f"{close_names(str(scene_id), self.plan.scene_ids)}; scenes: {known}")
+        buffer = self._out(out)
+        self.seek(t, scene_id)
+        try:
+            data = self.screenshot()
+        finally:
+            if not self._closed:
+                self._check_result(self._evaluate("() => window.__hfEngine.restore()", None), "restoring the page")
+        return decode_into(data, buffer)
