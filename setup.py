@@ -71,7 +71,7 @@ extensions = [
         extra_link_args=link_args,
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"), ("ENGINE_OPENMP", int(use_openmp))]
         + ([("ENGINE_NATIVE_BUILD", "1")] if native else []),
-        depends=["kernels/common.pxi", "kernels/simd.h"],
+        depends=[str(p.relative_to(ROOT)) for p in sorted((ROOT / "kernels").glob("*.p[xy]i")) + sorted((ROOT / "kernels").glob("*.h"))],
     )
     for pyx in sorted((ROOT / "kernels").glob("*.pyx"))
     if not only or pyx.stem in only

@@ -23,7 +23,7 @@ from .registry import Transition
 __all__ = ["CPUBackend", "available_kernels", "default_threads"]
 
 #: Kernel modules built from kernels/<name>.pyx.
-KERNEL_MODULES = ("crossfade", "geometric", "noise")
+KERNEL_MODULES = ("crossfade", "geometric", "noise", "noise_fx", "distortion")
 
 
 @functools.lru_cache(maxsize=1)

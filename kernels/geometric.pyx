@@ -6,6 +6,7 @@ the GLSL declares them. Samples at the pixel's own position use `texel` (exact, 
 """
 
 include "common.pxi"
+include "fastsample.pxi"
 
 from libc.math cimport expf
 
@@ -49,28 +50,23 @@ cdef void k_wipe(const Ctx* c, int y) noexcept nogil:
         put(c, x, y, mix3(texel(&c.frm, x, y), texel(&c.to, x, y), m))
 
 
-
 cdef struct Push:
     # the slide composite (slide, whip-pan): unit axis offsets and one pixel in uv
     float ox
     float oy
     float pxw
     float pxh
+    float fw
+    float fh
 
 
-cdef inline Rgb push_scene(const Ctx* c, const Push* k, float u, float v, float s) noexcept nogil:
-    """The old scene pushed by `s` along (ox, oy), the new one a frame behind it; 1 px seam."""
-    cdef float qx = u - s * k.ox
-    cdef float qy = v - s * k.oy
-    cdef float cov = (clampf(qx / k.pxw + 0.5, 0.0, 1.0) * clampf((1.0 - qx) / k.pxw + 0.5, 0.0, 1.0)
-                      * clampf(qy / k.pxh + 0.5, 0.0, 1.0) * clampf((1.0 - qy) / k.pxh + 0.5, 0.0, 1.0))
-    if cov >= 1.0:
-        return from_color(c, qx, qy)
-    cdef float tx = u + k.ox * (stepf(1.0 - k.pxw, 0.5 - k.ox * (qx - 0.5)) - s)
-    cdef float ty = v + k.oy * (stepf(1.0 - k.pxh, 0.5 - k.oy * (qy - 0.5)) - s)
-    if cov <= 0.0:
-        return to_color(c, tx, ty)
-    return mix3(to_color(c, tx, ty), from_color(c, qx, qy), cov)
+cdef struct PushRow:
+    # one output row of the push at shift s: the old scene and the new one (untiled, tiled in x)
+    ShiftS frm
+    ShiftS to0
+    ShiftS to1
+    float covy
+    float s
 
 
 cdef inline void push_init(const Ctx* c, Push* k, float dx, float dy) noexcept nogil:
@@ -78,52 +74,103 @@ cdef inline void push_init(const Ctx* c, Push* k, float dx, float dy) noexcept n
     k.oy = signf(dy)
     k.pxw = 1.0 / c.w
     k.pxh = 1.0 / c.h
+    k.fw = <float>c.w
+    k.fh = <float>c.h
+
+
+cdef inline void push_row(const Ctx* c, const Push* k, PushRow* r, float v, float s) noexcept nogil:
+    cdef float qy = v - s * k.oy
+    cdef float ty = v + k.oy * (stepf(1.0 - k.pxh, 0.5 - k.oy * (qy - 0.5)) - s)
+    r.covy = clampf(qy / k.pxh + 0.5, 0.0, 1.0) * clampf((1.0 - qy) / k.pxh + 0.5, 0.0, 1.0)
+    r.s = s
+    shift_at(&r.frm, &c.frm, qy, -s * k.ox)
+    shift_at(&r.to0, &c.to, ty, -s * k.ox)
+    shift_at(&r.to1, &c.to, ty, k.ox * (1.0 - s))
+
+
+cdef inline Rgb push_scene(const Push* k, const PushRow* r, int x, float u) noexcept nogil:
+    """The old scene pushed by s along (ox, oy), the new one a frame behind it; 1 px seam."""
+    cdef float qx = u - r.s * k.ox
+    cdef float cov = r.covy * clampf(qx / k.pxw + 0.5, 0.0, 1.0) * clampf((1.0 - qx) / k.pxw + 0.5, 0.0, 1.0)
+    if cov >= 1.0:
+        return shift_sample(&r.frm, x)
+    cdef const ShiftS* t = &r.to1 if 0.5 - k.ox * (qx - 0.5) >= 1.0 - k.pxw else &r.to0
+    if cov <= 0.0:
+        return shift_sample(t, x)
+    return mix3(shift_sample(t, x), shift_sample(&r.frm, x), cov)
 
 
 cdef void k_slide(const Ctx* c, int y) noexcept nogil:
     cdef Push k
+    cdef PushRow r
     push_init(c, &k, c.p[0], c.p[1])
-    cdef float v = uv_v(c, y)
+    push_row(c, &k, &r, uv_v(c, y), c.progress)
     cdef int x
     for x in range(c.w):
-        put(c, x, y, push_scene(c, &k, uv_u(c, x), v, c.progress))
+        putf(c, x, y, push_scene(&k, &r, x, uv_u(c, x)))
+
+
+cdef inline Rgb push_px(const Ctx* c, const Push* k, const RowS* rf, const RowS* rt, float u, float v,
+                        float s) noexcept nogil:
+    """push_scene() for a shift of this pixel alone; rf/rt: the rows to read when oy == 0."""
+    cdef float qx = u - s * k.ox
+    cdef float qy = v - s * k.oy
+    cdef float half = 0.5
+    cdef float one = 1.0
+    cdef float cov = (clampf(qx * k.fw + half, 0.0, 1.0) * clampf((one - qx) * k.fw + half, 0.0, 1.0)
+                      * clampf(qy * k.fh + half, 0.0, 1.0) * clampf((one - qy) * k.fh + half, 0.0, 1.0))
+    cdef float tx, ty
+    cdef Rgb f
+    if cov > 0.0:
+        f = rows_sample(rf, qx) if k.oy == 0.0 else fsample(&c.frm, qx, qy)
+        if cov >= 1.0:
+            return f
+    tx = u + k.ox * (stepf(one - k.pxw, half - k.ox * (qx - half)) - s)
+    ty = v + k.oy * (stepf(one - k.pxh, half - k.oy * (qy - half)) - s)
+    cdef Rgb t = rows_sample(rt, tx) if k.oy == 0.0 else fsample(&c.to, tx, ty)
+    if cov <= 0.0:
+        return t
+    return mix3(t, f, cov)
 
 
 cdef void k_whip_pan(const Ctx* c, int y) noexcept nogil:
     cdef Push k
     push_init(c, &k, c.p[0], c.p[1])
     cdef float p = c.progress
-    cdef float r = 1.0 - p
-    cdef float pos = 4.0 * p * p * p if p < 0.5 else 1.0 - 4.0 * r * r * r
-    cdef float vel = 4.0 * p * p if p < 0.5 else 4.0 * r * r
+    cdef float q = 1.0 - p
+    cdef float pos = 4.0 * p * p * p if p < 0.5 else 1.0 - 4.0 * q * q * q
+    cdef float vel = 4.0 * p * p if p < 0.5 else 4.0 * q * q
     cdef float ln = maxf(c.p[2], 0.0) * vel
     cdef int n = <int>c.p[3]
     n = 1 if n < 1 else (64 if n > 64 else n)
     cdef float v = uv_v(c, y)
-    cdef float shift[64]
-    cdef float weight[64]
-    cdef float inv, f, wsum = 0.0
+    cdef float half = 0.5
+    cdef float one = 1.0
+    cdef float inv = one / <float>n
+    cdef float f, u, w, j, wsum
+    cdef PushRow row
+    cdef RowS rf, rt
+    cdef Rgb acc
     cdef int x, i
     if ln <= 0.0 or n < 2:
+        push_row(c, &k, &row, v, pos)
         for x in range(c.w):
-            put(c, x, y, push_scene(c, &k, uv_u(c, x), v, pos))
+            putf(c, x, y, push_scene(&k, &row, x, uv_u(c, x)))
         return
-    inv = 1.0 / <float>(n - 1)
-    for i in range(n):
-        f = <float>i * inv - 0.5
-        shift[i] = pos + f * ln
-        weight[i] = 1.0 - fabsf(f)
-        wsum = wsum + weight[i]
-    for i in range(n):
-        weight[i] = weight[i] / wsum
-    cdef Rgb acc
-    cdef float u
+    rows_at(&rf, &c.frm, v)
+    rows_at(&rt, &c.to, v)
     for x in range(c.w):
-        u = uv_u(c, x)
+        u = fu(c, x)
+        # stratified taps, as the GLSL: the comb shifted by a hashed fraction of a tap spacing
+        j = hash12(x, c.h - 1 - y, 7) - half
         acc = rgb(0.0, 0.0, 0.0)
+        wsum = 0.0
         for i in range(n):
-            acc = add3(acc, scale3(push_scene(c, &k, u, v, shift[i]), weight[i]))
-        put(c, x, y, acc)
+            f = (<float>i + half + j) * inv - half
+            w = one - fabsf(f)
+            acc = add3(acc, scale3(push_px(c, &k, &rf, &rt, u, v, pos + f * ln), w))
+            wsum = wsum + w
+        putf(c, x, y, scale3(acc, one / wsum))
 
 
 cdef void k_zoom(const Ctx* c, int y) noexcept nogil:
@@ -131,13 +178,14 @@ cdef void k_zoom(const Ctx* c, int y) noexcept nogil:
     cdef float a = smoothstep(0.0, 1.0, c.progress)
     cdef float z = 1.0 - k * a * a
     cdef float m = smoothstep(0.45, 1.0, c.progress)
-    cdef float zv = 0.5 + (uv_v(c, y) - 0.5) * z
+    cdef RowS r
+    rows_at(&r, &c.frm, 0.5 + (uv_v(c, y) - 0.5) * z)
     cdef int x
     for x in range(c.w):
         if m >= 1.0:
-            put(c, x, y, texel(&c.to, x, y))
+            putf(c, x, y, texel(&c.to, x, y))
         else:
-            put(c, x, y, mix3(from_color(c, 0.5 + (uv_u(c, x) - 0.5) * z, zv), texel(&c.to, x, y), m))
+            putf(c, x, y, mix3(rows_sample(&r, 0.5 + (uv_u(c, x) - 0.5) * z), texel(&c.to, x, y), m))
 
 
 cdef inline float iris_rmax(float cx, float cy, float ratio) noexcept nogil:
@@ -154,7 +202,7 @@ cdef void k_circle_open(const Ctx* c, int y) noexcept nogil:
     cdef int x
     for x in range(c.w):
         m = 1.0 - smoothstep(r - s, r, length2((uv_u(c, x) - cx) * c.ratio, dy))
-        put(c, x, y, mix3(texel(&c.frm, x, y), texel(&c.to, x, y), m))
+        putf(c, x, y, mix3(texel(&c.frm, x, y), texel(&c.to, x, y), m))
 
 
 cdef void k_sdf_iris(const Ctx* c, int y) noexcept nogil:
@@ -176,13 +224,14 @@ cdef void k_sdf_iris(const Ctx* c, int y) noexcept nogil:
         sdf = length2((uv_u(c, x) - cx) * c.ratio, dy) - r
         m = 1.0 - smoothstep(-s, 0.0, sdf)
         col = mix3(texel(&c.frm, x, y), texel(&c.to, x, y), m)
-        if env > 0.0:
+        # beyond 1.66 w the rim is under 1e-6 and the rings are zero: skip the glow there
+        if env > 0.0 and fabsf(sdf) < 1.66 * w:
             rim = expf(-fabsf(sdf) / (0.12 * w))
             xr = clampf(-sdf / w, 0.0, 1.0)
             rings = (0.5 + 0.5 * cosf(6.2831853 * (rings_n * xr - 2.0 * p))) * (1.0 - xr) * (1.0 - xr)
             glow = env * (rim + 0.6 * rings * m)
             col = add3(col, scale3(glow_color, glow))
-        put(c, x, y, col)
+        putf(c, x, y, col)
 
 
 cdef void k_flash_through_white(const Ctx* c, int y) noexcept nogil:
@@ -195,7 +244,7 @@ cdef void k_flash_through_white(const Ctx* c, int y) noexcept nogil:
     cdef float aa = a * a
     cdef int x
     for x in range(c.w):
-        put(c, x, y, mix3(add3(texel(im, x, y), add), flash, aa))
+        putf(c, x, y, mix3(add3(texel(im, x, y), add), flash, aa))
 
 
 cdef RowKernel kernel_for(str name):

@@ -1,0 +1,8 @@
+# Stub of the compiled module built from kernels/distortion.pyx (see kernels/common.pxi for run()).
+import numpy as np
+import numpy.typing as npt
+
+KERNELS: dict[str, int]
+
+def run(name: str, frm: npt.NDArray[np.uint16], to: npt.NDArray[np.uint16], out: npt.NDArray[np.uint16],
+        progress: float, ratio: float, params: npt.NDArray[np.float32], threads: int) -> None: ...
