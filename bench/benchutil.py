@@ -18,3 +18,19 @@ def best_of(fn: Callable[[], object], rounds: int = 7, warmup: int = 1) -> float
         fn()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def best_of_alternating(first: Callable[[], object], second: Callable[[], object], rounds: int = 7) -> tuple[float, float]:
+    """Minimum wall times of two functions measured in turn, so that a change of load on a
+    noisy machine hits both alike. One warm-up call each."""
+    first()
+    second()
+    a, b = [], []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        first()
+        a.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        second()
+        b.append(time.perf_counter() - start)
+    return min(a), min(b)

@@ -102,8 +102,9 @@ VARIANTS: dict[str, tuple[str, dict[str, Any], str]] = {
     "slide-down": ("slide", {"direction": (0.0, -1.0)}, "both scenes slide down"),
 }
 
-#: Built-ins whose GLSL on llvmpipe beats their CPU kernel (bench/RESULTS.md): `auto` picks GL.
-GL_PREFERRED_ON_SOFTWARE: frozenset[str] = frozenset()
+#: Built-ins whose CPU kernel does not clearly beat their GLSL on llvmpipe (llvmpipe runs 8
+#: pixels per AVX2 lane; bench/RESULTS.md has the figures): `auto` picks GL for them.
+GL_PREFERRED_ON_SOFTWARE: frozenset[str] = frozenset({"thermal-distortion", "cross-warp-morph"})
 
 _lock = threading.RLock()
 _registry: dict[str, Transition] = {}

@@ -36,7 +36,7 @@ cdef struct Ctx:
 
 ctypedef void (*RowKernel)(const Ctx* c, int y) noexcept nogil
 
-cdef float INV65535 = 1.0 / 65535.0
+cdef float INV65535 = <float>(1.0 / 65535.0)
 cdef float PI = 3.14159265358979
 cdef unsigned int HASH_M1 = 0x7feb352d
 cdef unsigned int HASH_M2 = <unsigned int>0x846ca68b
@@ -98,18 +98,72 @@ cdef inline Rgb texel(const Img* im, int x, int y) noexcept nogil:
     cdef const u16* q = im.data + (<Py_ssize_t>y * im.w + x) * 3
     return rgb(q[0] * INV65535, q[1] * INV65535, q[2] * INV65535)
 
+cdef inline float ffloor(float x) noexcept nogil:
+    """floorf for |x| < 2^31 without a libm call (portable x86-64 builds lack SSE4.1 roundss)."""
+    cdef float f = <float><int>x
+    return f - <float>(f > x)
+
 cdef inline Rgb sample(const Img* im, float u, float v) noexcept nogil:
-    """Bilinear, clamp-to-edge; the GLSL wrapper's engine_sample()."""
-    cdef float px = u * im.w - 0.5
-    cdef float py = (1.0 - v) * im.h - 0.5
-    cdef float bx = floorf(px)
-    cdef float by = floorf(py)
+    """Bilinear, clamp-to-edge, in float32; the GLSL wrapper's engine_sample()."""
+    cdef float px = u * <float>im.w - <float>0.5
+    cdef float py = (<float>1.0 - v) * <float>im.h - <float>0.5
+    # clamp first: out-of-range or non-finite uv must never index out of the frame
+    px = px if px > <float>-1.0 else <float>-1.0
+    py = py if py > <float>-1.0 else <float>-1.0
+    px = px if px < <float>im.w else <float>im.w
+    py = py if py < <float>im.h else <float>im.h
+    cdef float bx = ffloor(px)
+    cdef float by = ffloor(py)
+    cdef float fx = px - bx
+    cdef float fy = py - by
+    cdef int last_x = im.w - 1
+    cdef int last_y = im.h - 1
+    cdef int x0 = <int>bx
+    cdef int y0 = <int>by
+    cdef int x1 = x0 + 1
+    cdef int y1 = y0 + 1
+    x0 = x0 if x0 > 0 else 0
+    y0 = y0 if y0 > 0 else 0
+    x1 = x1 if x1 < last_x else last_x
+    y1 = y1 if y1 < last_y else last_y
+    x0 = x0 if x0 < last_x else last_x
+    y0 = y0 if y0 < last_y else last_y
+    x1 = x1 if x1 > 0 else 0
+    y1 = y1 if y1 > 0 else 0
+    fx = fx if fx == fx else <float>0.0
+    fy = fy if fy == fy else <float>0.0
+    cdef const u16* r0 = im.data + <Py_ssize_t>y0 * im.w * 3
+    cdef const u16* r1 = im.data + <Py_ssize_t>y1 * im.w * 3
+    cdef const u16* a = r0 + x0 * 3
+    cdef const u16* b = r0 + x1 * 3
+    cdef const u16* d = r1 + x0 * 3
+    cdef const u16* e = r1 + x1 * 3
+    cdef float top, bottom
+    cdef Rgb out
+    top = <float>a[0] + (<float>b[0] - <float>a[0]) * fx
+    bottom = <float>d[0] + (<float>e[0] - <float>d[0]) * fx
+    out.r = (top + (bottom - top) * fy) * INV65535
+    top = <float>a[1] + (<float>b[1] - <float>a[1]) * fx
+    bottom = <float>d[1] + (<float>e[1] - <float>d[1]) * fx
+    out.g = (top + (bottom - top) * fy) * INV65535
+    top = <float>a[2] + (<float>b[2] - <float>a[2]) * fx
+    bottom = <float>d[2] + (<float>e[2] - <float>d[2]) * fx
+    out.b = (top + (bottom - top) * fy) * INV65535
+    return out
+
+cdef inline float sample_ch(const Img* im, float u, float v, int ch) noexcept nogil:
+    """One channel of `sample` (bilinear, clamp-to-edge)."""
+    cdef float px = u * <float>im.w - <float>0.5
+    cdef float py = (<float>1.0 - v) * <float>im.h - <float>0.5
+    px = px if px > <float>-1.0 else <float>-1.0
+    py = py if py > <float>-1.0 else <float>-1.0
+    px = px if px < <float>im.w else <float>im.w
+    py = py if py < <float>im.h else <float>im.h
+    cdef float bx = ffloor(px)
+    cdef float by = ffloor(py)
     cdef float fx = px - bx
     cdef float fy = py - by
     cdef int x0, y0, x1, y1
-    # clamp in float first: out-of-range or non-finite uv must never index out of the frame
-    bx = clampf(bx, -1.0, <float>im.w)
-    by = clampf(by, -1.0, <float>im.h)
     x0 = <int>bx
     y0 = <int>by
     x1 = x0 + 1
@@ -122,13 +176,15 @@ cdef inline Rgb sample(const Img* im, float u, float v) noexcept nogil:
         fx = 0.0
     if not (fy == fy):
         fy = 0.0
-    cdef Rgb c00 = texel(im, x0, y0)
-    cdef Rgb c10 = texel(im, x1, y0)
-    cdef Rgb c01 = texel(im, x0, y1)
-    cdef Rgb c11 = texel(im, x1, y1)
-    cdef Rgb top = mix3(c00, c10, fx)
-    cdef Rgb bottom = mix3(c01, c11, fx)
-    return mix3(top, bottom, fy)
+    cdef const u16* r0 = im.data + <Py_ssize_t>y0 * im.w * 3 + ch
+    cdef const u16* r1 = im.data + <Py_ssize_t>y1 * im.w * 3 + ch
+    cdef float c00 = r0[x0 * 3] * INV65535
+    cdef float c10 = r0[x1 * 3] * INV65535
+    cdef float c01 = r1[x0 * 3] * INV65535
+    cdef float c11 = r1[x1 * 3] * INV65535
+    cdef float top = c00 + (c10 - c00) * fx
+    cdef float bottom = c01 + (c11 - c01) * fx
+    return top + (bottom - top) * fy
 
 cdef inline Rgb from_color(const Ctx* c, float u, float v) noexcept nogil:
     return sample(&c.frm, u, v)
@@ -137,11 +193,11 @@ cdef inline Rgb to_color(const Ctx* c, float u, float v) noexcept nogil:
     return sample(&c.to, u, v)
 
 cdef inline u16 to_u16(float v) noexcept nogil:
-    if not (v > 0.0):
+    if not (v > <float>0.0):
         return 0
-    if v >= 1.0:
+    if v >= <float>1.0:
         return 65535
-    return <u16>(v * 65535.0 + 0.5)
+    return <u16>(v * <float>65535.0 + <float>0.5)
 
 cdef inline void put(const Ctx* c, int x, int y, Rgb col) noexcept nogil:
     cdef u16* q = c.out + (<Py_ssize_t>y * c.w + x) * 3
@@ -150,10 +206,10 @@ cdef inline void put(const Ctx* c, int x, int y, Rgb col) noexcept nogil:
     q[2] = to_u16(col.b)
 
 cdef inline float uv_u(const Ctx* c, int x) noexcept nogil:
-    return (x + 0.5) / c.w
+    return (<float>x + <float>0.5) / <float>c.w
 
 cdef inline float uv_v(const Ctx* c, int y) noexcept nogil:
-    return 1.0 - (y + 0.5) / c.h
+    return <float>1.0 - (<float>y + <float>0.5) / <float>c.h
 
 
 # ---- noise: keep in step with shaders/lib/noise.glsl -----------------------------------------
@@ -171,12 +227,12 @@ cdef inline float hash12(int x, int y, int seed) noexcept nogil:
     return <float>(h >> 8) * (1.0 / 16777216.0)
 
 cdef inline float vnoise(float x, float y, int seed) noexcept nogil:
-    cdef float ix = floorf(x)
-    cdef float iy = floorf(y)
+    cdef float ix = ffloor(x)
+    cdef float iy = ffloor(y)
     cdef float fx = x - ix
     cdef float fy = y - iy
-    cdef float ux = fx * fx * (3.0 - 2.0 * fx)
-    cdef float uy = fy * fy * (3.0 - 2.0 * fy)
+    cdef float ux = fx * fx * (<float>3.0 - <float>2.0 * fx)
+    cdef float uy = fy * fy * (<float>3.0 - <float>2.0 * fy)
     cdef int cx = <int>ix
     cdef int cy = <int>iy
     cdef float a = hash12(cx, cy, seed)

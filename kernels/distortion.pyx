@@ -49,7 +49,7 @@ cdef void k_ripple_waves(const Ctx* c, int y) noexcept nogil:
     cdef int x, x0, i, n
     if env == 0.0:
         for x in range(c.w):
-            putf(c, x, y, texel(&c.frm, x, y) if m <= 0.0 else texel(&c.to, x, y))
+            put(c, x, y, texel(&c.frm, x, y) if m <= 0.0 else texel(&c.to, x, y))
         return
     x0 = 0
     while x0 < c.w:
@@ -65,7 +65,7 @@ cdef void k_ripple_waves(const Ctx* c, int y) noexcept nogil:
             qv[i] = v + dy * k
             lit[i] = one + shade * cs
         for i in range(n):
-            putf(c, x0 + i, y, scale3(tap_blend(c, qu[i], qv[i], m), lit[i]))
+            put(c, x0 + i, y, scale3(tap_blend(c, qu[i], qv[i], m), lit[i]))
         x0 = x0 + CHUNK
 
 
@@ -107,9 +107,9 @@ cdef void k_swirl_vortex(const Ctx* c, int y) noexcept nogil:
             qv[i] = v + (s * dx + co * dy - dy)
         for i in range(n):
             if th[i] == 0.0:
-                putf(c, x0 + i, y, mix3(texel(&c.frm, x0 + i, y), texel(&c.to, x0 + i, y), m))
+                put(c, x0 + i, y, mix3(texel(&c.frm, x0 + i, y), texel(&c.to, x0 + i, y), m))
             else:
-                putf(c, x0 + i, y, tap_blend(c, qu[i], qv[i], m))
+                put(c, x0 + i, y, tap_blend(c, qu[i], qv[i], m))
         x0 = x0 + CHUNK
 
 
@@ -140,8 +140,8 @@ cdef void k_chromatic_split(const Ctx* c, int y) noexcept nogil:
     cdef float u
     cdef int x
     for x in range(c.w):
-        u = fu(c, x)
-        putf(c, x, y, split3(c, x, y, u, v, ox, oy, m))
+        u = uv_u(c, x)
+        put(c, x, y, split3(c, x, y, u, v, ox, oy, m))
 
 
 cdef inline Rgb lens3(const Ctx* c, float u, float v, float kx, float ky, float ch, float m) noexcept nogil:
@@ -173,17 +173,17 @@ cdef void k_gravitational_lens(const Ctx* c, int y) noexcept nogil:
     cdef Rgb col
     cdef int x
     for x in range(c.w):
-        u = fu(c, x)
+        u = uv_u(c, x)
         dx = (u - cx) * c.ratio
         r = maxf(length2(dx, dy), 1e-4)
         hole = smoothstep(0.4 * re, 0.6 * re + 1e-5, r)
         if hole <= 0.0:
-            putf(c, x, y, rgb(0.0, 0.0, 0.0))
+            put(c, x, y, rgb(0.0, 0.0, 0.0))
             continue
         g = re * re / (r * r)
         kx = dx * g / c.ratio
         ky = dy * g
-        putf(c, x, y, scale3(lens3(c, u, v, kx, ky, ch, m), hole))
+        put(c, x, y, scale3(lens3(c, u, v, kx, ky, ch, m), hole))
 
 
 cdef inline void zoom_tap(const RowS* r, int x0, int n, float g, float cx, float wr, float wg, float wb,
@@ -269,7 +269,7 @@ cdef void k_cinematic_zoom(const Ctx* c, int y) noexcept nogil:
             if m > 0.0:
                 zoom_tap(&rt[i], x0, cnt, g[i], cx, wr[i] * m, wg[i] * m, wb[i] * m, ar, ag, ab)
         for j in range(cnt):
-            putf(c, x0 + j, y, rgb(ar[j], ag[j], ab[j]))
+            put(c, x0 + j, y, rgb(ar[j], ag[j], ab[j]))
         x0 = x0 + CHUNK
 
 

@@ -170,20 +170,6 @@ cdef inline Rgb tap_rgb(const Img* im, const Tap* t) noexcept nogil:
     return rgb(tap_ch(im, t, 0), tap_ch(im, t, 1), tap_ch(im, t, 2))
 
 
-cdef inline float sample_ch(const Img* im, float u, float v, int ch) noexcept nogil:
-    """One channel of sample(im, u, v)."""
-    cdef Tap t
-    tap_at(&t, im, u, v)
-    return tap_ch(im, &t, ch)
-
-
-cdef inline Rgb fsample(const Img* im, float u, float v) noexcept nogil:
-    """sample(im, u, v) in float arithmetic."""
-    cdef Tap t
-    tap_at(&t, im, u, v)
-    return tap_rgb(im, &t)
-
-
 cdef inline Rgb tap_blend(const Ctx* c, float u, float v, float m) noexcept nogil:
     """mix(getFromColor(uv), getToColor(uv), m), reading only what the weight needs."""
     cdef Tap t
@@ -193,30 +179,6 @@ cdef inline Rgb tap_blend(const Ctx* c, float u, float v, float m) noexcept nogi
     if m >= 1.0:
         return tap_rgb(&c.to, &t)
     return mix3(tap_rgb(&c.frm, &t), tap_rgb(&c.to, &t), m)
-
-
-cdef inline float fu(const Ctx* c, int x) noexcept nogil:
-    """uv_u() in float arithmetic."""
-    cdef float half = 0.5
-    return (<float>x + half) / <float>c.w
-
-
-cdef inline u16 f2u16(float v) noexcept nogil:
-    cdef float scale = 65535.0
-    cdef float half = 0.5
-    if not (v > 0.0):
-        return 0
-    if v >= 1.0:
-        return 65535
-    return <u16>(v * scale + half)
-
-
-cdef inline void putf(const Ctx* c, int x, int y, Rgb col) noexcept nogil:
-    """put() in float arithmetic."""
-    cdef u16* q = c.out + (<Py_ssize_t>y * c.w + x) * 3
-    q[0] = f2u16(col.r)
-    q[1] = f2u16(col.g)
-    q[2] = f2u16(col.b)
 
 
 cdef inline void fsincos(float x, float* s, float* c) noexcept nogil:

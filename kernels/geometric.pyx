@@ -107,7 +107,7 @@ cdef void k_slide(const Ctx* c, int y) noexcept nogil:
     push_row(c, &k, &r, uv_v(c, y), c.progress)
     cdef int x
     for x in range(c.w):
-        putf(c, x, y, push_scene(&k, &r, x, uv_u(c, x)))
+        put(c, x, y, push_scene(&k, &r, x, uv_u(c, x)))
 
 
 cdef inline Rgb push_px(const Ctx* c, const Push* k, const RowS* rf, const RowS* rt, float u, float v,
@@ -122,12 +122,12 @@ cdef inline Rgb push_px(const Ctx* c, const Push* k, const RowS* rf, const RowS*
     cdef float tx, ty
     cdef Rgb f
     if cov > 0.0:
-        f = rows_sample(rf, qx) if k.oy == 0.0 else fsample(&c.frm, qx, qy)
+        f = rows_sample(rf, qx) if k.oy == 0.0 else sample(&c.frm, qx, qy)
         if cov >= 1.0:
             return f
     tx = u + k.ox * (stepf(one - k.pxw, half - k.ox * (qx - half)) - s)
     ty = v + k.oy * (stepf(one - k.pxh, half - k.oy * (qy - half)) - s)
-    cdef Rgb t = rows_sample(rt, tx) if k.oy == 0.0 else fsample(&c.to, tx, ty)
+    cdef Rgb t = rows_sample(rt, tx) if k.oy == 0.0 else sample(&c.to, tx, ty)
     if cov <= 0.0:
         return t
     return mix3(t, f, cov)
@@ -155,12 +155,12 @@ cdef void k_whip_pan(const Ctx* c, int y) noexcept nogil:
     if ln <= 0.0 or n < 2:
         push_row(c, &k, &row, v, pos)
         for x in range(c.w):
-            putf(c, x, y, push_scene(&k, &row, x, uv_u(c, x)))
+            put(c, x, y, push_scene(&k, &row, x, uv_u(c, x)))
         return
     rows_at(&rf, &c.frm, v)
     rows_at(&rt, &c.to, v)
     for x in range(c.w):
-        u = fu(c, x)
+        u = uv_u(c, x)
         # stratified taps, as the GLSL: the comb shifted by a hashed fraction of a tap spacing
         j = hash12(x, c.h - 1 - y, 7) - half
         acc = rgb(0.0, 0.0, 0.0)
@@ -170,7 +170,7 @@ cdef void k_whip_pan(const Ctx* c, int y) noexcept nogil:
             w = one - fabsf(f)
             acc = add3(acc, scale3(push_px(c, &k, &rf, &rt, u, v, pos + f * ln), w))
             wsum = wsum + w
-        putf(c, x, y, scale3(acc, one / wsum))
+        put(c, x, y, scale3(acc, one / wsum))
 
 
 cdef void k_zoom(const Ctx* c, int y) noexcept nogil:
@@ -183,9 +183,9 @@ cdef void k_zoom(const Ctx* c, int y) noexcept nogil:
     cdef int x
     for x in range(c.w):
         if m >= 1.0:
-            putf(c, x, y, texel(&c.to, x, y))
+            put(c, x, y, texel(&c.to, x, y))
         else:
-            putf(c, x, y, mix3(rows_sample(&r, 0.5 + (uv_u(c, x) - 0.5) * z), texel(&c.to, x, y), m))
+            put(c, x, y, mix3(rows_sample(&r, 0.5 + (uv_u(c, x) - 0.5) * z), texel(&c.to, x, y), m))
 
 
 cdef inline float iris_rmax(float cx, float cy, float ratio) noexcept nogil:
@@ -202,7 +202,7 @@ cdef void k_circle_open(const Ctx* c, int y) noexcept nogil:
     cdef int x
     for x in range(c.w):
         m = 1.0 - smoothstep(r - s, r, length2((uv_u(c, x) - cx) * c.ratio, dy))
-        putf(c, x, y, mix3(texel(&c.frm, x, y), texel(&c.to, x, y), m))
+        put(c, x, y, mix3(texel(&c.frm, x, y), texel(&c.to, x, y), m))
 
 
 cdef void k_sdf_iris(const Ctx* c, int y) noexcept nogil:
@@ -231,7 +231,7 @@ cdef void k_sdf_iris(const Ctx* c, int y) noexcept nogil:
             rings = (0.5 + 0.5 * cosf(6.2831853 * (rings_n * xr - 2.0 * p))) * (1.0 - xr) * (1.0 - xr)
             glow = env * (rim + 0.6 * rings * m)
             col = add3(col, scale3(glow_color, glow))
-        putf(c, x, y, col)
+        put(c, x, y, col)
 
 
 cdef void k_flash_through_white(const Ctx* c, int y) noexcept nogil:
@@ -244,7 +244,7 @@ cdef void k_flash_through_white(const Ctx* c, int y) noexcept nogil:
     cdef float aa = a * a
     cdef int x
     for x in range(c.w):
-        putf(c, x, y, mix3(add3(texel(im, x, y), add), flash, aa))
+        put(c, x, y, mix3(add3(texel(im, x, y), add), flash, aa))
 
 
 cdef RowKernel kernel_for(str name):

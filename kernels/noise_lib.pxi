@@ -29,8 +29,8 @@ cdef inline void lat_reset(Lat* L, int n) noexcept nogil:
 
 cdef inline float vn(Lat* L, float x, float y, int seed) noexcept nogil:
     """vnoise(vec2(x, y), seed), reusing the lattice hashes while (x, y) stays in one cell."""
-    cdef float ix = floorf(x)
-    cdef float iy = floorf(y)
+    cdef float ix = ffloor(x)
+    cdef float iy = ffloor(y)
     cdef float fx = x - ix
     cdef float fy = y - iy
     cdef float ux = fx * fx * (<float>3.0 - <float>2.0 * fx)
@@ -52,11 +52,6 @@ cdef inline float vn(Lat* L, float x, float y, int seed) noexcept nogil:
 
 cdef enum:
     CH = 8
-
-cdef inline float ffloor(float x) noexcept nogil:
-    """floorf for |x| < 2^31, branch-free (vectorises without SSE4.1)."""
-    cdef float f = <float><int>x
-    return f - <float>(f > x)
 
 cdef inline float sm(float e0, float e1, float x) noexcept nogil:
     """smoothstep in float32, branch-free clamp."""
@@ -132,93 +127,13 @@ cdef inline void fbm_chunk(Lat* L, const float* X, const float* Y, float* out, i
     for i in range(CH):
         out[i] = tot[i] / norm
 
-cdef inline float sample_ch(const Img* im, float u, float v, int ch) noexcept nogil:
-    """One channel of `sample` (bilinear, clamp-to-edge)."""
-    cdef float px = u * im.w - 0.5
-    cdef float py = (1.0 - v) * im.h - 0.5
-    cdef float bx = floorf(px)
-    cdef float by = floorf(py)
-    cdef float fx = px - bx
-    cdef float fy = py - by
-    cdef int x0, y0, x1, y1
-    bx = clampf(bx, -1.0, <float>im.w)
-    by = clampf(by, -1.0, <float>im.h)
-    x0 = <int>bx
-    y0 = <int>by
-    x1 = x0 + 1
-    y1 = y0 + 1
-    x0 = 0 if x0 < 0 else (im.w - 1 if x0 > im.w - 1 else x0)
-    x1 = 0 if x1 < 0 else (im.w - 1 if x1 > im.w - 1 else x1)
-    y0 = 0 if y0 < 0 else (im.h - 1 if y0 > im.h - 1 else y0)
-    y1 = 0 if y1 < 0 else (im.h - 1 if y1 > im.h - 1 else y1)
-    if not (fx == fx):
-        fx = 0.0
-    if not (fy == fy):
-        fy = 0.0
-    cdef const u16* r0 = im.data + <Py_ssize_t>y0 * im.w * 3 + ch
-    cdef const u16* r1 = im.data + <Py_ssize_t>y1 * im.w * 3 + ch
-    cdef float c00 = r0[x0 * 3] * INV65535
-    cdef float c10 = r0[x1 * 3] * INV65535
-    cdef float c01 = r1[x0 * 3] * INV65535
-    cdef float c11 = r1[x1 * 3] * INV65535
-    cdef float top = c00 + (c10 - c00) * fx
-    cdef float bottom = c01 + (c11 - c01) * fx
-    return top + (bottom - top) * fy
-
-cdef inline Rgb bilerp(const Img* im, float u, float v) noexcept nogil:
-    """`sample` (bilinear, clamp-to-edge) in float32 with branch-free clamps."""
-    cdef float px = u * <float>im.w - <float>0.5
-    cdef float py = (<float>1.0 - v) * <float>im.h - <float>0.5
-    cdef float bx = floorf(px)
-    cdef float by = floorf(py)
-    cdef float fx = px - bx
-    cdef float fy = py - by
-    cdef int last_x = im.w - 1
-    cdef int last_y = im.h - 1
-    bx = bx if bx > <float>-1.0 else <float>-1.0
-    by = by if by > <float>-1.0 else <float>-1.0
-    bx = bx if bx < <float>im.w else <float>im.w
-    by = by if by < <float>im.h else <float>im.h
-    cdef int x0 = <int>bx
-    cdef int y0 = <int>by
-    cdef int x1 = x0 + 1
-    cdef int y1 = y0 + 1
-    x0 = x0 if x0 > 0 else 0
-    y0 = y0 if y0 > 0 else 0
-    x1 = x1 if x1 < last_x else last_x
-    y1 = y1 if y1 < last_y else last_y
-    x0 = x0 if x0 < last_x else last_x
-    y0 = y0 if y0 < last_y else last_y
-    x1 = x1 if x1 > 0 else 0
-    y1 = y1 if y1 > 0 else 0
-    fx = fx if fx == fx else <float>0.0
-    fy = fy if fy == fy else <float>0.0
-    cdef const u16* r0 = im.data + <Py_ssize_t>y0 * im.w * 3
-    cdef const u16* r1 = im.data + <Py_ssize_t>y1 * im.w * 3
-    cdef const u16* a = r0 + x0 * 3
-    cdef const u16* b = r0 + x1 * 3
-    cdef const u16* d = r1 + x0 * 3
-    cdef const u16* e = r1 + x1 * 3
-    cdef float top, bottom
-    cdef Rgb out
-    top = <float>a[0] + (<float>b[0] - <float>a[0]) * fx
-    bottom = <float>d[0] + (<float>e[0] - <float>d[0]) * fx
-    out.r = (top + (bottom - top) * fy) * INV65535
-    top = <float>a[1] + (<float>b[1] - <float>a[1]) * fx
-    bottom = <float>d[1] + (<float>e[1] - <float>d[1]) * fx
-    out.g = (top + (bottom - top) * fy) * INV65535
-    top = <float>a[2] + (<float>b[2] - <float>a[2]) * fx
-    bottom = <float>d[2] + (<float>e[2] - <float>d[2]) * fx
-    out.b = (top + (bottom - top) * fy) * INV65535
-    return out
-
 cdef inline Rgb blend2(const Ctx* c, float au, float av, float bu, float bv, float m) noexcept nogil:
     """mix(getFromColor(a), getToColor(b), m), sampling only what a weight of 0 or 1 needs."""
     if m <= 0.0:
-        return bilerp(&c.frm, au, av)
+        return sample(&c.frm, au, av)
     if m >= 1.0:
-        return bilerp(&c.to, bu, bv)
-    return mix3(bilerp(&c.frm, au, av), bilerp(&c.to, bu, bv), m)
+        return sample(&c.to, bu, bv)
+    return mix3(sample(&c.frm, au, av), sample(&c.to, bu, bv), m)
 
 
 cdef inline int chunk_u(const Ctx* c, int x0, float* U) noexcept nogil:
