@@ -8,7 +8,7 @@ bootstrap:
 
 test: bootstrap
 	$(PY) -m pytest -q tests
-	$(PY) -m pytest -q bench -m gate
+	$(PY) -m pytest -q bench/bench_blend.py -m gate
 
 bench: bootstrap
 	$(PY) -m pytest bench -q --benchmark-columns=min,median,mean,ops --benchmark-sort=name

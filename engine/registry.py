@@ -104,7 +104,7 @@ VARIANTS: dict[str, tuple[str, dict[str, Any], str]] = {
 
 #: Built-ins whose CPU kernel does not clearly beat their GLSL on llvmpipe (llvmpipe runs 8
 #: pixels per AVX2 lane; bench/RESULTS.md has the figures): `auto` picks GL for them.
-GL_PREFERRED_ON_SOFTWARE: frozenset[str] = frozenset({"thermal-distortion", "cross-warp-morph"})
+GL_PREFERRED_ON_SOFTWARE: frozenset[str] = frozenset({"thermal-distortion", "cross-warp-morph", "domain-warp"})
 
 _lock = threading.RLock()
 _registry: dict[str, Transition] = {}
