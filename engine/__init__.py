@@ -24,6 +24,7 @@ from .errors import (
     InputError,
     ParameterError,
     ProgressError,
+    RenderCancelled,
     ShaderCompileError,
     TransitionError,
     UnknownTransitionError,
@@ -58,4 +59,5 @@ __all__ = [
     "BackendUnavailableError",
     "BlendError",
     "CaptureError",
+    "RenderCancelled",
 ]

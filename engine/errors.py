@@ -24,6 +24,7 @@ __all__ = [
     "CompositionError",
     "CaptureError",
     "ConfigError",
+    "RenderCancelled",
     "close_names",
 ]
 
@@ -78,6 +79,10 @@ class BlendError(EngineError):
 
 class CaptureError(EngineError):
     """Capturing a frame from the browser failed."""
+
+
+class RenderCancelled(EngineError):
+    """The render was cancelled (its `cancel` event was set, e.g. by SIGINT or SIGTERM)."""
 
 
 def close_names(name: str, candidates: Iterable[str], limit: int = 3) -> str:

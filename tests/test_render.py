@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import av
@@ -16,6 +18,7 @@ import engine
 from engine.errors import CaptureError, ConfigError
 
 SOLID = Path(__file__).parent / "fixtures" / "render" / "solid"
+LONG = Path(__file__).parent / "fixtures" / "render" / "long"
 pytestmark = pytest.mark.usefixtures("chromium_leak_check")
 
 
@@ -139,4 +142,47 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert ring.returncode == 2 and "ENGINE_RING_DEPTH='lots' is not valid" in ring.stderr
     wrong_ext = run_cli(str(SOLID), "-o", str(tmp_path / "v.mp4"), "--codec", "prores")
     assert wrong_ext.returncode == 2 and "codec 'prores' writes .mov" in wrong_ext.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("signum", "code", "word"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
+def test_signal_tears_down_and_leaves_nothing(tmp_path: Path, signum: int, code: int, word: str) -> None:
+    import psutil
+
+    out = tmp_path / "long.mp4"
+    proc = subprocess.Popen([sys.executable, "-m", "engine.render", str(LONG), "-o", str(out), "--workers", "2"],
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.name().startswith("chrom") for p in psutil.Process(proc.pid).children(recursive=True)):
+            assert time.monotonic() < deadline, "no browser started"
+            time.sleep(0.1)
+        time.sleep(2.0)  # mid-render
+        children = psutil.Process(proc.pid).children(recursive=True)
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=15)
+    finally:
+        proc.kill()
+    assert proc.returncode == code, err
+    assert f"{word}: no output written" in err
+    assert list(tmp_path.iterdir()) == []
+    gone, alive = psutil.wait_procs(children, timeout=5)
+    assert [p for p in alive if p.status() != psutil.STATUS_ZOMBIE] == []
+
+
+def test_cancel_event_stops_a_render_from_another_thread(tmp_path: Path) -> None:
+    import threading
+
+    cancel = threading.Event()
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append(done)
+        if done == 30:
+            cancel.set()
+
+    with pytest.raises(engine.RenderCancelled, match="render cancelled before frame"):
+        engine.render(LONG, tmp_path / "v.mp4", workers=2, progress=progress, cancel=cancel)
+    assert 30 <= max(seen) < 600
     assert list(tmp_path.iterdir()) == []

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from pathlib import Path
@@ -37,16 +38,18 @@ def render(
     hash_frames: bool = False,
     capture: Mapping[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> RenderResult:
     """Render the composition (an ``.html`` file or a folder with ``index.html``) to `output`.
 
     Options as the command line's (``python -m engine.render --help``); `capture` holds
     `engine.capture.CaptureOptions` fields (``allow_network``, ``url_map``, ``capture_format``...);
-    `progress(done, total)` is called as frames reach the encoder. The output appears only when
+    `progress(done, total)` is called as frames reach the encoder; setting `cancel` (from any
+    thread) stops the render at the next frame with `RenderCancelled`. The output appears only when
     the whole video was written. Raises an `engine.InputError` for bad input and another
     `engine.EngineError` when the render fails.
     """
     options = RenderOptions(fps=fps, workers=workers, backend=backend, path=path, partition=partition,
                             ring_depth=ring_depth, codec=codec, quality=quality, frames=frames,
                             hash_frames=hash_frames, capture=dict(capture or {}))
-    return render_plan_and_encode(Path(composition), Path(output), options, progress)
+    return render_plan_and_encode(Path(composition), Path(output), options, progress, cancel)

@@ -1,6 +1,7 @@
 """The command line: ``python -m engine.render COMPOSITION -o OUTPUT [options]``.
 
-Exit codes: 0 success, 1 the render failed, 2 bad input (composition, flags), 130 interrupted.
+Exit codes: 0 success, 1 the render failed, 2 bad input (composition, flags), 130 interrupted
+(SIGINT), 143 terminated (SIGTERM); either signal tears the render down and writes no output.
 """
 
 from __future__ import annotations
@@ -8,13 +9,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..blender import BACKENDS
 from ..encoder import CODECS, QUALITIES
-from ..errors import EngineError, InputError
+from ..errors import EngineError, InputError, RenderCancelled
 from ..pipeline.planning import PARTITIONS
 from .options import PATHS
 
@@ -27,7 +30,7 @@ environment variables (validated; see the README's Configuration section):
   ENGINE_CAPTURE_FORMAT     png (exact, default) or jpeg (lossy, faster)
   ENGINE_CAPTURE_TIMEOUT_MS how long a page, a seek, fonts or images may take (default 30000)
 
-exit codes: 0 done, 1 the render failed, 2 bad input, 130 interrupted
+exit codes: 0 done, 1 the render failed, 2 bad input, 130 interrupted (SIGINT), 143 terminated (SIGTERM)
 """
 
 
@@ -74,29 +77,43 @@ def _capture_options(args: argparse.Namespace) -> dict[str, object]:
     return options
 
 
-class _ArgumentError(Exception):
-    pass
+class _Signals:
+    """SIGINT/SIGTERM set the render's cancel event, so it stops between frames and tears down
+    in order (no exception thrown into the browser driver); a second signal interrupts at once."""
 
+    def __init__(self) -> None:
+        self.cancel = threading.Event()
+        self.received: int | None = None
+        self._previous: dict[int, object] = {}
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _ArgumentError(message)
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.cancel.is_set():
+            raise KeyboardInterrupt
+        self.received = signum
+        self.cancel.set()
+
+    def __enter__(self) -> _Signals:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+    @property
+    def exit_code(self) -> int:
+        return 143 if self.received == signal.SIGTERM else 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    parser.__class__ = _Parser
-    try:
-        args = parser.parse_args(argv)
-    except _ArgumentError as exc:
-        parser.print_usage(sys.stderr)
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    args = build_parser().parse_args(argv)  # argparse exits 2 with the usage for a bad flag
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
     from . import render  # imported late: --help stays fast
 
     show_progress = not args.quiet and sys.stderr.isatty()
     bar = None
+    signals = _Signals()
     try:
         if show_progress:
             from tqdm import tqdm
@@ -108,15 +125,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 bar.total = total
                 bar.update(done - bar.n)
 
-        ring_depth = None if args.ring_depth is None else args.ring_depth
-        result = render(
-            args.composition, args.output, fps=args.fps, workers=args.workers, backend=args.backend,
-            path=args.path, partition=args.partition, ring_depth=ring_depth, codec=args.codec,
-            quality=args.quality, frames=args.frames, hash_frames=args.hash_frames,
-            capture=_capture_options(args), progress=progress)
-    except KeyboardInterrupt:
-        print("\ninterrupted: no output written", file=sys.stderr)
-        return 130
+        with signals:
+            result = render(
+                args.composition, args.output, fps=args.fps, workers=args.workers, backend=args.backend,
+                path=args.path, partition=args.partition, ring_depth=args.ring_depth, codec=args.codec,
+                quality=args.quality, frames=args.frames, hash_frames=args.hash_frames,
+                capture=_capture_options(args), progress=progress, cancel=signals.cancel)
+    except (KeyboardInterrupt, RenderCancelled):
+        name = "terminated" if signals.received == signal.SIGTERM else "interrupted"
+        print(f"\n{name}: no output written", file=sys.stderr)
+        return signals.exit_code
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -27,7 +27,7 @@ from ..blender import Blender
 from ..capture.session import BrowserSession
 from ..composition.plan import FrameInfo, Plan
 from ..encoder import Encoder, check_output_path
-from ..errors import ConfigError
+from ..errors import ConfigError, RenderCancelled
 from ..pipeline.fence import FenceAborted, ReorderFence
 from ..pipeline.planning import partition, should_use_hybrid_layered_path
 from ..pipeline.ring import BufferRing, Slot
@@ -107,6 +107,7 @@ class _Job:
     stats: Stats
     fence: ReorderFence[tuple[Future[None], BufferRing, Slot]]
     blend_pool: ThreadPoolExecutor | None
+    cancel: threading.Event | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     rings: list[BufferRing] = field(default_factory=list)
     backends: set[str] = field(default_factory=set)
@@ -137,6 +138,8 @@ def _walk(job: _Job, session: BrowserSession, share: list[FrameInfo], ring: Buff
     for info in share:
         if job.stop.is_set():
             return
+        if job.cancel is not None and job.cancel.is_set():
+            raise RenderCancelled(f"render cancelled before frame {info.index}")
         with job.stats.timed("wait_ring"):
             slot = ring.acquire()
         try:
@@ -205,6 +208,7 @@ def render_plan_and_encode(
     output: str | Path,
     options: RenderOptions,
     progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
 ) -> RenderResult:
     """Render `composition` to `output` with `options` (see `engine.render`)."""
     started = time.perf_counter()
@@ -244,7 +248,7 @@ def render_plan_and_encode(
             [f.index for f in frames], capacity=max(2, workers * depth))
         pool = ThreadPoolExecutor(max_workers=max(1, min(2, usable_cpus() - 1)), thread_name_prefix="engine-blend") \
             if hybrid and transition_frames else None
-        job = _Job(plan, frames, blender, stats, fence, pool)
+        job = _Job(plan, frames, blender, stats, fence, pool, cancel)
         shares = partition(frames, workers, options.partition) if hybrid else [frames]
         job.rings = [BufferRing(depth, plan.width, plan.height) for _ in shares]
         encoder = Encoder(out_path, plan.width, plan.height, plan.fps, codec=options.codec, quality=options.quality,
