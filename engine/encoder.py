@@ -42,7 +42,7 @@ class CodecSpec:
 CODECS: dict[str, CodecSpec] = {
     "h264": CodecSpec("libx264", "yuv420p", "mp4", (".mp4", ".mkv", ".mov"), {
         "draft": {"crf": "28", "preset": "veryfast"},
-        "standard": {"crf": "20", "preset": "faster"},
+        "standard": {"crf": "20", "preset": "veryfast"},
         "high": {"crf": "16", "preset": "slow"},
     }),
     "hevc": CodecSpec("libx265", "yuv420p10le", "mp4", (".mp4", ".mkv", ".mov"), {

@@ -186,3 +186,36 @@ def test_cancel_event_stops_a_render_from_another_thread(tmp_path: Path) -> None
         engine.render(LONG, tmp_path / "v.mp4", workers=2, progress=progress, cancel=cancel)
     assert 30 <= max(seen) < 600
     assert list(tmp_path.iterdir()) == []
+
+
+def _browser_processes() -> list:
+    import psutil
+
+    found = []
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            cmdline = proc.cmdline()
+        except psutil.Error:
+            continue
+        if cmdline and "chrom" in cmdline[0] and not any(a.startswith("--type=") for a in cmdline):
+            found.append(proc)
+    return found
+
+
+def test_a_crashed_browser_is_replaced_and_the_video_is_whole(tmp_path: Path) -> None:
+    clean = engine.render(LONG, tmp_path / "clean.mp4", frames="0:90", workers=2, hash_frames=True)
+    killed: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        if done == 20 and not killed:
+            victims = _browser_processes()
+            assert len(victims) == 2
+            victims[-1].kill()
+            killed.append(victims[-1].pid)
+
+    result = engine.render(LONG, tmp_path / "crash.mp4", frames="0:90", workers=2, hash_frames=True,
+                           progress=progress)
+    assert killed
+    assert result.frame_hashes == clean.frame_hashes
+    assert len(decode(result.output)[0]) == 90
+    assert result.stage_seconds["startup"] > clean.stage_seconds["startup"]

@@ -31,7 +31,14 @@ from .options import CaptureOptions
 from .router import ORIGIN, AssetRouter
 from .sandbox import normalize_url_map
 
-__all__ = ["BrowserSession", "PageScriptError", "SettleTimeoutError", "MissingAssetError", "CHROMIUM_FLAGS"]
+__all__ = ["BrowserSession", "PageScriptError", "SettleTimeoutError", "MissingAssetError", "PageHangError",
+           "CHROMIUM_FLAGS", "answer_limit_s"]
+
+
+def answer_limit_s(timeout_ms: int) -> float:
+    """How long one call into the page may take before the session's watchdog stops the browser:
+    the settle timeout (a seek may legitimately wait that long for promises) plus half, plus 5 s."""
+    return timeout_ms * 1.5 / 1000 + 5.0
 
 #: Flags every session passes to Chromium: no background work, no GPU, deterministic rendering.
 CHROMIUM_FLAGS = (
@@ -53,6 +60,10 @@ class PageScriptError(CompositionError):
 
 class SettleTimeoutError(CompositionError):
     """The readiness promise, a timeline's seek, fonts or an image never settled in time."""
+
+
+class PageHangError(CaptureError):
+    """The page stopped answering (a script in an endless loop, or a stuck browser) and was stopped."""
 
 
 class MissingAssetError(CompositionError):
@@ -125,6 +136,7 @@ class BrowserSession:
         self._page: Any = None
         self._cdp: Any = None
         self._page_errors: list[Any] = []
+        self._hung: str | None = None
         self._buffer: np.ndarray | None = None
         self._router = AssetRouter(plan.root_dir, normalize_url_map(self.options.url_map), self.options.allow_network)
         try:
@@ -178,7 +190,8 @@ class BrowserSession:
             return None
 
     def _prepare(self) -> Any:
-        result = self._evaluate("(ms) => window.__hfEngine.prepare(ms)", self.options.timeout_ms)
+        result = self._evaluate("(ms) => window.__hfEngine.prepare(ms)", self.options.timeout_ms,
+                                "waiting for the page to get ready")
         self._check_result(result, "while the page got ready")
         return result.get("transitions") if result.get("hasTransitions") else None
 
@@ -214,14 +227,45 @@ class BrowserSession:
         return self._closed
 
     # ---- checks ----
-    def _evaluate(self, script: str, arg: Any) -> Any:
+    def _stop_hung(self, what: str) -> None:
+        """Watchdog: the page did not answer in time; kill the browser so the blocked call returns."""
+        self._hung = what
+        if self._browser_pid is not None:
+            try:
+                os.kill(self._browser_pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def _call(self, what: str, fn: Any, *args: Any) -> Any:
+        """`fn(*args)` into the page, stopped by the watchdog after `answer_limit_s`: a hang
+        becomes PageHangError naming `what`, a crash CaptureError."""
         if self._closed:
             raise CaptureError("the browser session is closed")
+        limit = answer_limit_s(self.options.timeout_ms)
+        watchdog = threading.Timer(limit, self._stop_hung, args=(what,))
+        watchdog.daemon = True
+        watchdog.start()
         try:
-            return self._page.evaluate(script, arg)
+            return fn(*args)
         except Exception as exc:
+            if self._hung is not None:
+                self._closed_by_watchdog()
+                raise PageHangError(
+                    f"{self.plan.source.name}: no answer within {limit:g} s {self._hung} (a page script in an "
+                    "endless loop, or a stuck browser); the browser was stopped") from None
             self._check_page("")
-            raise CaptureError(f"{self.plan.source.name}: the page runtime failed: {exc}") from None
+            raise CaptureError(f"{self.plan.source.name}: the browser failed {what}: {exc}") from None
+        finally:
+            watchdog.cancel()
+
+    def _closed_by_watchdog(self) -> None:
+        try:
+            self.close()
+        except Exception:  # the browser is already dead; the session only has to be marked closed
+            self._closed = True
+
+    def _evaluate(self, script: str, arg: Any, what: str = "running the page runtime") -> Any:
+        return self._call(what, self._page.evaluate, script, arg)
 
     def _check_page(self, when: str) -> None:
         name = self.plan.source.name
@@ -260,8 +304,9 @@ class BrowserSession:
     def seek(self, t: float | Fraction, scene_id: str | None = None) -> None:
         """Put the page at time `t` (seconds); with `scene_id`, isolate that scene (until the next call)."""
         seconds = self._time(t)
+        what = f"seeking to t={seconds:g} s" + (f" (scene {scene_id!r})" if scene_id else "")
         result = self._evaluate("([t, s, ms]) => window.__hfEngine.seek(t, s, ms)",
-                                [seconds, scene_id, self.options.timeout_ms])
+                                [seconds, scene_id, self.options.timeout_ms], what)
         self._check_result(result, f"at t={seconds:g} s")
 
     def screenshot(self) -> str:
@@ -270,12 +315,8 @@ class BrowserSession:
                                   "captureBeyondViewport": False}
         if self.options.capture_format == "jpeg":
             params["quality"] = self.options.jpeg_quality
-        if self._closed:
-            raise CaptureError("the browser session is closed")
-        try:
-            return self._cdp.send("Page.captureScreenshot", params)["data"]
-        except Exception as exc:
-            raise CaptureError(f"{self.plan.source.name}: Page.captureScreenshot failed: {exc}") from None
+        return self._call("taking the screenshot (Page.captureScreenshot)", self._cdp.send,
+                          "Page.captureScreenshot", params)["data"]
 
     def _out(self, out: np.ndarray | None) -> np.ndarray:
         if out is not None:
@@ -309,5 +350,6 @@ class BrowserSession:
             data = self.screenshot()
         finally:
             if not self._closed:
-                self._check_result(self._evaluate("() => window.__hfEngine.restore()", None), "restoring the page")
+                restored = self._evaluate("() => window.__hfEngine.restore()", None, "restoring the page")
+                self._check_result(restored, "restoring the page")
         return decode_into(data, buffer)

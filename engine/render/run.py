@@ -27,7 +27,7 @@ from ..blender import Blender
 from ..capture.session import BrowserSession
 from ..composition.plan import FrameInfo, Plan
 from ..encoder import Encoder, check_output_path
-from ..errors import ConfigError, RenderCancelled
+from ..errors import CaptureError, ConfigError, RenderCancelled
 from ..pipeline.fence import FenceAborted, ReorderFence
 from ..pipeline.planning import partition, should_use_hybrid_layered_path
 from ..pipeline.ring import BufferRing, Slot
@@ -36,6 +36,9 @@ from .options import RenderOptions, available_memory, choose_workers, parse_fram
 __all__ = ["RenderResult", "render_plan_and_encode", "Stats"]
 
 log = logging.getLogger("engine.render")
+
+#: New browser sessions a worker may start after its browser crashed or stopped answering.
+MAX_RESTARTS = 2
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -132,7 +135,47 @@ def _done_future() -> Future[None]:
     return future
 
 
-def _walk(job: _Job, session: BrowserSession, share: list[FrameInfo], ring: BufferRing) -> None:
+class _Browser:
+    """A worker's browser session, replaced by a new one when it crashes or stops answering."""
+
+    def __init__(self, make: Callable[[], BrowserSession], session: BrowserSession | None = None) -> None:
+        self._make = make
+        self.session = session if session is not None else make()
+        self.restarts = 0
+
+    def restart(self) -> None:
+        self.session.close()
+        self.session = self._make()
+        self.restarts += 1
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def _capture(job: _Job, browser: _Browser, info: FrameInfo, slot: Slot) -> None:
+    """Capture frame `info` into `slot`; on a browser failure (crash, no answer) start a new
+    session and capture the frame again, at most MAX_RESTARTS times per worker."""
+    while True:
+        try:
+            with job.stats.timed("capture"):
+                session = browser.session
+                if info.transition is None:
+                    session.capture_frame(info.time, out=slot.out)
+                else:
+                    session.capture_scene(info.time, info.transition.from_scene, out=slot.frm)
+                    session.capture_scene(info.time, info.transition.to_scene, out=slot.to)
+            return
+        except CaptureError as exc:
+            where = f"frame {info.index} (t={float(info.time):g} s)"
+            if job.stop.is_set() or browser.restarts >= MAX_RESTARTS:
+                tried = f" after {browser.restarts} new browser session(s)" if browser.restarts else ""
+                raise CaptureError(f"capture of {where} failed{tried}: {exc}") from exc
+            log.warning("capture of %s failed (%s); starting a new browser session", where, exc)
+            with job.stats.timed("startup"):
+                browser.restart()
+
+
+def _walk(job: _Job, browser: _Browser, share: list[FrameInfo], ring: BufferRing) -> None:
     """One worker: capture each frame of its share into a ring slot, blend transition frames
     (in the pool when there is one), and hand the slot to the fence in its frame's place."""
     for info in share:
@@ -143,12 +186,7 @@ def _walk(job: _Job, session: BrowserSession, share: list[FrameInfo], ring: Buff
         with job.stats.timed("wait_ring"):
             slot = ring.acquire()
         try:
-            with job.stats.timed("capture"):
-                if info.transition is None:
-                    session.capture_frame(info.time, out=slot.out)
-                else:
-                    session.capture_scene(info.time, info.transition.from_scene, out=slot.frm)
-                    session.capture_scene(info.time, info.transition.to_scene, out=slot.to)
+            _capture(job, browser, info, slot)
             if info.transition is None:
                 future = _done_future()
             elif job.blend_pool is None:
@@ -166,11 +204,11 @@ def _walk(job: _Job, session: BrowserSession, share: list[FrameInfo], ring: Buff
 def _worker_thread(job: _Job, plan: Plan, options: RenderOptions, share: list[FrameInfo], ring: BufferRing) -> None:
     try:
         with job.stats.timed("startup"):
-            session = BrowserSession(plan, **dict(options.capture))
+            browser = _Browser(lambda: BrowserSession(plan, **dict(options.capture)))
         try:
-            _walk(job, session, share, ring)
+            _walk(job, browser, share, ring)
         finally:
-            session.close()
+            browser.close()
     except FenceAborted:
         pass
     except BaseException as exc:  # handed to the fence: raised once, by the caller
@@ -219,6 +257,7 @@ def render_plan_and_encode(
     encoder: Encoder | None = None
     blender: Blender | None = None
     session: BrowserSession | None = None
+    browser: _Browser | None = None
     try:
         with stats.timed("startup"):
             session = BrowserSession(composition, **dict(options.capture))
@@ -261,8 +300,9 @@ def render_plan_and_encode(
                                       name=f"engine-worker-{i}", daemon=True)
             worker.start()
             threads.append(worker)
+        browser = _Browser(lambda: BrowserSession(plan, **dict(options.capture)), session)
         try:
-            _walk(job, session, shares[0], job.rings[0])
+            _walk(job, browser, shares[0], job.rings[0])
         except FenceAborted:
             pass
         except BaseException as exc:
@@ -296,7 +336,9 @@ def render_plan_and_encode(
             job.blend_pool.shutdown(wait=True, cancel_futures=True)
         if encoder is not None:
             encoder.abort()  # no-op after a successful finish()
-        if session is not None:
+        if browser is not None:
+            browser.close()
+        elif session is not None:
             session.close()
         if blender is not None:
             blender.close()
