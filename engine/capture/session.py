@@ -236,8 +236,8 @@ class BrowserSession:
             except (ProcessLookupError, PermissionError):
                 pass
 
-    def _call(self, what: str, fn: Any, *args: Any) -> Any:
-        """`fn(*args)` into the page, stopped by the watchdog after `answer_limit_s`: a hang
+    def _call(self, what: str, fn: Any) -> Any:
+        """`fn()` into the page, stopped by the watchdog after `answer_limit_s`: a hang
         becomes PageHangError naming `what`, a crash CaptureError."""
         if self._closed:
             raise CaptureError("the browser session is closed")
@@ -246,7 +246,7 @@ class BrowserSession:
         watchdog.daemon = True
         watchdog.start()
         try:
-            return fn(*args)
+            return fn()
         except Exception as exc:
             if self._hung is not None:
                 self._closed_by_watchdog()
@@ -265,7 +265,7 @@ class BrowserSession:
             self._closed = True
 
     def _evaluate(self, script: str, arg: Any, what: str = "running the page runtime") -> Any:
-        return self._call(what, self._page.evaluate, script, arg)
+        return self._call(what, lambda: self._page.evaluate(script, arg))
 
     def _check_page(self, when: str) -> None:
         name = self.plan.source.name
@@ -315,8 +315,8 @@ class BrowserSession:
                                   "captureBeyondViewport": False}
         if self.options.capture_format == "jpeg":
             params["quality"] = self.options.jpeg_quality
-        return self._call("taking the screenshot (Page.captureScreenshot)", self._cdp.send,
-                          "Page.captureScreenshot", params)["data"]
+        return self._call("taking the screenshot (Page.captureScreenshot)",
+                          lambda: self._cdp.send("Page.captureScreenshot", params))["data"]
 
     def _out(self, out: np.ndarray | None) -> np.ndarray:
         if out is not None:
