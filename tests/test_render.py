@@ -219,3 +219,19 @@ def test_a_crashed_browser_is_replaced_and_the_video_is_whole(tmp_path: Path) ->
     assert result.frame_hashes == clean.frame_hashes
     assert len(decode(result.output)[0]) == 90
     assert result.stage_seconds["startup"] > clean.stage_seconds["startup"]
+
+
+def test_renders_in_parallel_threads_share_nothing(sequential: engine.RenderResult, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = {"a": dict(path="hybrid", workers=2), "b": dict(path="sequential"), "c": dict(path="hybrid", workers=2,
+                                                                                          partition="contiguous")}
+    with ThreadPoolExecutor(3) as pool:
+        futures = {name: pool.submit(engine.render, SOLID, tmp_path / f"{name}.mp4", hash_frames=True, quality="high",
+                                     **kwargs) for name, kwargs in jobs.items()}
+        results = {name: f.result(timeout=300) for name, f in futures.items()}
+    for name, result in results.items():
+        assert result.output == tmp_path / f"{name}.mp4"
+        assert result.frame_hashes == sequential.frame_hashes, name
+        assert len(decode(result.output)[0]) == 20
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp4", "b.mp4", "c.mp4"]
