@@ -90,6 +90,12 @@ class Blender:
         return BlendInfo(self.backend, renderer, bool(renderer and not is_software_renderer(renderer)),
                          self._gl_reason, self._cpu.threads)
 
+    @property
+    def gl_renderer(self) -> str | None:
+        """The GL renderer's name if GL was opened (no probe), else None."""
+        gl = self._gl
+        return gl.renderer if gl is not None else None
+
     def choose(self, transition: Transition | str) -> str:
         """The backend (``"gl"`` or ``"cpu"``) this blender uses for `transition`."""
         t = transition if isinstance(transition, Transition) else get_transition(transition)

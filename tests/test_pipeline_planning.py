@@ -48,3 +48,22 @@ def test_partition_errors() -> None:
         partition([1], 2, "striped")
     with pytest.raises(ConfigError, match="workers=0"):
         partition([1], 0)
+
+
+def test_render_decision() -> None:
+    from engine.render.options import RenderOptions, decide
+
+    common = dict(frame_count=100, transition_frames=20, frame_bytes=6 * 64 * 36, cpus=2, available_bytes=8 * 2**30)
+    auto = decide(RenderOptions(), **common)
+    assert auto.hybrid and auto.workers == 2 and auto.ring_depth == 4
+    assert not decide(RenderOptions(), **{**common, "cpus": 1}).hybrid
+    short = decide(RenderOptions(workers=8), **{**common, "frame_count": 3, "transition_frames": 0})
+    assert short.workers == 3 and short.hybrid
+    forced = decide(RenderOptions(path="sequential", workers=4), **common)
+    assert not forced.hybrid and forced.workers == 1 and "sequential" in forced.reason
+    all_transition = decide(RenderOptions(), **{**common, "transition_frames": 100})
+    assert not all_transition.hybrid and "every frame" in all_transition.reason
+    starved = decide(RenderOptions(), **{**common, "available_bytes": 2**20})
+    assert starved.workers == 1
+    with pytest.raises(ConfigError, match="path 'hybrid' needs at least 2 workers"):
+        decide(RenderOptions(path="hybrid", workers=1), **common)

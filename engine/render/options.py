@@ -12,10 +12,10 @@ from ..blender import BACKENDS
 from ..config import check_choice, check_int, env_int
 from ..encoder import CODECS, QUALITIES
 from ..errors import ConfigError
-from ..pipeline.planning import PARTITIONS
+from ..pipeline.planning import PARTITIONS, should_use_hybrid_layered_path
 
-__all__ = ["RenderOptions", "PATHS", "parse_frame_range", "parse_fps", "choose_workers", "ring_depth_from_env",
-           "BROWSER_BYTES"]
+__all__ = ["RenderOptions", "RenderDecision", "decide", "PATHS", "parse_frame_range", "parse_fps", "choose_workers",
+           "ring_depth_from_env", "BROWSER_BYTES"]
 
 PATHS = ("auto", "sequential", "hybrid")
 
@@ -123,3 +123,39 @@ class RenderOptions:
         object.__setattr__(self, "quality", check_choice("quality", self.quality, QUALITIES))
         if not isinstance(self.hash_frames, bool):
             raise ConfigError(f"hash_frames={self.hash_frames!r} is not valid; expected True or False")
+
+
+@dataclass(frozen=True)
+class RenderDecision:
+    """How a render runs: the path, why, how many workers, and the ring depth."""
+
+    hybrid: bool
+    reason: str
+    workers: int
+    ring_depth: int
+
+
+def decide(options: RenderOptions, *, frame_count: int, transition_frames: int, frame_bytes: int, cpus: int,
+           available_bytes: int) -> RenderDecision:
+    """The path and worker count for a render of `frame_count` frames (pure).
+
+    ``--path auto`` follows the hybrid gate; ``hybrid`` needs at least 2 workers (ConfigError
+    otherwise); workers never outnumber frames; the sequential path uses one.
+    """
+    depth = int(options.ring_depth or 4)
+    if isinstance(options.workers, int):
+        workers = options.workers
+    else:
+        workers = choose_workers(cpus=cpus, available_bytes=available_bytes, ring_bytes=3 * depth * frame_bytes,
+                                 frame_count=frame_count)
+    workers = max(1, min(workers, frame_count))
+    if options.path == "hybrid" and workers < 2:
+        raise ConfigError(f"path 'hybrid' needs at least 2 workers; this render has {workers} "
+                          f"({frame_count} frame(s), workers={options.workers!r})")
+    if options.path == "auto":
+        gate = should_use_hybrid_layered_path(hdr=False, workers=workers, frame_count=frame_count,
+                                              transition_frame_count=transition_frames)
+        hybrid, reason = gate.hybrid, gate.reason
+    else:
+        hybrid, reason = options.path == "hybrid", f"path {options.path!r} was asked for"
+    return RenderDecision(hybrid, reason, workers if hybrid else 1, depth)

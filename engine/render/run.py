@@ -27,11 +27,11 @@ from ..blender import Blender
 from ..capture.session import BrowserSession
 from ..composition.plan import FrameInfo, Plan
 from ..encoder import Encoder, check_output_path
-from ..errors import CaptureError, ConfigError, RenderCancelled
+from ..errors import CaptureError, RenderCancelled
 from ..pipeline.fence import FenceAborted, ReorderFence
-from ..pipeline.planning import partition, should_use_hybrid_layered_path
+from ..pipeline.planning import partition
 from ..pipeline.ring import BufferRing, Slot
-from .options import RenderOptions, available_memory, choose_workers, parse_frame_range, usable_cpus
+from .options import RenderOptions, available_memory, decide, parse_frame_range, usable_cpus
 
 __all__ = ["RenderResult", "render_plan_and_encode", "Stats"]
 
@@ -265,21 +265,10 @@ def render_plan_and_encode(
         indices = parse_frame_range(options.frames, plan.frame_count)
         frames = [plan.frame(i) for i in indices]
         transition_frames = sum(f.is_transition for f in frames)
-        frame_bytes = plan.width * plan.height * 3 * 2
-        depth = int(options.ring_depth or 4)
-        workers = options.workers if isinstance(options.workers, int) else choose_workers(
-            cpus=usable_cpus(), available_bytes=available_memory(), ring_bytes=3 * depth * frame_bytes,
-            frame_count=len(frames))
-        workers = min(workers, len(frames))
-        gate = should_use_hybrid_layered_path(hdr=False, workers=workers, frame_count=len(frames),
-                                              transition_frame_count=transition_frames)
-        if options.path == "hybrid" and workers < 2:
-            raise ConfigError(f"path 'hybrid' needs at least 2 workers; this render has {workers} "
-                              f"({len(frames)} frame(s), workers={options.workers!r})")
-        hybrid = gate.hybrid if options.path == "auto" else options.path == "hybrid" and workers >= 2
-        reason = gate.reason if options.path == "auto" else f"--path {options.path}"
-        if not hybrid:
-            workers = 1
+        decision = decide(options, frame_count=len(frames), transition_frames=transition_frames,
+                          frame_bytes=plan.width * plan.height * 6, cpus=usable_cpus(),
+                          available_bytes=available_memory())
+        hybrid, workers, depth = decision.hybrid, decision.workers, decision.ring_depth
         blender = Blender(options.backend)
         for spec in {f.transition.shader for f in frames if f.transition is not None}:
             blender.choose(spec)  # fails fast: a shader with no backend here
@@ -315,13 +304,12 @@ def render_plan_and_encode(
         with stats.timed("encode_flush"):
             encoder.finish()
         stats.seconds["encode"] = encoder.seconds
-        info = blender.info if options.backend != "cpu" else None
         used = sorted({blender.choose(s) for s in {f.transition.shader for f in frames if f.transition}})
         return RenderResult(
             output=out_path, frames=len(frames), seconds=time.perf_counter() - started,
-            path="hybrid" if hybrid else "sequential", path_reason=reason,
+            path="hybrid" if hybrid else "sequential", path_reason=decision.reason,
             partition=options.partition if hybrid else None, workers=len(shares), ring_depth=depth,
-            backend="+".join(used) or "none", gl_renderer=info.gl_renderer if info else None,
+            backend="+".join(used) or "none", gl_renderer=blender.gl_renderer,
             width=plan.width, height=plan.height, fps=plan.fps, codec=options.codec, quality=options.quality,
             stage_seconds=dict(stats.seconds), frame_hashes=encoder.hashes,
         )
