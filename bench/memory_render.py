@@ -45,7 +45,6 @@ print(json.dumps({"frames": result.frames, "seconds": time.perf_counter() - star
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
 html, body {{ margin: 0; }} #root {{ position: relative; width: {w}px; height: {h}px; overflow: hidden; font-family: "DejaVu Sans"; }}
 .scene {{ position: absolute; inset: 0; color: #fff; font-size: {fs}px; display: flex; align-items: center; justify-content: center; }}
-#a {{ background: #248; }} #b {{ background: #842; }}
 .dot {{ position: absolute; width: 10px; height: 10px; background: #fff; animation: m 1s linear infinite alternate; }}
 @keyframes m {{ to {{ transform: translateX({w}px); }} }}
 </style></head><body>
@@ -61,13 +60,15 @@ def write(folder: Path, w: int, h: int, frames: int) -> Path:
     scenes, transitions = [], []
     n = max(1, int(seconds // 2))
     for i in range(n):
-        end = "" if i == n - 1 else f' data-duration="{2.5 if i < n - 1 else 2}"'
-        scenes.append(f'<div class="scene clip" id="s{i}" data-start="{2 * i}"{end}>frame<div class="dot"></div></div>')
+        end = "" if i == n - 1 else ' data-duration="2.5"'
+        colour = ("#248", "#842", "#284")[i % 3]
+        scenes.append(f'<div class="scene clip" id="s{i}" data-start="{2 * i}"{end} style="background: {colour}">'
+                      f'frame<div class="dot"></div></div>')
         if i:
             transitions.append(f'<hf-transition data-shader="crossfade" data-time="{2 * i}" data-duration="0.5" '
                                f'data-from="s{i - 1}" data-to="s{i}"></hf-transition>')
     (folder / "index.html").write_text(PAGE.format(w=w, h=h, fs=h // 4, dur=seconds, scenes="\n".join(scenes),
-                                                   transitions="\n".join(transitions)).replace("#a", "#s0"))
+                                                   transitions="\n".join(transitions)))
     return folder
 
 
