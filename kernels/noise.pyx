@@ -61,9 +61,7 @@ cdef void k_domain_warp(const Ctx* c, int y) noexcept nogil:
     cdef float k = <float>0.06 * env
     cdef float U[CH]
     cdef float X[CH]
-    cdef float Y[CH]
     cdef float X1[CH]
-    cdef float Y1[CH]
     cdef float QX[CH]
     cdef float QY[CH]
     cdef float F[CH]
@@ -77,16 +75,9 @@ cdef void k_domain_warp(const Ctx* c, int y) noexcept nogil:
     cdef Rgb col
     cdef int i, n
     cdef int x0 = 0
-    for i in range(CH):
-        Y[i] = py
-        Y1[i] = py + <float>1.3
     while x0 < c.w:
         n = chunk_u(c, x0, U)
-        for i in range(CH):
-            X[i] = U[i] * c.ratio * scale
-            X1[i] = X[i] + <float>5.2
-        fbm_chunk(L0, X, Y, QX, octaves, seed, False)
-        fbm_chunk(L1, X1, Y1, QY, octaves, seed + 8, False)
+        noise_field_chunk(L0, L1, U, c.ratio, scale, py, <float>5.2, <float>1.3, octaves, seed, X, QX, QY)
         for i in range(CH):
             X1[i] = X[i] + warp * QX[i]
             F[i] = py + warp * QY[i]
@@ -203,9 +194,6 @@ cdef void k_cross_warp_morph(const Ctx* c, int y) noexcept nogil:
     cdef float t = c.progress * (<float>1.0 + <float>2.0 * s) - s
     cdef float U[CH]
     cdef float X[CH]
-    cdef float Y[CH]
-    cdef float X1[CH]
-    cdef float Y1[CH]
     cdef float NX[CH]
     cdef float NY[CH]
     cdef Lat L0[8]
@@ -215,16 +203,9 @@ cdef void k_cross_warp_morph(const Ctx* c, int y) noexcept nogil:
     cdef float u, fx, fy, m
     cdef int i, n
     cdef int x0 = 0
-    for i in range(CH):
-        Y[i] = py
-        Y1[i] = py + <float>7.7
     while x0 < c.w:
         n = chunk_u(c, x0, U)
-        for i in range(CH):
-            X[i] = U[i] * c.ratio * scale
-            X1[i] = X[i] + <float>19.1
-        fbm_chunk(L0, X, Y, NX, octaves, seed, False)
-        fbm_chunk(L1, X1, Y1, NY, octaves, seed + 8, False)
+        noise_field_chunk(L0, L1, U, c.ratio, scale, py, <float>19.1, <float>7.7, octaves, seed, X, NX, NY)
         for i in range(n):
             u = U[i]
             fx = (NX[i] * <float>2.0 - <float>1.0) * strength

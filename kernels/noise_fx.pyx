@@ -87,9 +87,6 @@ cdef void k_thermal_distortion(const Ctx* c, int y) noexcept nogil:
     cdef float m = sm(0.15, 0.85, c.progress)
     cdef float U[CH]
     cdef float X[CH]
-    cdef float Y[CH]
-    cdef float X1[CH]
-    cdef float Y1[CH]
     cdef float NX[CH]
     cdef float NY[CH]
     cdef Lat L0[8]
@@ -103,16 +100,9 @@ cdef void k_thermal_distortion(const Ctx* c, int y) noexcept nogil:
         for i in range(c.w):
             put(c, i, y, mix3(texel(&c.frm, i, y), texel(&c.to, i, y), m))
         return
-    for i in range(CH):
-        Y[i] = qy
-        Y1[i] = qy + <float>3.1
     while x0 < c.w:
         n = chunk_u(c, x0, U)
-        for i in range(CH):
-            X[i] = U[i] * c.ratio * scale
-            X1[i] = X[i] + <float>7.3
-        fbm_chunk(L0, X, Y, NX, octaves, seed, False)
-        fbm_chunk(L1, X1, Y1, NY, octaves, seed + 8, False)
+        noise_field_chunk(L0, L1, U, c.ratio, scale, qy, <float>7.3, <float>3.1, octaves, seed, X, NX, NY)
         for i in range(n):
             su = U[i] + (NX[i] - <float>0.5) * (<float>2.0 * amount)
             sv = v + <float>0.5 * (NY[i] - <float>0.5) * (<float>2.0 * amount)

@@ -127,6 +127,24 @@ cdef inline void fbm_chunk(Lat* L, const float* X, const float* Y, float* out, i
     for i in range(CH):
         out[i] = tot[i] / norm
 
+cdef inline void noise_field_chunk(Lat* L0, Lat* L1, const float* U, float ratio, float scale, float y,
+                                   float ox, float oy, int octaves, int seed, float* X, float* NX,
+                                   float* NY) noexcept nogil:
+    """A 2-D noise field over a chunk of a row, as the GLSL computes it: with p = (u * ratio * scale, y),
+    NX = fbm(p, seed) and NY = fbm(p + (ox, oy), seed + 8); X receives p.x."""
+    cdef float X1[CH]
+    cdef float Y[CH]
+    cdef float Y1[CH]
+    cdef int i
+    for i in range(CH):
+        X[i] = U[i] * ratio * scale
+        X1[i] = X[i] + ox
+        Y[i] = y
+        Y1[i] = y + oy
+    fbm_chunk(L0, X, Y, NX, octaves, seed, False)
+    fbm_chunk(L1, X1, Y1, NY, octaves, seed + 8, False)
+
+
 cdef inline Rgb blend2(const Ctx* c, float au, float av, float bu, float bv, float m) noexcept nogil:
     """mix(getFromColor(a), getToColor(b), m), sampling only what a weight of 0 or 1 needs."""
     if m <= 0.0:
