@@ -27,7 +27,7 @@ from ..composition.plan import Plan
 from ..composition.reader import read_composition
 from ..composition.validate import build_plan
 from .frames import check_frame, decode_into, new_frame
-from .options import CaptureOptions
+from .options import DEFAULT_CHROMIUM, CaptureOptions
 from .router import ORIGIN, AssetRouter
 from .sandbox import normalize_url_map
 
@@ -153,6 +153,9 @@ class BrowserSession:
         opts, plan = self.options, self.plan
         executable = str(opts.executable)
         if not os.path.isfile(executable):
+            if executable != DEFAULT_CHROMIUM:  # the user named it: bad input, not a failed render
+                raise ConfigError(f"Chromium executable {executable!r} (ENGINE_CHROMIUM or capture executable=) does "
+                                  "not exist; expected the path of a Chromium binary")
             raise CaptureError(f"Chromium not found at {executable!r}; install Debian's chromium or set ENGINE_CHROMIUM")
         self._pw = _acquire_playwright()
         args = list(CHROMIUM_FLAGS) + ([] if opts.allow_network else list(OFFLINE_FLAGS)) + list(opts.extra_args)
@@ -193,7 +196,12 @@ class BrowserSession:
         result = self._evaluate("(ms) => window.__hfEngine.prepare(ms)", self.options.timeout_ms,
                                 "waiting for the page to get ready")
         self._check_result(result, "while the page got ready")
-        return result.get("transitions") if result.get("hasTransitions") else None
+        if not result.get("hasTransitions"):
+            return None
+        if result.get("transitions") is None:  # null (None means "not set" to build_plan)
+            raise CompositionError(f"{self.plan.source.name}: window.__hf.transitions is null; expected an array "
+                                   "(leave it unset, or [], for no transitions)")
+        return result["transitions"]
 
     def close(self) -> None:
         """Close page, context and browser, and stop the driver if no other session uses it. Idempotent."""

@@ -18,7 +18,6 @@ from ..errors import CompositionError, ParameterError, UnknownTransitionError, c
 from ..registry import get_transition
 from .easing import canonical_ease
 from .plan import Clip, MediaElement, Plan, Scene, TransitionSpec
-from .source import TRANSITION_TAG
 
 __all__ = ["build_plan", "parse_number", "MAX_SIZE", "MAX_DURATION", "FPS_RANGE"]
 
@@ -66,6 +65,13 @@ def _root_number(root: Mapping[str, Any], attr: str, where: str, default: Fracti
 
 
 def _size(root: Mapping[str, Any], attr: str, where: str, even: bool) -> int:
+    raw = root["attrs"].get(attr)
+    if raw is not None and raw.strip():
+        try:
+            parse_number(raw, attr)
+        except CompositionError:
+            raise CompositionError(f"{where}: root element {describe(root)} {attr} is {raw!r}; expected a number "
+                                   f"of pixels from 1 to {MAX_SIZE}, without a unit") from None
     value = _root_number(root, attr, where)
     what = f"{where}: root element {describe(root)} {attr}={root['attrs'].get(attr)!r}"
     if value.denominator != 1 or not 1 <= value <= MAX_SIZE:
@@ -92,7 +98,7 @@ def _interval(element: Mapping[str, Any], where: str) -> tuple[Fraction, Fractio
 
 def _html_transition(element: Mapping[str, Any], where: str) -> dict[str, Any]:
     attrs = element["attrs"]
-    what = f"{where}: <{TRANSITION_TAG}> {describe(element)}"
+    what = f"{where}: {describe(element)}"
     for attr in ("data-shader", "data-time", "data-duration", "data-from", "data-to"):
         if not attrs.get(attr, "").strip():
             raise CompositionError(f"{what} has no {attr}; a transition needs data-shader, data-time, "
@@ -203,7 +209,8 @@ def build_plan(raw: Mapping[str, Any], html_file: Path, *, even_size: bool = Tru
     transitions = sorted((_transition(r, scene_ids, duration) for r in raws), key=lambda s: (s.time, s.end))
     for a, b in zip(transitions, transitions[1:]):
         if b.time < a.end:
-            raise CompositionError(f"{b.origin} starts at {float(b.time):g} s, inside {a.origin} "
+            earlier = a.origin.removeprefix(f"{where}: ")
+            raise CompositionError(f"{b.origin} starts at {float(b.time):g} s, inside {earlier} "
                                    f"([{float(a.time):g}, {float(a.end):g}) s); transitions must not overlap")
     return Plan(source=html_file, root_dir=html_file.parent, composition_id=root["attrs"].get("data-composition-id", ""),
                 width=width, height=height, fps=fps, duration=duration, clips=tuple(clips.values()),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from ..blender import BACKENDS
 from ..encoder import CODECS, QUALITIES
-from ..errors import EngineError, InputError, RenderCancelled
+from ..errors import ConfigError, EngineError, InputError, RenderCancelled
 from ..pipeline.planning import PARTITIONS
 from .options import PATHS
 
@@ -77,6 +78,21 @@ def _capture_options(args: argparse.Namespace) -> dict[str, object]:
     return options
 
 
+def _check_stats_path(value: str | None) -> Path | None:
+    """The --stats-json file, checked before the render starts (its folder exists and is writable)."""
+    if value is None:
+        return None
+    path = Path(value)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ConfigError(f"--stats-json {value!r} is a folder; expected a file path")
+    if not folder.is_dir():
+        raise ConfigError(f"--stats-json {value!r}: folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ConfigError(f"--stats-json {value!r}: folder {str(folder)!r} is not writable")
+    return path
+
+
 class _Signals:
     """SIGINT/SIGTERM set the render's cancel event, so it stops between frames and tears down
     in order (no exception thrown into the browser driver); a second signal interrupts at once."""
@@ -125,6 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 bar.total = total
                 bar.update(done - bar.n)
 
+        stats_path = _check_stats_path(args.stats_json)
         with signals:
             result = render(
                 args.composition, args.output, fps=args.fps, workers=args.workers, backend=args.backend,
@@ -148,8 +165,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if bar is not None:
             bar.close()
-    if args.stats_json:
-        Path(args.stats_json).write_text(json.dumps(result.as_dict(), indent=2) + "\n", encoding="utf-8")
+    if stats_path is not None:
+        try:
+            stats_path.write_text(json.dumps(result.as_dict(), indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            print(f"render failed: the video was written to {str(result.output)!r} but --stats-json "
+                  f"{str(stats_path)!r} could not be: {exc.strerror or exc}", file=sys.stderr)
+            return 1
     if not args.quiet:
         print(result.summary(), file=sys.stderr)
     return 0

@@ -9,13 +9,16 @@ from fractions import Fraction
 from typing import Any
 
 from ..blender import BACKENDS
+from ..capture.options import CaptureOptions
 from ..config import check_choice, check_int, env_int
+from ..cpu_backend import default_threads
 from ..encoder import CODECS, QUALITIES
 from ..errors import ConfigError
+from ..gl_backend import gl_disabled
 from ..pipeline.planning import PARTITIONS, should_use_hybrid_layered_path
 
-__all__ = ["RenderOptions", "RenderDecision", "decide", "PATHS", "parse_frame_range", "parse_fps", "choose_workers",
-           "ring_depth_from_env", "BROWSER_BYTES"]
+__all__ = ["RenderOptions", "RenderDecision", "decide", "PATHS", "parse_frame_range", "split_frame_range", "parse_fps",
+           "choose_workers", "ring_depth_from_env", "check_environment", "BROWSER_BYTES"]
 
 PATHS = ("auto", "sequential", "hybrid")
 
@@ -34,11 +37,12 @@ def parse_fps(value: Any) -> Fraction:
     return fps.limit_denominator(1_000_000)
 
 
-def parse_frame_range(spec: str | tuple[int, int] | None, frame_count: int) -> range:
-    """Frames START:END (END exclusive; either side may be empty) within the composition."""
-    if spec is None:
-        return range(frame_count)
+def split_frame_range(spec: str | tuple[int, int]) -> tuple[int, int | None]:
+    """(START, END or None for "to the end") of a frame range, checked without the composition:
+    integers, START >= 0 and START < END."""
     if isinstance(spec, tuple):
+        if len(spec) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in spec):
+            raise ConfigError(f"frames={spec!r} is not valid; expected (START, END) integers or 'START:END'")
         start, end = spec
     else:
         text = str(spec).strip()
@@ -47,13 +51,27 @@ def parse_frame_range(spec: str | tuple[int, int] | None, frame_count: int) -> r
         left, right = (s.strip() for s in text.split(":"))
         try:
             start = int(left) if left else 0
-            end = int(right) if right else frame_count
+            end = int(right) if right else None
         except ValueError:
             raise ConfigError(f"frames={spec!r} is not valid; START and END must be integers") from None
+    if start < 0:
+        raise ConfigError(f"frames={spec!r} is not valid; START must be 0 or more")
+    if end is not None and end <= start:
+        raise ConfigError(f"frames={spec!r} is not valid; START ({start}) must be less than END ({end}), "
+                          "which is exclusive")
+    return start, end
+
+
+def parse_frame_range(spec: str | tuple[int, int] | None, frame_count: int) -> range:
+    """Frames START:END (END exclusive; either side may be empty) within the composition."""
+    if spec is None:
+        return range(frame_count)
+    start, end_or_none = split_frame_range(spec)
+    end = frame_count if end_or_none is None else end_or_none
     if not 0 <= start < end <= frame_count:
         raise ConfigError(
-            f"frames={spec!r} is not valid; the composition has frames 0 to {frame_count - 1} "
-            f"(END is exclusive, at most {frame_count}) and the range must not be empty"
+            f"frames={spec!r} is not valid; the composition has {frame_count} frames, 0 to {frame_count - 1}: "
+            f"expected START < {frame_count} and END at most {frame_count} (END is exclusive)"
         )
     return range(start, end)
 
@@ -123,6 +141,20 @@ class RenderOptions:
         object.__setattr__(self, "quality", check_choice("quality", self.quality, QUALITIES))
         if not isinstance(self.hash_frames, bool):
             raise ConfigError(f"hash_frames={self.hash_frames!r} is not valid; expected True or False")
+        if self.frames is not None:
+            split_frame_range(self.frames)
+        if self.path == "hybrid" and isinstance(self.workers, int) and self.workers < 2:
+            raise ConfigError(f"path 'hybrid' needs at least 2 workers; workers={self.workers!r}")
+        check_environment(self.capture)
+
+
+def check_environment(capture: Mapping[str, Any] | None = None) -> None:
+    """Check the environment knobs a render reads (``ENGINE_GL``, ``ENGINE_CPU_THREADS``, the
+    capture ones) and the `capture` options before any browser starts: a bad value fails at
+    once, also where this render would never read it (no transition: no GL probe)."""
+    gl_disabled()
+    default_threads()
+    CaptureOptions.from_env(**dict(capture or {}))
 
 
 @dataclass(frozen=True)

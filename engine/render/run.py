@@ -270,8 +270,10 @@ def render_plan_and_encode(
                           available_bytes=available_memory())
         hybrid, workers, depth = decision.hybrid, decision.workers, decision.ring_depth
         blender = Blender(options.backend)
-        for spec in {f.transition.shader for f in frames if f.transition is not None}:
-            blender.choose(spec)  # fails fast: a shader with no backend here
+        for shader in sorted({f.transition.shader for f in frames if f.transition is not None}):
+            # fail before any capture: a shader with no backend here, or GLSL that does not compile
+            if blender.choose(shader) == "gl":
+                blender.compile(shader)
         fence: ReorderFence[tuple[Future[None], BufferRing, Slot]] = ReorderFence(
             [f.index for f in frames], capacity=max(2, workers * depth))
         pool = ThreadPoolExecutor(max_workers=max(1, min(2, usable_cpus() - 1)), thread_name_prefix="engine-blend") \
