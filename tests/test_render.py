@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -95,7 +96,7 @@ def test_blend_error_mid_render_leaves_nothing(tmp_path: Path, monkeypatch: pyte
         raise engine.BlendError("simulated blend failure")
 
     monkeypatch.setattr(engine.Blender, "blend", failing)
-    with pytest.raises(engine.BlendError, match="simulated blend failure"):
+    with pytest.raises(engine.BlendError, match=r"blend of frame \d+ \(t=.* transition 'crossfade'.*simulated blend failure"):
         engine.render(SOLID, tmp_path / "v.mp4", path="hybrid", workers=2)
     assert list(tmp_path.iterdir()) == []
 
@@ -235,3 +236,38 @@ def test_renders_in_parallel_threads_share_nothing(sequential: engine.RenderResu
         assert result.frame_hashes == sequential.frame_hashes, name
         assert len(decode(result.output)[0]) == 20
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp4", "b.mp4", "c.mp4"]
+
+
+DISK_FULL = """
+import resource, signal, sys
+import engine
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
+def progress(done, total):
+    if done == 5:  # the browsers are up: from now on no file may grow past 20 kB
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+try:
+    engine.render(sys.argv[1], sys.argv[2], frames="0:600", workers=2, progress=progress)
+except engine.EngineError as exc:
+    print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def test_encoder_that_cannot_write_fails_cleanly(tmp_path: Path) -> None:
+    """A full disk, simulated by a file-size limit on the render process (a real failing write)."""
+    done = subprocess.run([sys.executable, "-c", DISK_FULL, str(LONG), str(tmp_path / "v.mp4")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert re.search(r"EncodeError: (encoding frame \d+|finishing) .*v\.mp4.* failed", done.stderr), done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_gl_a_render_blends_on_the_cpu(tmp_path: Path) -> None:
+    env = {"ENGINE_GL": "off"}
+    ok = run_cli(str(SOLID), "-o", str(tmp_path / "v.mp4"), "--stats-json", str(tmp_path / "s.json"), env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stderr.count("blending on the CPU kernels") == 1
+    assert json.loads((tmp_path / "s.json").read_text())["backend"] == "cpu"
+    forced = run_cli(str(SOLID), "-o", str(tmp_path / "w.mp4"), "--backend", "gl", env=env)
+    assert forced.returncode == 1 and "ENGINE_GL=off" in forced.stderr
+    assert not (tmp_path / "w.mp4").exists()

@@ -159,8 +159,12 @@ class BrowserSession:
             raise CaptureError(f"Chromium not found at {executable!r}; install Debian's chromium or set ENGINE_CHROMIUM")
         self._pw = _acquire_playwright()
         args = list(CHROMIUM_FLAGS) + ([] if opts.allow_network else list(OFFLINE_FLAGS)) + list(opts.extra_args)
-        self._browser = self._pw.chromium.launch(executable_path=executable, args=args, headless=True,
-                                                 timeout=max(opts.timeout_ms, 30000))
+        try:
+            self._browser = self._pw.chromium.launch(executable_path=executable, args=args, headless=True,
+                                                     timeout=max(opts.timeout_ms, 30000))
+        except Exception as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CaptureError(f"Chromium ({executable}) failed to start: {first}") from None
         self._browser_pid = self._find_browser_pid()
         self._context = self._browser.new_context(
             viewport={"width": plan.width, "height": plan.height}, device_scale_factor=1, locale="en-US",

@@ -27,7 +27,7 @@ from ..blender import Blender
 from ..capture.session import BrowserSession
 from ..composition.plan import FrameInfo, Plan
 from ..encoder import Encoder, check_output_path
-from ..errors import CaptureError, RenderCancelled
+from ..errors import BlendError, CaptureError, RenderCancelled
 from ..pipeline.fence import FenceAborted, ReorderFence
 from ..pipeline.planning import partition
 from ..pipeline.ring import BufferRing, Slot
@@ -126,7 +126,11 @@ def _blend(job: _Job, info: FrameInfo, slot: Slot) -> None:
     spec = info.transition
     assert spec is not None and info.progress is not None
     with job.stats.timed("blend"):
-        job.blender.blend(spec.shader, slot.frm, slot.to, info.progress, params=spec.params, out=slot.out)
+        try:
+            job.blender.blend(spec.shader, slot.frm, slot.to, info.progress, params=spec.params, out=slot.out)
+        except Exception as exc:
+            raise BlendError(f"blend of frame {info.index} (t={float(info.time):g} s, transition {spec.shader!r}, "
+                             f"progress {info.progress:.3f}) failed: {exc}") from exc
 
 
 def _done_future() -> Future[None]:
