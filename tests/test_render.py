@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -86,9 +87,15 @@ def test_capture_error_mid_render_leaves_nothing(tmp_path: Path, monkeypatch: py
         return real(self, t, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(BrowserSession, "capture_frame", failing)
-    with pytest.raises(CaptureError, match="simulated capture failure"):
+    threads_before = {t.name for t in threading.enumerate()}
+    with pytest.raises(CaptureError, match=r"capture of frame 15 \(t=1.5 s\) failed after 2 new browser session\(s\)"
+                                           r": simulated capture failure"):
         engine.render(SOLID, tmp_path / "v.mp4", path="hybrid", workers=2)
     assert list(tmp_path.iterdir()) == []
+    deadline = time.monotonic() + 5
+    while {t.name for t in threading.enumerate()} - threads_before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert {t.name for t in threading.enumerate()} - threads_before == set()
 
 
 def test_blend_error_mid_render_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -271,3 +278,13 @@ def test_without_gl_a_render_blends_on_the_cpu(tmp_path: Path) -> None:
     forced = run_cli(str(SOLID), "-o", str(tmp_path / "w.mp4"), "--backend", "gl", env=env)
     assert forced.returncode == 1 and "ENGINE_GL=off" in forced.stderr
     assert not (tmp_path / "w.mp4").exists()
+
+
+def test_a_page_that_hangs_every_time_fails_naming_the_frame(tmp_path: Path) -> None:
+    hang = Path(__file__).parent / "fixtures" / "compositions" / "hang"
+    started = time.monotonic()
+    with pytest.raises(CaptureError, match=r"capture of frame \d+ \(t=.* s\) failed after 2 new browser session\(s\)"
+                                           r".*no answer within 6.5 s seeking to t="):
+        engine.render(hang, tmp_path / "v.mp4", workers=1, capture={"timeout_ms": 1000})
+    assert time.monotonic() - started < 60
+    assert list(tmp_path.iterdir()) == []
