@@ -30,6 +30,8 @@ from .errors import (
     UnknownTransitionError,
 )
 from .registry import Transition, get_transition, load_transition, load_transitions_json, transitions
+from .capture import BrowserSession, CaptureOptions
+from .composition import Plan, load_plan
 from .render import RenderResult, render  # noqa: E402  (the function shadows the subpackage name on purpose)
 
 __version__ = "0.1.0"
@@ -39,6 +41,10 @@ __all__ = [
     "blend",
     "render",
     "RenderResult",
+    "load_plan",
+    "Plan",
+    "BrowserSession",
+    "CaptureOptions",
     "Blender",
     "BlendInfo",
     "Transition",
