@@ -8,7 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-apt_packages=(libegl1 libgl1 libgl1-mesa-dri chromium fonts-dejavu-core fonts-liberation2
+apt_packages=(libegl1 libgl1 libgl1-mesa-dri chromium chromium-headless-shell fonts-dejavu-core fonts-liberation2
               fonts-noto-core gcc python3-dev)
 missing=()
 for pkg in "${apt_packages[@]}"; do

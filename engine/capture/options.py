@@ -10,17 +10,27 @@ from pathlib import Path
 from ..config import check_choice, check_int, env_choice, env_int
 from ..errors import ConfigError
 
-__all__ = ["CaptureOptions", "CAPTURE_FORMATS", "DEFAULT_CHROMIUM"]
+__all__ = ["CaptureOptions", "CAPTURE_FORMATS", "DEFAULT_CHROMIUM", "CHROMIUM_CANDIDATES", "default_chromium"]
 
 CAPTURE_FORMATS = ("png", "jpeg")
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
+#: Debian's Chromium builds, in order of preference: the headless shell (package
+#: chromium-headless-shell) starts in half the time and captures faster than the full browser
+#: (bench/RESULTS.md); /usr/bin/chromium (package chromium) otherwise.
+CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium")
+DEFAULT_CHROMIUM = CHROMIUM_CANDIDATES[-1]
+
+
+def default_chromium() -> str:
+    """The first Chromium build of CHROMIUM_CANDIDATES that is installed (else /usr/bin/chromium)."""
+    return next((path for path in CHROMIUM_CANDIDATES if os.path.isfile(path)), DEFAULT_CHROMIUM)
 
 
 @dataclass(frozen=True)
 class CaptureOptions:
     """How a `BrowserSession` launches Chromium, serves the composition and captures.
 
-    - `executable`: the Chromium binary (env ``ENGINE_CHROMIUM``; default ``/usr/bin/chromium``).
+    - `executable`: the Chromium binary (env ``ENGINE_CHROMIUM``; default: Debian's
+      ``chromium-headless-shell`` if installed, else ``/usr/bin/chromium``).
     - `capture_format`: ``png`` (exact, default) or ``jpeg`` (lossy, faster; draft quality)
       (env ``ENGINE_CAPTURE_FORMAT``).
     - `jpeg_quality`: 1..100 (default 90), for ``jpeg`` only.
@@ -35,7 +45,7 @@ class CaptureOptions:
     - `extra_args`: more Chromium command-line flags.
     """
 
-    executable: str = DEFAULT_CHROMIUM
+    executable: str = field(default_factory=default_chromium)
     capture_format: str = "png"
     jpeg_quality: int = 90
     timeout_ms: int = 30000
@@ -59,7 +69,7 @@ class CaptureOptions:
     def from_env(cls, **overrides: object) -> CaptureOptions:
         """Defaults from ``ENGINE_CHROMIUM``, ``ENGINE_CAPTURE_FORMAT``, ``ENGINE_CAPTURE_TIMEOUT_MS``, then `overrides`."""
         values: dict[str, object] = {
-            "executable": os.environ.get("ENGINE_CHROMIUM", "").strip() or DEFAULT_CHROMIUM,
+            "executable": os.environ.get("ENGINE_CHROMIUM", "").strip() or default_chromium(),
             "capture_format": env_choice("ENGINE_CAPTURE_FORMAT", "png", CAPTURE_FORMATS),
             "timeout_ms": env_int("ENGINE_CAPTURE_TIMEOUT_MS", 30000, 100, 600000),
         }

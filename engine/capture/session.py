@@ -27,7 +27,7 @@ from ..composition.plan import Plan
 from ..composition.reader import read_composition
 from ..composition.validate import build_plan
 from .frames import check_frame, decode_into, new_frame
-from .options import DEFAULT_CHROMIUM, CaptureOptions
+from .options import CHROMIUM_CANDIDATES, CaptureOptions
 from .router import ORIGIN, AssetRouter
 from .sandbox import normalize_url_map
 
@@ -153,7 +153,7 @@ class BrowserSession:
         opts, plan = self.options, self.plan
         executable = str(opts.executable)
         if not os.path.isfile(executable):
-            if executable != DEFAULT_CHROMIUM:  # the user named it: bad input, not a failed render
+            if executable not in CHROMIUM_CANDIDATES:  # the user named it: bad input, not a failed render
                 raise ConfigError(f"Chromium executable {executable!r} (ENGINE_CHROMIUM or capture executable=) does "
                                   "not exist; expected the path of a Chromium binary")
             raise CaptureError(f"Chromium not found at {executable!r}; install Debian's chromium or set ENGINE_CHROMIUM")

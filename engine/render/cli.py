@@ -27,7 +27,7 @@ environment variables (validated; see the README's Configuration section):
   ENGINE_RING_DEPTH         default of --ring-depth (1..64, default 4)
   ENGINE_CPU_THREADS        OpenMP threads per CPU blend (default: CPUs available)
   ENGINE_GL=egl|off         off: no GL context, blend on the CPU kernels
-  ENGINE_CHROMIUM           Chromium binary (default /usr/bin/chromium)
+  ENGINE_CHROMIUM           Chromium binary (default: chromium-headless-shell, else /usr/bin/chromium)
   ENGINE_CAPTURE_FORMAT     png (exact, default) or jpeg (lossy, faster)
   ENGINE_CAPTURE_TIMEOUT_MS how long a page, a seek, fonts or images may take (default 30000)
 
