@@ -14,6 +14,7 @@ bench: bootstrap
 	$(PY) -m pytest bench -q --benchmark-columns=min,median,mean,ops --benchmark-sort=name
 
 example: bootstrap
+	mkdir -p out
 	$(PY) -m engine.render examples/showcase -o out/showcase.mp4
 
 clean:
