@@ -67,3 +67,16 @@ def test_render_decision() -> None:
     assert starved.workers == 1
     with pytest.raises(ConfigError, match="path 'hybrid' needs at least 2 workers"):
         decide(RenderOptions(path="hybrid", workers=1), **common)
+
+
+def test_draft_quality_captures_jpeg_unless_a_format_was_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.render.options import RenderOptions
+
+    monkeypatch.delenv("ENGINE_CAPTURE_FORMAT", raising=False)
+    assert RenderOptions(quality="draft").session_options() == {"capture_format": "jpeg"}
+    assert RenderOptions(quality="standard").session_options() == {}
+    assert RenderOptions(quality="high").session_options() == {}
+    chosen = RenderOptions(quality="draft", capture={"capture_format": "png", "seed": 3})
+    assert chosen.session_options() == {"capture_format": "png", "seed": 3}
+    monkeypatch.setenv("ENGINE_CAPTURE_FORMAT", "png")
+    assert RenderOptions(quality="draft").session_options() == {}

@@ -147,6 +147,16 @@ class RenderOptions:
             raise ConfigError(f"path 'hybrid' needs at least 2 workers; workers={self.workers!r}")
         check_environment(self.capture)
 
+    def session_options(self) -> dict[str, Any]:
+        """Options for each browser session: the `capture` ones, and JPEG capture for the
+        ``draft`` quality unless a capture format was chosen (option or ENGINE_CAPTURE_FORMAT).
+        Lossy capture never happens at ``standard`` or ``high`` unless asked for."""
+        options = dict(self.capture)
+        chosen = "capture_format" in options or os.environ.get("ENGINE_CAPTURE_FORMAT", "").strip()
+        if self.quality == "draft" and not chosen:
+            options["capture_format"] = "jpeg"
+        return options
+
 
 def check_environment(capture: Mapping[str, Any] | None = None) -> None:
     """Check the environment knobs a render reads (``ENGINE_GL``, ``ENGINE_CPU_THREADS``, the

@@ -80,6 +80,7 @@ class RenderResult:
     fps: Fraction
     codec: str
     quality: str
+    capture_format: str
     stage_seconds: dict[str, float] = field(default_factory=dict)
     frame_hashes: list[str] | None = None
 
@@ -94,7 +95,8 @@ class RenderResult:
         return data
 
     def summary(self) -> str:
-        return (f"{self.output}: {self.frames} frames {self.width}x{self.height} @ {float(self.fps):g} fps in "
+        return (f"{self.output}: {self.frames} frames {self.width}x{self.height} @ {float(self.fps):g} fps "
+                f"({self.capture_format} capture, {self.quality}) in "
                 f"{self.seconds:.1f} s ({self.frames_per_second:.1f} fps); path {self.path}"
                 f"{f' ({self.partition})' if self.partition else ''}, {self.workers} worker(s), ring {self.ring_depth}, "
                 f"blend {self.backend}")
@@ -208,7 +210,7 @@ def _walk(job: _Job, browser: _Browser, share: list[FrameInfo], ring: BufferRing
 def _worker_thread(job: _Job, plan: Plan, options: RenderOptions, share: list[FrameInfo], ring: BufferRing) -> None:
     try:
         with job.stats.timed("startup"):
-            browser = _Browser(lambda: BrowserSession(plan, **dict(options.capture)))
+            browser = _Browser(lambda: BrowserSession(plan, **options.session_options()))
         try:
             _walk(job, browser, share, ring)
         finally:
@@ -264,7 +266,7 @@ def render_plan_and_encode(
     browser: _Browser | None = None
     try:
         with stats.timed("startup"):
-            session = BrowserSession(composition, **dict(options.capture))
+            session = BrowserSession(composition, **options.session_options())
         plan = session.plan if options.fps is None else replace(session.plan, fps=options.fps)
         indices = parse_frame_range(options.frames, plan.frame_count)
         frames = [plan.frame(i) for i in indices]
@@ -295,7 +297,7 @@ def render_plan_and_encode(
                                       name=f"engine-worker-{i}", daemon=True)
             worker.start()
             threads.append(worker)
-        browser = _Browser(lambda: BrowserSession(plan, **dict(options.capture)), session)
+        browser = _Browser(lambda: BrowserSession(plan, **options.session_options()), session)
         try:
             _walk(job, browser, shares[0], job.rings[0])
         except FenceAborted:
@@ -317,7 +319,8 @@ def render_plan_and_encode(
             partition=options.partition if hybrid else None, workers=len(shares), ring_depth=depth,
             backend="+".join(used) or "none", gl_renderer=blender.gl_renderer,
             width=plan.width, height=plan.height, fps=plan.fps, codec=options.codec, quality=options.quality,
-            stage_seconds=dict(stats.seconds), frame_hashes=encoder.hashes,
+            capture_format=session.options.capture_format, stage_seconds=dict(stats.seconds),
+            frame_hashes=encoder.hashes,
         )
     except BaseException as exc:
         if job is not None:
