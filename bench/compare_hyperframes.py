@@ -253,6 +253,10 @@ def main() -> int:
                   "so nothing can run.", file=sys.stderr)
             return 1
 
+    sys.path.insert(0, str(COMPARE))
+    import make_compositions  # the side-by-side folders are generated, not stored
+
+    make_compositions.main()
     out_dir = args.out or Path(tempfile.mkdtemp(prefix="compare-hf-"))
     out_dir.mkdir(parents=True, exist_ok=True)
     stage_dir = Path(tempfile.mkdtemp(prefix="compare-hf-stage-"))
