@@ -15,7 +15,6 @@ import sys
 import tempfile
 import threading
 import time
-from fractions import Fraction
 from pathlib import Path
 
 import av

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from .errors import ConfigError
 
-__all__ = ["env_int", "env_choice", "check_int", "check_choice"]
+__all__ = ["env_int", "env_choice", "check_int", "check_choice", "usable_cpus"]
 
 
 def check_int(name: str, value: object, lo: int, hi: int) -> int:
@@ -48,3 +48,11 @@ def env_choice(name: str, default: str, choices: Sequence[str]) -> str:
     """Environment variable `name`, one of `choices`; `default` when unset or empty."""
     raw = os.environ.get(name, "")
     return default if raw.strip() == "" else check_choice(name, raw, choices)
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import functools
 import importlib
-import os
 from collections.abc import Mapping
 from types import ModuleType
 
 import numpy as np
 
-from .config import env_int
+from .config import env_int, usable_cpus
 from .errors import BackendUnavailableError, BlendError
 from .params import ParamValue, flatten_numeric
 from .registry import Transition
@@ -42,11 +41,7 @@ def available_kernels() -> dict[str, tuple[ModuleType, int]]:
 
 def default_threads() -> int:
     """`ENGINE_CPU_THREADS` (1..256), else the number of CPUs this process may use."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cpus = os.cpu_count() or 1
-    return env_int("ENGINE_CPU_THREADS", cpus, 1, 256)
+    return env_int("ENGINE_CPU_THREADS", usable_cpus(), 1, 256)
 
 
 class CPUBackend:

@@ -9,12 +9,7 @@ import numpy as np
 
 from .errors import FrameError, ProgressError
 
-__all__ = ["check_frame", "check_pair", "check_out", "check_progress", "new_frame"]
-
-
-def new_frame(width: int, height: int) -> np.ndarray:
-    """A zeroed rgb48le frame buffer of the given size."""
-    return np.zeros((height, width, 3), dtype=np.uint16)
+__all__ = ["check_frame", "check_pair", "check_out", "check_progress"]
 
 
 def check_frame(frame: Any, what: str) -> np.ndarray:

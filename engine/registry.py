@@ -50,24 +50,10 @@ class Transition:
     origin: str = "builtin"
     description: str = ""
     cpu_preferred: bool = True
-    _param_index: dict[str, Param] = field(default_factory=dict, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._param_index.update({p.name: p for p in self.params})
 
     @property
     def has_cpu_kernel(self) -> bool:
         return self.kernel is not None
-
-    def param(self, name: str) -> Param:
-        try:
-            return self._param_index[name]
-        except KeyError:
-            valid = ", ".join(p.name for p in self.params) or "none"
-            raise ParameterError(
-                f"transition {self.name!r} has no parameter {name!r}{close_names(name, self._param_index)}; "
-                f"valid parameters: {valid}"
-            ) from None
 
     def resolve_params(self, overrides: Mapping[str, Any] | None = None) -> dict[str, ParamValue]:
         """Defaults overlaid with `overrides`, each checked against its declared type."""
@@ -154,7 +140,7 @@ def _load_builtins() -> None:
                 continue
             defaults = parent.resolve_params(overrides)
             params = tuple(replace(p, default=defaults[p.name]) for p in parent.params)
-            _registry[name] = replace(parent, name=name, params=params, description=description, _param_index={})
+            _registry[name] = replace(parent, name=name, params=params, description=description)
         _builtins_loaded = True
 
 

@@ -76,7 +76,3 @@ class BufferRing:
             if self._error is None:
                 self._error = error
             self._cond.notify_all()
-
-    def in_use(self) -> int:
-        with self._cond:
-            return self._free.count(False)

@@ -102,13 +102,6 @@ def available_memory() -> int:
     return 4 * 1024**3
 
 
-def usable_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
 @dataclass(frozen=True)
 class RenderOptions:
     """Every render option, validated on construction (ConfigError names the bad one)."""

@@ -11,7 +11,6 @@ threads stop, everything is closed once in `finally`, and the first error is rai
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -31,7 +30,8 @@ from ..errors import BlendError, CaptureError, RenderCancelled
 from ..pipeline.fence import FenceAborted, ReorderFence
 from ..pipeline.planning import partition
 from ..pipeline.ring import BufferRing, Slot
-from .options import RenderOptions, available_memory, decide, parse_frame_range, usable_cpus
+from ..config import usable_cpus
+from .options import RenderOptions, available_memory, decide, parse_frame_range
 
 __all__ = ["RenderResult", "render_plan_and_encode", "Stats"]
 
