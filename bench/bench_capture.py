@@ -23,17 +23,51 @@ from benchutil import SIZES, best_of
 from engine.capture import BrowserSession
 from engine.capture.frames import decode_rgb8
 
-HERE = Path(__file__).parent / "compositions"
+#: The measured page: a gradient, text and two CSS animations, at each size of SIZES.
+PAGE = """<!doctype html>
+<html>
+<head>
+<meta charset="utf-8">
+<style>
+  html, body {{ margin: 0; }}
+  #root {{ position: relative; width: {w}px; height: {h}px; overflow: hidden;
+          background: linear-gradient(135deg, #1d2b64, #f8cdda); font: 64px sans-serif; color: #fff; }}
+  h1 {{ position: absolute; left: 8%; top: 30%; margin: 0; animation: slide 4s ease-in-out both; }}
+  .box {{ position: absolute; right: 10%; bottom: 15%; width: 20%; height: 25%; border-radius: 24px;
+         background: rgba(255, 255, 255, 0.35); animation: spin 4s linear both; }}
+  @keyframes slide {{ from {{ transform: translateX(-40px); opacity: 0.2; }} to {{ transform: translateX(120px); opacity: 1; }} }}
+  @keyframes spin {{ to {{ transform: rotate(180deg); }} }}
+</style>
+</head>
+<body>
+<div id="root" data-composition-id="capture-{label}" data-width="{w}" data-height="{h}" data-duration="4">
+  <h1>Capture throughput {label}</h1>
+  <div class="box"></div>
+</div>
+</body>
+</html>
+"""
 FORMATS = ("png", "jpeg")
 
 
 @pytest.fixture(scope="module")
-def sessions():
+def pages(tmp_path_factory) -> dict[str, Path]:
+    """Composition folder per size, written from PAGE."""
+    folders = {}
+    for label, (width, height) in SIZES.items():
+        folder = tmp_path_factory.mktemp(f"capture-{label}")
+        (folder / "index.html").write_text(PAGE.format(w=width, h=height, label=label))
+        folders[label] = folder
+    return folders
+
+
+@pytest.fixture(scope="module")
+def sessions(pages):
     opened = {}
     try:
         for size in SIZES:
             for fmt in FORMATS:
-                opened[size, fmt] = BrowserSession(HERE / f"capture-{size}", capture_format=fmt)
+                opened[size, fmt] = BrowserSession(pages[size], capture_format=fmt)
         yield opened
     finally:
         for session in opened.values():
@@ -41,14 +75,14 @@ def sessions():
 
 
 @pytest.fixture(scope="module")
-def bare(sessions):
+def bare(sessions, pages):
     """(page, CDP session) per size: the same HTML in a plain page of the same browser."""
     out = {}
     for size, (width, height) in SIZES.items():
         context = sessions[size, "png"]._browser.new_context(viewport={"width": width, "height": height},
                                                              device_scale_factor=1)
         page = context.new_page()
-        page.set_content((HERE / f"capture-{size}" / "index.html").read_text())
+        page.set_content((pages[size] / "index.html").read_text())
         cdp = context.new_cdp_session(page)
         cdp.send("Animation.setPlaybackRate", {"playbackRate": 0})  # idle: burns no CPU beside other measurements
         out[size] = (page, cdp)
