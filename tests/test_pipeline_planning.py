@@ -69,14 +69,16 @@ def test_render_decision() -> None:
         decide(RenderOptions(path="hybrid", workers=1), **common)
 
 
-def test_draft_quality_captures_jpeg_unless_a_format_was_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_quality_presets_pick_the_capture_format_unless_one_was_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
     from engine.render.options import RenderOptions
 
     monkeypatch.delenv("ENGINE_CAPTURE_FORMAT", raising=False)
-    assert RenderOptions(quality="draft").session_options() == {"capture_format": "jpeg"}
-    assert RenderOptions(quality="standard").session_options() == {}
-    assert RenderOptions(quality="high").session_options() == {}
+    assert RenderOptions(quality="draft").session_options() == {"capture_format": "jpeg", "jpeg_quality": 80}
+    assert RenderOptions(quality="standard").session_options() == {"capture_format": "jpeg", "jpeg_quality": 100}
+    assert RenderOptions(quality="high").session_options() == {"capture_format": "png"}
     chosen = RenderOptions(quality="draft", capture={"capture_format": "png", "seed": 3})
     assert chosen.session_options() == {"capture_format": "png", "seed": 3}
+    own_quality = RenderOptions(quality="standard", capture={"jpeg_quality": 90})
+    assert own_quality.session_options() == {"capture_format": "jpeg", "jpeg_quality": 90}
     monkeypatch.setenv("ENGINE_CAPTURE_FORMAT", "png")
     assert RenderOptions(quality="draft").session_options() == {}

@@ -10,14 +10,26 @@ from pathlib import Path
 from ..config import check_choice, check_int, env_choice, env_int
 from ..errors import ConfigError
 
-__all__ = ["CaptureOptions", "CAPTURE_FORMATS", "DEFAULT_CHROMIUM", "CHROMIUM_CANDIDATES", "default_chromium"]
+__all__ = ["CaptureOptions", "CAPTURE_FORMATS", "CAPTURE_MODES", "DEFAULT_CHROMIUM", "CHROMIUM_CANDIDATES",
+           "default_chromium", "is_headless_shell"]
 
 CAPTURE_FORMATS = ("png", "jpeg")
+#: How a frame is taken: ``beginframe`` drives the compositor with ``HeadlessExperimental.beginFrame``
+#: (headless shell only; no wait for the display's frame clock), ``screenshot`` asks for
+#: ``Page.captureScreenshot`` (any Chromium), ``auto`` picks beginframe on a headless shell.
+CAPTURE_MODES = ("auto", "beginframe", "screenshot")
 #: Debian's Chromium builds, in order of preference: the headless shell (package
 #: chromium-headless-shell) starts in half the time and captures faster than the full browser
 #: (bench/RESULTS.md); /usr/bin/chromium (package chromium) otherwise.
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium")
 DEFAULT_CHROMIUM = CHROMIUM_CANDIDATES[-1]
+
+
+def is_headless_shell(executable: str | os.PathLike[str]) -> bool:
+    """Whether `executable` is a Chromium headless shell build (the only one with
+    ``HeadlessExperimental.beginFrame``), judged by its file name."""
+    name = os.path.basename(os.path.realpath(str(executable))).lower()
+    return "headless-shell" in name or "headless_shell" in name
 
 
 def default_chromium() -> str:
@@ -31,9 +43,11 @@ class CaptureOptions:
 
     - `executable`: the Chromium binary (env ``ENGINE_CHROMIUM``; default: Debian's
       ``chromium-headless-shell`` if installed, else ``/usr/bin/chromium``).
-    - `capture_format`: ``png`` (exact, default) or ``jpeg`` (lossy, faster; draft quality)
-      (env ``ENGINE_CAPTURE_FORMAT``).
-    - `jpeg_quality`: 1..100 (default 90), for ``jpeg`` only.
+    - `capture_format`: ``png`` (exact, default) or ``jpeg`` (lossy, faster)
+      (env ``ENGINE_CAPTURE_FORMAT``). A render picks it from its quality preset unless set.
+    - `jpeg_quality`: 1..100 (default 100), for ``jpeg`` only.
+    - `capture_mode`: ``auto`` (default), ``beginframe`` or ``screenshot`` (env
+      ``ENGINE_CAPTURE_MODE``); see `CAPTURE_MODES`. ``beginframe`` needs a headless shell.
     - `timeout_ms`: how long the readiness promise, a timeline's seek promise, fonts and images
       may take (env ``ENGINE_CAPTURE_TIMEOUT_MS``; 100..600000, default 30000); the page's load
       event gets at least 30 s.
@@ -47,7 +61,8 @@ class CaptureOptions:
 
     executable: str = field(default_factory=default_chromium)
     capture_format: str = "png"
-    jpeg_quality: int = 90
+    jpeg_quality: int = 100
+    capture_mode: str = "auto"
     timeout_ms: int = 30000
     seed: int = 0
     allow_network: bool = False
@@ -57,6 +72,7 @@ class CaptureOptions:
     def __post_init__(self) -> None:
         object.__setattr__(self, "capture_format", check_choice("capture_format", self.capture_format, CAPTURE_FORMATS))
         check_int("jpeg_quality", self.jpeg_quality, 1, 100)
+        object.__setattr__(self, "capture_mode", check_choice("capture_mode", self.capture_mode, CAPTURE_MODES))
         check_int("timeout_ms", self.timeout_ms, 100, 600000)
         check_int("seed", self.seed, 0, 2**32 - 1)
         if not isinstance(self.allow_network, bool):
@@ -67,10 +83,12 @@ class CaptureOptions:
 
     @classmethod
     def from_env(cls, **overrides: object) -> CaptureOptions:
-        """Defaults from ``ENGINE_CHROMIUM``, ``ENGINE_CAPTURE_FORMAT``, ``ENGINE_CAPTURE_TIMEOUT_MS``, then `overrides`."""
+        """Defaults from ``ENGINE_CHROMIUM``, ``ENGINE_CAPTURE_FORMAT``, ``ENGINE_CAPTURE_MODE``,
+        ``ENGINE_CAPTURE_TIMEOUT_MS``, then `overrides`."""
         values: dict[str, object] = {
             "executable": os.environ.get("ENGINE_CHROMIUM", "").strip() or default_chromium(),
             "capture_format": env_choice("ENGINE_CAPTURE_FORMAT", "png", CAPTURE_FORMATS),
+            "capture_mode": env_choice("ENGINE_CAPTURE_MODE", "auto", CAPTURE_MODES),
             "timeout_ms": env_int("ENGINE_CAPTURE_TIMEOUT_MS", 30000, 100, 600000),
         }
         values.update(overrides)

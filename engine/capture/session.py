@@ -10,6 +10,7 @@ context manager. A session belongs to the thread that made it (Playwright's sync
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import signal
@@ -27,12 +28,16 @@ from ..composition.plan import Plan
 from ..composition.reader import read_composition
 from ..composition.validate import build_plan
 from .frames import check_frame, decode_into, new_frame
-from .options import CHROMIUM_CANDIDATES, CaptureOptions
+from .options import CHROMIUM_CANDIDATES, CaptureOptions, is_headless_shell
 from .router import ORIGIN, AssetRouter
 from .sandbox import normalize_url_map
+from .shutter import BEGIN_FRAME_FLAGS, BeginFrameUnavailable, Shutter
 
 __all__ = ["BrowserSession", "PageScriptError", "SettleTimeoutError", "MissingAssetError", "PageHangError",
            "CHROMIUM_FLAGS", "answer_limit_s"]
+
+
+log = logging.getLogger("engine.capture")
 
 
 def answer_limit_s(timeout_ms: int) -> float:
@@ -135,12 +140,13 @@ class BrowserSession:
         self._context: Any = None
         self._page: Any = None
         self._cdp: Any = None
+        self._shutter: Shutter | None = None
         self._page_errors: list[Any] = []
         self._hung: str | None = None
         self._buffer: np.ndarray | None = None
         self._router = AssetRouter(plan.root_dir, normalize_url_map(self.options.url_map), self.options.allow_network)
         try:
-            self._open()
+            self._open_with_fallback()
             transitions = self._prepare()
             if raw is not None:
                 self.plan = build_plan(raw, plan.source, even_size=even_size, js_transitions=transitions)
@@ -149,7 +155,19 @@ class BrowserSession:
             raise
 
     # ---- lifecycle ----
-    def _open(self) -> None:
+    def _open_with_fallback(self) -> None:
+        mode = self.options.capture_mode
+        begin_frame = mode == "beginframe" or (mode == "auto" and is_headless_shell(self.options.executable))
+        try:
+            self._open(begin_frame)
+        except BeginFrameUnavailable as exc:
+            if mode != "auto":
+                raise
+            log.warning("%s; capturing with screenshots instead", exc)
+            self._shutdown()
+            self._open(False)
+
+    def _open(self, begin_frame: bool) -> None:
         opts, plan = self.options, self.plan
         executable = str(opts.executable)
         if not os.path.isfile(executable):
@@ -158,7 +176,8 @@ class BrowserSession:
                                   "not exist; expected the path of a Chromium binary")
             raise CaptureError(f"Chromium not found at {executable!r}; install Debian's chromium or set ENGINE_CHROMIUM")
         self._pw = _acquire_playwright()
-        args = list(CHROMIUM_FLAGS) + ([] if opts.allow_network else list(OFFLINE_FLAGS)) + list(opts.extra_args)
+        args = (list(CHROMIUM_FLAGS) + ([] if opts.allow_network else list(OFFLINE_FLAGS))
+                + (list(BEGIN_FRAME_FLAGS) if begin_frame else []) + list(opts.extra_args))
         try:
             self._browser = self._pw.chromium.launch(executable_path=executable, args=args, headless=True,
                                                      timeout=max(opts.timeout_ms, 30000))
@@ -184,6 +203,10 @@ class BrowserSession:
                                          "load event") from None
             raise CaptureError(f"{plan.source.name}: loading the page failed: {exc}") from None
         self._check_page("during load")
+        self._shutter = Shutter(self._cdp, self._call, capture_format=opts.capture_format,
+                                jpeg_quality=opts.jpeg_quality, begin_frame=begin_frame,
+                                interval_ms=1000 / float(plan.fps))
+        self._shutter.start()
 
     def _find_browser_pid(self) -> int | None:
         try:
@@ -212,6 +235,10 @@ class BrowserSession:
         if self._closed:
             return
         self._closed = True
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        """Stop the browser and release the driver (close's work; also before a relaunch)."""
         for obj, method in ((self._cdp, "detach"), (self._context, "close"), (self._browser, "close")):
             if obj is not None:
                 try:
@@ -226,7 +253,8 @@ class BrowserSession:
                 os.kill(self._browser_pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-        self._page = self._context = self._browser = self._cdp = None
+        self._page = self._context = self._browser = self._cdp = self._shutter = None
+        self._browser_pid = None
 
     def __enter__(self) -> BrowserSession:
         return self
@@ -237,6 +265,11 @@ class BrowserSession:
     @property
     def closed(self) -> bool:
         return self._closed
+
+    @property
+    def capture_mode(self) -> str:
+        """How frames are taken: ``beginframe`` or ``screenshot`` (see `engine.capture.shutter`)."""
+        return self._shutter.mode if self._shutter is not None else "closed"
 
     # ---- checks ----
     def _stop_hung(self, what: str) -> None:
@@ -322,13 +355,10 @@ class BrowserSession:
         self._check_result(result, f"at t={seconds:g} s")
 
     def screenshot(self) -> str:
-        """The page as it is now: base64 PNG or JPEG from CDP ``Page.captureScreenshot``."""
-        params: dict[str, Any] = {"format": self.options.capture_format, "optimizeForSpeed": True,
-                                  "captureBeyondViewport": False}
-        if self.options.capture_format == "jpeg":
-            params["quality"] = self.options.jpeg_quality
-        return self._call("taking the screenshot (Page.captureScreenshot)",
-                          lambda: self._cdp.send("Page.captureScreenshot", params))["data"]
+        """The page as it is now: base64 PNG or JPEG (see `capture_mode`)."""
+        if self._closed or self._shutter is None:
+            raise CaptureError("the browser session is closed")
+        return self._shutter.take()
 
     def _out(self, out: np.ndarray | None) -> np.ndarray:
         if out is not None:

@@ -22,6 +22,10 @@ __all__ = ["RenderOptions", "RenderDecision", "decide", "PATHS", "parse_frame_ra
 
 PATHS = ("auto", "sequential", "hybrid")
 
+#: Capture format and JPEG quality each quality preset allows (lossless only at ``high``).
+CAPTURE_FORMAT_BY_QUALITY = {"draft": "jpeg", "standard": "jpeg", "high": "png"}
+JPEG_QUALITY_BY_QUALITY = {"draft": 80, "standard": 100, "high": 100}
+
 #: Memory one Chromium session takes besides its ring (measured: 150-250 MB for small pages).
 BROWSER_BYTES = 300 * 1024 * 1024
 
@@ -141,13 +145,17 @@ class RenderOptions:
         check_environment(self.capture)
 
     def session_options(self) -> dict[str, Any]:
-        """Options for each browser session: the `capture` ones, and JPEG capture for the
-        ``draft`` quality unless a capture format was chosen (option or ENGINE_CAPTURE_FORMAT).
-        Lossy capture never happens at ``standard`` or ``high`` unless asked for."""
+        """Options for each browser session: the `capture` ones, with the capture format the
+        quality preset allows unless one was chosen (option or ENGINE_CAPTURE_FORMAT): exact
+        PNG at ``high``, JPEG at ``standard`` (quality 100) and ``draft`` (quality 80). The
+        JPEG is 4:2:0 like the h264/hevc output, so at ``standard`` it costs the video 1-2 dB
+        against exact PNG (bench/RESULTS.md) and halves the capture time."""
         options = dict(self.capture)
         chosen = "capture_format" in options or os.environ.get("ENGINE_CAPTURE_FORMAT", "").strip()
-        if self.quality == "draft" and not chosen:
-            options["capture_format"] = "jpeg"
+        if not chosen:
+            options["capture_format"] = CAPTURE_FORMAT_BY_QUALITY[self.quality]
+        if options.get("capture_format", "png") == "jpeg" and "jpeg_quality" not in options:
+            options["jpeg_quality"] = JPEG_QUALITY_BY_QUALITY[self.quality]
         return options
 
 
