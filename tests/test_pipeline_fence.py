@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.pipeline.dispenser import SharedFrames, frame_sources
 from engine.pipeline.fence import FenceAborted, ReorderFence
 from engine.pipeline.planning import partition
 from engine.pipeline.ring import BufferRing
@@ -48,6 +49,66 @@ def test_out_of_order_completions_leave_in_order(count: int, workers: int, depth
         t.join()
     assert received == [(i, i * 2) for i in order]
     assert fence.max_pending <= capacity
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    count=st.integers(0, 60),
+    workers=st.integers(1, 4),
+    depth=st.integers(1, 4),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_dynamic_sharing_never_outgrows_the_fence(count: int, workers: int, depth: int, seed: int) -> None:
+    """Workers take the next frame only once they hold one of their `depth` slots (as the
+    render does): the fence, at workers x depth, then never blocks a put, and every frame
+    leaves once, in order, whichever worker took it."""
+    order = list(range(7, 7 + count))
+    fence: ReorderFence[int] = ReorderFence(order, workers * depth)
+    source = frame_sources(order, workers, "dynamic")
+    slots = [threading.Semaphore(depth) for _ in range(workers)]
+    taken: list[list[int]] = [[] for _ in range(workers)]
+
+    def worker(w: int) -> None:
+        rng = random.Random(seed + w)
+        while True:
+            slots[w].acquire()
+            index = source[w].take()
+            if index is None:
+                slots[w].release()
+                return
+            taken[w].append(index)
+            time.sleep(rng.random() * 0.001)
+            fence.put(index, w, timeout=5)  # a TimeoutError here would mean the fence was too small
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(workers)]
+    for t in threads:
+        t.start()
+    received = []
+    for index, w in fence:
+        received.append(index)
+        slots[w].release()  # the encoder copied the frame: its slot is free again
+    for t in threads:
+        t.join()
+    assert received == order
+    assert sorted(i for share in taken for i in share) == order
+    assert all(share == sorted(share) for share in taken)
+
+
+def test_shared_frames_hand_out_each_frame_once_across_threads() -> None:
+    shared = SharedFrames(range(5000))
+    got: list[list[int]] = [[] for _ in range(4)]
+
+    def take_all(mine: list[int]) -> None:
+        while (i := shared.take()) is not None:
+            mine.append(i)
+
+    threads = [threading.Thread(target=take_all, args=(g,)) for g in got]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(i for g in got for i in g) == list(range(5000))
+    assert shared.take() is None
 
 
 def test_backpressure_bounds_pending_frames() -> None:

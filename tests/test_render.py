@@ -57,7 +57,7 @@ def test_sequential_output_decodes_to_the_expected_frames(sequential: engine.Ren
     assert set(sequential.stage_seconds) >= {"capture", "blend", "encode", "startup"}
 
 
-@pytest.mark.parametrize("partition", ["interleaved", "contiguous"])
+@pytest.mark.parametrize("partition", ["dynamic", "interleaved", "contiguous"])
 def test_hybrid_hands_the_encoder_the_same_frames(
     sequential: engine.RenderResult, tmp_path: Path, partition: str
 ) -> None:
@@ -215,15 +215,16 @@ def test_a_crashed_browser_is_replaced_and_the_video_is_whole(tmp_path: Path) ->
     killed: list[int] = []
 
     def progress(done: int, total: int) -> None:
-        if done == 20 and not killed:
+        if done >= 20 and not killed:
             victims = _browser_processes()
-            assert len(victims) == 2
-            victims[-1].kill()
-            killed.append(victims[-1].pid)
+            assert len(victims) <= 2
+            if len(victims) == 2:  # once the second worker's browser is up (it may start after frame 20)
+                victims[-1].kill()
+                killed.append(victims[-1].pid)
 
     result = engine.render(LONG, tmp_path / "crash.mp4", frames="0:90", workers=2, hash_frames=True,
                            progress=progress)
-    assert killed
+    assert killed, "the second browser never ran during the render"
     assert result.frame_hashes == clean.frame_hashes
     assert len(decode(result.output)[0]) == 90
     assert result.stage_seconds["startup"] > clean.stage_seconds["startup"]

@@ -1,1 +1,2 @@
-"""The render pipeline's parts: path gate and partitioners (pure), buffer ring, reorder fence."""
+"""The render pipeline's parts: path gate and partitioners (pure), frame dispenser, buffer ring,
+reorder fence."""

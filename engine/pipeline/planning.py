@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 from ..errors import ConfigError
 
-__all__ = ["GateDecision", "should_use_hybrid_layered_path", "partition", "PARTITIONS"]
+__all__ = ["GateDecision", "should_use_hybrid_layered_path", "partition", "PARTITIONS", "FIXED_PARTITIONS"]
 
-PARTITIONS = ("interleaved", "contiguous")
+#: ``dynamic`` (a shared queue, `dispenser.SharedFrames`) first; the fixed partitions after it.
+PARTITIONS = ("dynamic", "interleaved", "contiguous")
+FIXED_PARTITIONS = ("interleaved", "contiguous")
 
 
 @dataclass(frozen=True)
@@ -52,4 +54,4 @@ def partition(frames: Sequence[int], workers: int, how: str = "interleaved") -> 
     if how == "contiguous":
         size = max(1, math.ceil(len(frames) / workers))
         return [list(frames[i * size:(i + 1) * size]) for i in range(workers)]
-    raise ConfigError(f"partition={how!r} is not valid; expected one of: {', '.join(PARTITIONS)}")
+    raise ConfigError(f"partition={how!r} is not valid; expected one of: {', '.join(FIXED_PARTITIONS)}")

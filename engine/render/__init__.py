@@ -30,7 +30,7 @@ def render(
     workers: int | str = "auto",
     backend: str = "auto",
     path: str = "auto",
-    partition: str = "interleaved",
+    partition: str = "dynamic",
     ring_depth: int | None = None,
     codec: str = "h264",
     quality: str = "standard",

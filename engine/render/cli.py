@@ -28,7 +28,8 @@ environment variables (validated; see the README's Configuration section):
   ENGINE_CPU_THREADS        OpenMP threads per CPU blend (default: CPUs available)
   ENGINE_GL=egl|off         off: no GL context, blend on the CPU kernels
   ENGINE_CHROMIUM           Chromium binary (default: chromium-headless-shell, else /usr/bin/chromium)
-  ENGINE_CAPTURE_FORMAT     png (exact, default) or jpeg (lossy, faster)
+  ENGINE_CAPTURE_FORMAT     png (exact) or jpeg (lossy, faster); default by --quality: png at high, else jpeg
+  ENGINE_CAPTURE_MODE       auto (default), beginframe (headless shell) or screenshot (any Chromium)
   ENGINE_CAPTURE_TIMEOUT_MS how long a page, a seek, fonts or images may take (default 30000)
 
 exit codes: 0 done, 1 the render failed, 2 bad input, 130 interrupted (SIGINT), 143 terminated (SIGTERM)
@@ -46,8 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", default="auto", help="browser sessions: N or auto (default: auto, from CPUs, memory, frames)")
     p.add_argument("--backend", default="auto", choices=BACKENDS, help="blend backend (default: auto)")
     p.add_argument("--path", default="auto", choices=PATHS, help="render path (default: auto, by the hybrid gate)")
-    p.add_argument("--partition", default="interleaved", choices=PARTITIONS,
-                   help="how hybrid workers share frames (default: interleaved)")
+    p.add_argument("--partition", default="dynamic", choices=PARTITIONS,
+                   help="how hybrid workers share frames: dynamic (the next frame to whichever worker "
+                        "is free), interleaved or contiguous fixed shares (default: dynamic)")
     p.add_argument("--ring-depth", type=str, default=None,
                    help="buffer triples per worker, 1..64 (default: ENGINE_RING_DEPTH or 4)")
     p.add_argument("--codec", default="h264", choices=tuple(CODECS), help="h264 (default), hevc (10-bit) or prores (4444)")

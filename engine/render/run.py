@@ -28,7 +28,7 @@ from ..composition.plan import FrameInfo, Plan
 from ..encoder import Encoder, check_output_path
 from ..errors import BlendError, CaptureError, RenderCancelled
 from ..pipeline.fence import FenceAborted, ReorderFence
-from ..pipeline.planning import partition
+from ..pipeline.dispenser import FrameSource, frame_sources
 from ..pipeline.ring import BufferRing, Slot
 from ..config import usable_cpus
 from .options import RenderOptions, available_memory, decide, parse_frame_range
@@ -81,6 +81,7 @@ class RenderResult:
     codec: str
     quality: str
     capture_format: str
+    capture_mode: str
     stage_seconds: dict[str, float] = field(default_factory=dict)
     frame_hashes: list[str] | None = None
 
@@ -96,7 +97,7 @@ class RenderResult:
 
     def summary(self) -> str:
         return (f"{self.output}: {self.frames} frames {self.width}x{self.height} @ {float(self.fps):g} fps "
-                f"({self.capture_format} capture, {self.quality}) in "
+                f"({self.capture_format} {self.capture_mode} capture, {self.quality}) in "
                 f"{self.seconds:.1f} s ({self.frames_per_second:.1f} fps); path {self.path}"
                 f"{f' ({self.partition})' if self.partition else ''}, {self.workers} worker(s), ring {self.ring_depth}, "
                 f"blend {self.backend}")
@@ -181,17 +182,20 @@ def _capture(job: _Job, browser: _Browser, info: FrameInfo, slot: Slot) -> None:
                 browser.restart()
 
 
-def _walk(job: _Job, browser: _Browser, share: list[FrameInfo], ring: BufferRing) -> None:
-    """One worker: capture each frame of its share into a ring slot, blend transition frames
-    (in the pool when there is one), and hand the slot to the fence in its frame's place."""
-    for info in share:
-        if job.stop.is_set():
-            return
-        if job.cancel is not None and job.cancel.is_set():
-            raise RenderCancelled(f"render cancelled before frame {info.index}")
+def _walk(job: _Job, browser: _Browser, source: FrameSource[FrameInfo], ring: BufferRing) -> None:
+    """One worker: take the next frame from `source` once a ring slot is free, capture it into
+    the slot, blend transition frames (in the pool when there is one), and hand the slot to
+    the fence in its frame's place."""
+    while not job.stop.is_set():
         with job.stats.timed("wait_ring"):
             slot = ring.acquire()
+        info = source.take()
+        if info is None:
+            ring.release(slot)
+            return
         try:
+            if job.cancel is not None and job.cancel.is_set():
+                raise RenderCancelled(f"render cancelled before frame {info.index}")
             _capture(job, browser, info, slot)
             if info.transition is None:
                 future = _done_future()
@@ -207,12 +211,13 @@ def _walk(job: _Job, browser: _Browser, share: list[FrameInfo], ring: BufferRing
             job.fence.put(info.index, (future, ring, slot))
 
 
-def _worker_thread(job: _Job, plan: Plan, options: RenderOptions, share: list[FrameInfo], ring: BufferRing) -> None:
+def _worker_thread(job: _Job, plan: Plan, options: RenderOptions, source: FrameSource[FrameInfo],
+                   ring: BufferRing) -> None:
     try:
         with job.stats.timed("startup"):
             browser = _Browser(lambda: BrowserSession(plan, **options.session_options()))
         try:
-            _walk(job, browser, share, ring)
+            _walk(job, browser, source, ring)
         finally:
             browser.close()
     except FenceAborted:
@@ -285,7 +290,7 @@ def render_plan_and_encode(
         pool = ThreadPoolExecutor(max_workers=max(1, min(2, usable_cpus() - 1)), thread_name_prefix="engine-blend") \
             if hybrid and transition_frames else None
         job = _Job(plan, frames, blender, stats, fence, pool, cancel)
-        shares = partition(frames, workers, options.partition) if hybrid else [frames]
+        shares = frame_sources(frames, workers if hybrid else 1, options.partition if hybrid else "contiguous")
         job.rings = [BufferRing(depth, plan.width, plan.height) for _ in shares]
         encoder = Encoder(out_path, plan.width, plan.height, plan.fps, codec=options.codec, quality=options.quality,
                           hash_frames=options.hash_frames)
@@ -319,7 +324,7 @@ def render_plan_and_encode(
             partition=options.partition if hybrid else None, workers=len(shares), ring_depth=depth,
             backend="+".join(used) or "none", gl_renderer=blender.gl_renderer,
             width=plan.width, height=plan.height, fps=plan.fps, codec=options.codec, quality=options.quality,
-            capture_format=session.options.capture_format, stage_seconds=dict(stats.seconds),
+            capture_format=session.options.capture_format, capture_mode=session.capture_mode, stage_seconds=dict(stats.seconds),
             frame_hashes=encoder.hashes,
         )
     except BaseException as exc:
