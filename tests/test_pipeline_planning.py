@@ -74,7 +74,7 @@ def test_quality_presets_pick_the_capture_format_unless_one_was_chosen(monkeypat
 
     monkeypatch.delenv("ENGINE_CAPTURE_FORMAT", raising=False)
     assert RenderOptions(quality="draft").session_options() == {"capture_format": "jpeg", "jpeg_quality": 80}
-    assert RenderOptions(quality="standard").session_options() == {"capture_format": "jpeg", "jpeg_quality": 100}
+    assert RenderOptions(quality="standard").session_options() == {"capture_format": "jpeg", "jpeg_quality": 95}
     assert RenderOptions(quality="high").session_options() == {"capture_format": "png"}
     chosen = RenderOptions(quality="draft", capture={"capture_format": "png", "seed": 3})
     assert chosen.session_options() == {"capture_format": "png", "seed": 3}

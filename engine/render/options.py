@@ -24,7 +24,7 @@ PATHS = ("auto", "sequential", "hybrid")
 
 #: Capture format and JPEG quality each quality preset allows (lossless only at ``high``).
 CAPTURE_FORMAT_BY_QUALITY = {"draft": "jpeg", "standard": "jpeg", "high": "png"}
-JPEG_QUALITY_BY_QUALITY = {"draft": 80, "standard": 100, "high": 100}
+JPEG_QUALITY_BY_QUALITY = {"draft": 80, "standard": 95, "high": 95}
 
 #: Memory one Chromium session takes besides its ring (measured: 150-250 MB for small pages).
 BROWSER_BYTES = 300 * 1024 * 1024
@@ -147,7 +147,7 @@ class RenderOptions:
     def session_options(self) -> dict[str, Any]:
         """Options for each browser session: the `capture` ones, with the capture format the
         quality preset allows unless one was chosen (option or ENGINE_CAPTURE_FORMAT): exact
-        PNG at ``high``, JPEG at ``standard`` (quality 100) and ``draft`` (quality 80). The
+        PNG at ``high``, JPEG at ``standard`` (quality 95) and ``draft`` (quality 80). The
         JPEG is 4:2:0 like the h264/hevc output, so at ``standard`` it costs the video 1-2 dB
         against exact PNG (bench/RESULTS.md) and halves the capture time."""
         options = dict(self.capture)
