@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from chromium_procs import assert_no_new_chromium, chromium_children
-from engine.capture import BrowserSession
+from engine.capture import BrowserSession, decode_into
 from engine.errors import CompositionError, FrameError, InputError
 
 COMPOSITIONS = Path(__file__).parent / "fixtures" / "compositions"
@@ -161,6 +161,21 @@ def test_scene_capture_isolates_the_scene(scenes: BrowserSession, t: float, scen
     assert colours(alone) == expected
     assert np.array_equal(scenes.capture_frame(t), whole)  # the page was restored
     assert np.array_equal(scenes.capture_scene(t, scene), alone)
+
+
+def test_a_transitions_two_scenes_in_one_seek(scenes: BrowserSession) -> None:
+    whole = scenes.capture_frame(3.2).copy()
+    expected = {scene: scenes.capture_scene(3.2, scene).copy() for scene in ("b", "c")}
+    bufs = {scene: np.zeros_like(whole) for scene in ("b", "c")}
+    scenes.capture_scenes(3.2, [("b", bufs["b"]), ("c", bufs["c"])])
+    assert colours(bufs["c"]) == {GREEN}
+    for scene in ("b", "c"):
+        assert np.array_equal(bufs[scene], expected[scene]), scene
+    assert np.array_equal(decode_into(scenes.screenshot(), np.zeros_like(whole)), whole)  # restored first
+    with pytest.raises(CompositionError, match="no scene 'd'"):
+        scenes.capture_scenes(3.2, [("b", bufs["b"]), ("d", bufs["c"])])
+    with pytest.raises(FrameError):
+        scenes.capture_scenes(3.2, [("b", bufs["b"][:2])])
 
 
 def test_whole_frame_shows_what_is_visible(scenes: BrowserSession) -> None:

@@ -275,6 +275,11 @@
         return finish();
       })();
     },
+    // Isolate another scene at the current time (after seek(t, firstScene): no second seek).
+    isolateScene(sceneId) {
+      const missing = isolate(sceneId);
+      return missing ? result({ missingScene: missing }) : result();
+    },
     restore() { restore(); return result(); },
     get time() { return now / 1000; },
   };

@@ -15,6 +15,7 @@ import math
 import os
 import signal
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
 from importlib import resources
@@ -141,6 +142,7 @@ class BrowserSession:
         self._page: Any = None
         self._cdp: Any = None
         self._shutter: Shutter | None = None
+        self._isolated = False
         self._page_errors: list[Any] = []
         self._hung: str | None = None
         self._buffer: np.ndarray | None = None
@@ -350,12 +352,18 @@ class BrowserSession:
         """Put the page at time `t` (seconds); with `scene_id`, isolate that scene (until the next call)."""
         seconds = self._time(t)
         what = f"seeking to t={seconds:g} s" + (f" (scene {scene_id!r})" if scene_id else "")
+        self._isolated = False  # the runtime's seek undoes any isolation first
         result = self._evaluate("([t, s, ms]) => window.__hfEngine.seek(t, s, ms)",
                                 [seconds, scene_id, self.options.timeout_ms], what)
         self._check_result(result, f"at t={seconds:g} s")
 
     def screenshot(self) -> str:
-        """The page as it is now: base64 PNG or JPEG (see `capture_mode`)."""
+        """The page as it is now (a scene isolated by `capture_scene` is restored first): base64
+        PNG or JPEG (see `capture_mode`)."""
+        self._restore()
+        return self._shot()
+
+    def _shot(self) -> str:
         if self._closed or self._shutter is None:
             raise CaptureError("the browser session is closed")
         return self._shutter.take()
@@ -375,23 +383,40 @@ class BrowserSession:
         """
         buffer = self._out(out)
         self.seek(t)
-        return decode_into(self.screenshot(), buffer)
+        return decode_into(self._shot(), buffer)
 
     def capture_scene(self, t: float | Fraction, scene_id: str, *, out: np.ndarray | None = None) -> np.ndarray:
         """Scene `scene_id` alone at time `t` (every other element hidden, the scene forced visible).
 
-        The page is restored afterwards. Buffer rules as in `capture_frame`.
+        The rest of the page comes back at the next seek or capture. Buffer rules as in `capture_frame`.
         """
-        if scene_id not in self.plan.scene_ids:
-            known = ", ".join(repr(s) for s in self.plan.scene_ids) or "none"
-            raise CompositionError(f"{self.plan.source.name}: no scene {scene_id!r}"
-                                   f"{close_names(str(scene_id), self.plan.scene_ids)}; scenes: {known}")
         buffer = self._out(out)
-        self.seek(t, scene_id)
-        try:
-            data = self.screenshot()
-        finally:
-            if not self._closed:
-                restored = self._evaluate("() => window.__hfEngine.restore()", None, "restoring the page")
-                self._check_result(restored, "restoring the page")
-        return decode_into(data, buffer)
+        self.capture_scenes(t, [(scene_id, buffer)])
+        return buffer
+
+    def capture_scenes(self, t: float | Fraction, scenes: Sequence[tuple[str, np.ndarray]]) -> None:
+        """Each ``(scene_id, out)`` of `scenes` alone at time `t`, into its `out` buffer: one seek,
+        then each scene isolated and captured in turn (a transition's two scenes cost one seek)."""
+        for scene_id, _ in scenes:
+            if scene_id not in self.plan.scene_ids:
+                known = ", ".join(repr(s) for s in self.plan.scene_ids) or "none"
+                raise CompositionError(f"{self.plan.source.name}: no scene {scene_id!r}"
+                                       f"{close_names(str(scene_id), self.plan.scene_ids)}; scenes: {known}")
+        buffers = [check_frame(out, self.plan.height, self.plan.width) for _, out in scenes]
+        for n, ((scene_id, _), buffer) in enumerate(zip(scenes, buffers)):
+            if n == 0:
+                self.seek(t, scene_id)
+            else:
+                result = self._evaluate("(s) => window.__hfEngine.isolateScene(s)", scene_id,
+                                        f"isolating scene {scene_id!r}")
+                self._check_result(result, f"at t={float(t):g} s")
+            # the page stays isolated until the next seek (which restores it first) or screenshot()
+            self._isolated = True
+            decode_into(self._shot(), buffer)
+
+    def _restore(self) -> None:
+        """Undo a scene isolation now (a seek undoes it by itself)."""
+        if self._isolated and not self._closed:
+            self._isolated = False
+            restored = self._evaluate("() => window.__hfEngine.restore()", None, "restoring the page")
+            self._check_result(restored, "restoring the page")

@@ -169,8 +169,8 @@ def _capture(job: _Job, browser: _Browser, info: FrameInfo, slot: Slot) -> None:
                 if info.transition is None:
                     session.capture_frame(info.time, out=slot.out)
                 else:
-                    session.capture_scene(info.time, info.transition.from_scene, out=slot.frm)
-                    session.capture_scene(info.time, info.transition.to_scene, out=slot.to)
+                    session.capture_scenes(info.time, [(info.transition.from_scene, slot.frm),
+                                                       (info.transition.to_scene, slot.to)])
             return
         except CaptureError as exc:
             where = f"frame {info.index} (t={float(info.time):g} s)"
