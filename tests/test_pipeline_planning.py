@@ -82,3 +82,16 @@ def test_quality_presets_pick_the_capture_format_unless_one_was_chosen(monkeypat
     assert own_quality.session_options() == {"capture_format": "jpeg", "jpeg_quality": 90}
     monkeypatch.setenv("ENGINE_CAPTURE_FORMAT", "png")
     assert RenderOptions(quality="draft").session_options() == {}
+
+
+def test_early_workers_are_those_a_hybrid_render_would_use() -> None:
+    from engine.render.options import RenderOptions
+    from engine.render.run import early_workers
+
+    assert early_workers(RenderOptions(), cpus=2) == 1
+    assert early_workers(RenderOptions(), cpus=1) == 0
+    assert early_workers(RenderOptions(workers=4), cpus=2) == 3
+    assert early_workers(RenderOptions(workers=3, path="sequential"), cpus=8) == 0
+    assert early_workers(RenderOptions(frames="5:6"), cpus=4) == 0
+    assert early_workers(RenderOptions(frames="5:7"), cpus=4) == 3
+    assert early_workers(RenderOptions(frames="5:"), cpus=4) == 3

@@ -68,6 +68,16 @@ def test_hybrid_hands_the_encoder_the_same_frames(
     assert len(decode(result.output)[0]) == 20
 
 
+def test_workers_started_early_but_not_needed_are_closed(tmp_path: Path) -> None:
+    # 3 sessions start before the plan is known; 2 frames need only 2 workers (the leak check
+    # of this module then proves the third browser is gone)
+    result = engine.render(SOLID, tmp_path / "two.mp4", frames="0:2", workers=3, path="hybrid")
+    assert result.workers == 2 and result.frames == 2
+    with pytest.raises(ConfigError, match="path 'hybrid' needs at least 2 workers"):
+        engine.render(SOLID, tmp_path / "one.mp4", frames="0:1", workers=3, path="hybrid")
+    assert not (tmp_path / "one.mp4").exists()
+
+
 def test_frame_range_and_auto_path(tmp_path: Path) -> None:
     result = engine.render(SOLID, tmp_path / "part.mp4", frames="6:14", workers=2)
     assert result.frames == 8 and result.path == "hybrid"

@@ -11,6 +11,7 @@ threads stop, everything is closed once in `finally`, and the first error is rai
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections import defaultdict
@@ -31,7 +32,7 @@ from ..pipeline.fence import FenceAborted, ReorderFence
 from ..pipeline.dispenser import FrameSource, frame_sources
 from ..pipeline.ring import BufferRing, Slot
 from ..config import usable_cpus
-from .options import RenderOptions, available_memory, decide, parse_frame_range
+from .options import RenderOptions, available_memory, decide, parse_frame_range, split_frame_range
 
 __all__ = ["RenderResult", "render_plan_and_encode", "Stats"]
 
@@ -211,19 +212,68 @@ def _walk(job: _Job, browser: _Browser, source: FrameSource[FrameInfo], ring: Bu
             job.fence.put(info.index, (future, ring, slot))
 
 
-def _worker_thread(job: _Job, plan: Plan, options: RenderOptions, source: FrameSource[FrameInfo],
-                   ring: BufferRing) -> None:
-    try:
-        with job.stats.timed("startup"):
-            browser = _Browser(lambda: BrowserSession(plan, **options.session_options()))
+class _Worker:
+    """Worker i >= 1: a thread that opens its browser session as soon as it is created (worker 0
+    is still loading the page then, so both start-ups share the CPUs), then waits for its
+    orders: `start(job, source, ring)` to capture, or `dismiss()` when the render needs fewer
+    workers. An error is handed to the job; a session that failed before orders came is opened
+    again once (the render may still need it)."""
+
+    def __init__(self, index: int, make: Callable[[], BrowserSession], stats: Stats) -> None:
+        self._make, self._stats = make, stats
+        self._orders: queue.Queue[tuple[_Job, FrameSource[FrameInfo], BufferRing] | None] = queue.Queue(1)
+        self.thread = threading.Thread(target=self._run, name=f"engine-worker-{index}", daemon=True)
+        self.thread.start()
+
+    def start(self, job: _Job, source: FrameSource[FrameInfo], ring: BufferRing) -> None:
+        self._orders.put((job, source, ring))
+
+    def dismiss(self) -> None:
         try:
-            _walk(job, browser, source, ring)
+            self._orders.put_nowait(None)
+        except queue.Full:  # already has its orders
+            pass
+
+    def _open(self) -> _Browser:
+        with self._stats.timed("startup"):
+            return _Browser(self._make)
+
+    def _run(self) -> None:
+        browser: _Browser | None = None
+        try:
+            browser = self._open()
+        except BaseException:  # noqa: BLE001 - tried again below if the render still needs this worker
+            pass
+        try:
+            orders = self._orders.get()
+            if orders is None:
+                return
+            job, source, ring = orders
+            try:
+                if browser is None:
+                    browser = self._open()
+                _walk(job, browser, source, ring)
+            except FenceAborted:
+                pass
+            except BaseException as exc:  # handed to the fence: raised once, by the caller
+                job.abort(exc)
         finally:
-            browser.close()
-    except FenceAborted:
-        pass
-    except BaseException as exc:  # handed to the fence: raised once, by the caller
-        job.abort(exc)
+            if browser is not None:
+                browser.close()
+
+
+def early_workers(options: RenderOptions, cpus: int) -> int:
+    """How many workers besides worker 0 to start before the plan is known (pure): those a
+    hybrid render would use (`workers`, or one per CPU for ``auto``), none when the render is
+    sequential by choice or its frame range holds a single frame."""
+    if options.path == "sequential":
+        return 0
+    if options.frames is not None:
+        start, end = split_frame_range(options.frames)
+        if end is not None and end - start < 2:
+            return 0
+    wanted = options.workers if isinstance(options.workers, int) else cpus
+    return max(0, wanted - 1)
 
 
 def _feed(job: _Job, encoder: Encoder, progress: ProgressCallback | None) -> None:
@@ -269,9 +319,13 @@ def render_plan_and_encode(
     blender: Blender | None = None
     session: BrowserSession | None = None
     browser: _Browser | None = None
+    workers_early: list[_Worker] = []
     try:
+        session_options = options.session_options()
+        workers_early = [_Worker(i, lambda: BrowserSession(composition, **session_options), stats)
+                         for i in range(1, 1 + early_workers(options, usable_cpus()))]
         with stats.timed("startup"):
-            session = BrowserSession(composition, **options.session_options())
+            session = BrowserSession(composition, **session_options)
         plan = session.plan if options.fps is None else replace(session.plan, fps=options.fps)
         indices = parse_frame_range(options.frames, plan.frame_count)
         frames = [plan.frame(i) for i in indices]
@@ -298,11 +352,14 @@ def render_plan_and_encode(
         feeder.start()
         threads.append(feeder)
         for i in range(1, len(shares)):
-            worker = threading.Thread(target=_worker_thread, args=(job, plan, options, shares[i], job.rings[i]),
-                                      name=f"engine-worker-{i}", daemon=True)
-            worker.start()
-            threads.append(worker)
-        browser = _Browser(lambda: BrowserSession(plan, **options.session_options()), session)
+            if i > len(workers_early):
+                workers_early.append(_Worker(i, lambda: BrowserSession(plan, **session_options), stats))
+            workers_early[i - 1].start(job, shares[i], job.rings[i])
+        for worker in workers_early[len(shares) - 1:]:
+            worker.dismiss()
+        threads += [w.thread for w in workers_early]
+        workers_early = []
+        browser = _Browser(lambda: BrowserSession(plan, **session_options), session)
         try:
             _walk(job, browser, shares[0], job.rings[0])
         except FenceAborted:
@@ -332,7 +389,9 @@ def render_plan_and_encode(
             job.abort(exc)
         raise
     finally:
-        for thread in threads:
+        for worker in workers_early:  # not started: the render failed before its plan was made
+            worker.dismiss()
+        for thread in threads + [w.thread for w in workers_early]:
             thread.join(timeout=30)
         if job is not None and job.blend_pool is not None:
             job.blend_pool.shutdown(wait=True, cancel_futures=True)
