@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 
-import av
 import numpy as np
 
 from ..errors import CaptureError, FrameError
@@ -38,6 +37,8 @@ def decode_rgb8(data: bytes) -> np.ndarray:
     codec = "png" if data[:4] == b"\x89PNG" else "mjpeg" if data[:2] == b"\xff\xd8" else None
     if codec is None:
         raise CaptureError("the browser returned an image that is neither PNG nor JPEG")
+    import av  # here, not at module level: `import engine` (blending alone) needs no PyAV
+
     try:
         decoder = av.CodecContext.create(codec, "r")
         frames = decoder.decode(av.Packet(data)) or decoder.decode(None)
