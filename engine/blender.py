@@ -161,6 +161,7 @@ class Blender:
                 return
             self._closed = True
             gl, self._gl = self._gl, None
+        self._cpu.clear()
         if gl is not None:
             gl.close()
 

@@ -90,7 +90,8 @@ VARIANTS: dict[str, tuple[str, dict[str, Any], str]] = {
 
 #: Built-ins whose CPU kernel does not clearly beat their GLSL on llvmpipe (llvmpipe runs 8
 #: pixels per AVX2 lane; bench/RESULTS.md has the figures): `auto` picks GL for them.
-GL_PREFERRED_ON_SOFTWARE: frozenset[str] = frozenset({"thermal-distortion", "cross-warp-morph", "domain-warp"})
+#: (cross-warp-morph and domain-warp left this set when their noise fields became cached.)
+GL_PREFERRED_ON_SOFTWARE: frozenset[str] = frozenset({"thermal-distortion"})
 
 _lock = threading.RLock()
 _registry: dict[str, Transition] = {}

@@ -33,6 +33,11 @@ cdef struct Ctx:
     float progress
     float ratio
     const float* p
+    # A kernel's progress-independent per-pixel values (noise fields), `nfield` floats per pixel:
+    # read from `field` when set, else computed; `field_out` set: compute, store, blend nothing.
+    const float* field
+    float* field_out
+    int nfield
 
 ctypedef void (*RowKernel)(const Ctx* c, int y) noexcept nogil
 
@@ -296,5 +301,8 @@ def run(str name, const u16[:, :, ::1] frm, const u16[:, :, ::1] to, u16[:, :, :
     c.progress = progress
     c.ratio = ratio
     c.p = &params[0] if params.shape[0] > 0 else &dummy
+    c.field = NULL
+    c.field_out = NULL
+    c.nfield = 0
     with nogil:
         run_rows(&c, kernel, threads)

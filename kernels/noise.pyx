@@ -16,6 +16,30 @@ KERNELS = {
     "ridged-burn": 17,
     "cross-warp-morph": 5,
 }
+#: kernel name -> floats per pixel of its noise field, which depends on the pixel, the frame's
+#: aspect ratio and the parameters but not on progress: computed once (`make_field`) it serves
+#: every frame of a transition (`run_with_field`), with the very values `run` computes inline.
+FIELDS = {
+    "dissolve": 1,
+    "domain-warp": 3,
+    "cross-warp-morph": 2,
+}
+
+
+cdef inline void field_load(const Ctx* c, int x0, int y, int n, int k, float* dst) noexcept nogil:
+    """dst[i] = field value k of pixel (x0 + i, y); past the row's end the last pixel's."""
+    cdef const float* row = c.field + <Py_ssize_t>y * c.w * c.nfield
+    cdef int i, xi
+    for i in range(CH):
+        xi = x0 + i if i < n else x0 + n - 1
+        dst[i] = row[xi * c.nfield + k]
+
+
+cdef inline void field_store(const Ctx* c, int x0, int y, int n, int k, const float* src) noexcept nogil:
+    cdef float* row = c.field_out + <Py_ssize_t>y * c.w * c.nfield
+    cdef int i
+    for i in range(n):
+        row[(x0 + i) * c.nfield + k] = src[i]
 
 
 cdef void k_dissolve(const Ctx* c, int y) noexcept nogil:
@@ -38,9 +62,16 @@ cdef void k_dissolve(const Ctx* c, int y) noexcept nogil:
         Y[i] = ny
     while x0 < c.w:
         n = chunk_u(c, x0, U)
-        for i in range(CH):
-            X[i] = U[i] * c.ratio * scale
-        fbm_chunk(L, X, Y, N, octaves, seed, False)
+        if c.field != NULL:
+            field_load(c, x0, y, n, 0, N)
+        else:
+            for i in range(CH):
+                X[i] = U[i] * c.ratio * scale
+            fbm_chunk(L, X, Y, N, octaves, seed, False)
+            if c.field_out != NULL:
+                field_store(c, x0, y, n, 0, N)
+                x0 = x0 + CH
+                continue
         for i in range(n):
             m = <float>1.0 - sm(t - s, t + s, sm(0.2, 0.8, N[i]))
             put(c, x0 + i, y, mix3(texel(&c.frm, x0 + i, y), texel(&c.to, x0 + i, y), m))
@@ -77,11 +108,22 @@ cdef void k_domain_warp(const Ctx* c, int y) noexcept nogil:
     cdef int x0 = 0
     while x0 < c.w:
         n = chunk_u(c, x0, U)
-        noise_field_chunk(L0, L1, U, c.ratio, scale, py, <float>5.2, <float>1.3, octaves, seed, X, QX, QY)
-        for i in range(CH):
-            X1[i] = X[i] + warp * QX[i]
-            F[i] = py + warp * QY[i]
-        fbm_chunk(L2, X1, F, F, octaves, seed + 16, False)
+        if c.field != NULL:
+            field_load(c, x0, y, n, 0, QX)
+            field_load(c, x0, y, n, 1, QY)
+            field_load(c, x0, y, n, 2, F)
+        else:
+            noise_field_chunk(L0, L1, U, c.ratio, scale, py, <float>5.2, <float>1.3, octaves, seed, X, QX, QY)
+            for i in range(CH):
+                X1[i] = X[i] + warp * QX[i]
+                F[i] = py + warp * QY[i]
+            fbm_chunk(L2, X1, F, F, octaves, seed + 16, False)
+            if c.field_out != NULL:
+                field_store(c, x0, y, n, 0, QX)
+                field_store(c, x0, y, n, 1, QY)
+                field_store(c, x0, y, n, 2, F)
+                x0 = x0 + CH
+                continue
         for i in range(n):
             u = U[i]
             f = sm(0.2, 0.8, F[i])
@@ -205,7 +247,16 @@ cdef void k_cross_warp_morph(const Ctx* c, int y) noexcept nogil:
     cdef int x0 = 0
     while x0 < c.w:
         n = chunk_u(c, x0, U)
-        noise_field_chunk(L0, L1, U, c.ratio, scale, py, <float>19.1, <float>7.7, octaves, seed, X, NX, NY)
+        if c.field != NULL:
+            field_load(c, x0, y, n, 0, NX)
+            field_load(c, x0, y, n, 1, NY)
+        else:
+            noise_field_chunk(L0, L1, U, c.ratio, scale, py, <float>19.1, <float>7.7, octaves, seed, X, NX, NY)
+            if c.field_out != NULL:
+                field_store(c, x0, y, n, 0, NX)
+                field_store(c, x0, y, n, 1, NY)
+                x0 = x0 + CH
+                continue
         for i in range(n):
             u = U[i]
             fx = (NX[i] * <float>2.0 - <float>1.0) * strength
@@ -225,3 +276,62 @@ cdef RowKernel kernel_for(str name):
     if name == "cross-warp-morph":
         return k_cross_warp_morph
     return NULL
+
+
+def make_field(str name, float[:, :, ::1] field, float ratio, const float[::1] params, int threads):
+    """Compute kernel `name`'s noise field for frames of `field`'s height and width into `field`
+    (shape (h, w, FIELDS[name]), float32); releases the GIL."""
+    cdef RowKernel kernel = kernel_for(name)
+    if kernel == NULL or name not in FIELDS:
+        raise KeyError(f"no noise field for kernel {name!r} in {__name__}")
+    if field.shape[2] != FIELDS[name]:
+        raise ValueError(f"field of {field.shape[2]} values per pixel; kernel {name!r} has {FIELDS[name]}")
+    cdef Ctx c
+    cdef float dummy = 0.0
+    c.frm.data = NULL
+    c.to.data = NULL
+    c.out = NULL
+    c.w = field.shape[1]
+    c.h = field.shape[0]
+    c.frm.w = c.to.w = c.w
+    c.frm.h = c.to.h = c.h
+    c.progress = 0.0
+    c.ratio = ratio
+    c.p = &params[0] if params.shape[0] > 0 else &dummy
+    c.field = NULL
+    c.field_out = &field[0, 0, 0]
+    c.nfield = field.shape[2]
+    with nogil:
+        run_rows(&c, kernel, threads)
+
+
+def run_with_field(str name, const u16[:, :, ::1] frm, const u16[:, :, ::1] to, u16[:, :, ::1] out,
+                   float progress, float ratio, const float[::1] params, const float[:, :, ::1] field,
+                   int threads):
+    """`run`, reading the noise field from `field` (made by `make_field` for the same size,
+    ratio and parameters) instead of computing it; the output is identical."""
+    cdef RowKernel kernel = kernel_for(name)
+    if kernel == NULL or name not in FIELDS:
+        raise KeyError(f"no noise field for kernel {name!r} in {__name__}")
+    if field.shape[0] != out.shape[0] or field.shape[1] != out.shape[1] or field.shape[2] != FIELDS[name]:
+        raise ValueError(f"field of shape {tuple(field.shape)[:3]} does not fit kernel {name!r} at "
+                         f"{out.shape[1]}x{out.shape[0]}")
+    cdef Ctx c
+    cdef float dummy = 0.0
+    c.frm.data = &frm[0, 0, 0]
+    c.frm.w = frm.shape[1]
+    c.frm.h = frm.shape[0]
+    c.to.data = &to[0, 0, 0]
+    c.to.w = to.shape[1]
+    c.to.h = to.shape[0]
+    c.out = &out[0, 0, 0]
+    c.w = out.shape[1]
+    c.h = out.shape[0]
+    c.progress = progress
+    c.ratio = ratio
+    c.p = &params[0] if params.shape[0] > 0 else &dummy
+    c.field = &field[0, 0, 0]
+    c.field_out = NULL
+    c.nfield = field.shape[2]
+    with nogil:
+        run_rows(&c, kernel, threads)

@@ -6,3 +6,11 @@ KERNELS: dict[str, int]
 
 def run(name: str, frm: npt.NDArray[np.uint16], to: npt.NDArray[np.uint16], out: npt.NDArray[np.uint16],
         progress: float, ratio: float, params: npt.NDArray[np.float32], threads: int) -> None: ...
+
+FIELDS: dict[str, int]
+
+def make_field(name: str, field: npt.NDArray[np.float32], ratio: float, params: npt.NDArray[np.float32],
+               threads: int) -> None: ...
+def run_with_field(name: str, frm: npt.NDArray[np.uint16], to: npt.NDArray[np.uint16], out: npt.NDArray[np.uint16],
+                   progress: float, ratio: float, params: npt.NDArray[np.float32], field: npt.NDArray[np.float32],
+                   threads: int) -> None: ...
