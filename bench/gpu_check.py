@@ -16,26 +16,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from benchutil import best_of  # bench/ is on sys.path: this script lives there
 
 import engine
 from engine.gl_backend import is_software_renderer
 
-SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "2160p": (3840, 2160)}
-
-
-def best(fn: Any, rounds: int) -> float:
-    fn()
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "2160p": (3840, 2160)}  # 2160p only here
 
 
 def bare_upload_readback(width: int, height: int, a: np.ndarray, b: np.ndarray, out: np.ndarray,
@@ -56,7 +46,7 @@ def bare_upload_readback(width: int, height: int, a: np.ndarray, b: np.ndarray, 
             to.write(b)
             fbo.read_into(out, components=3, dtype="nu2", alignment=2)
 
-        return best(move, rounds)
+        return best_of(move, rounds)
     finally:
         ctx.release()
 
@@ -90,8 +80,8 @@ def main() -> int:
         bare = bare_upload_readback(width, height, a, b, out, args.rounds)
         figures["bare_upload_readback_ms"] = bare * 1e3
         for name in names:
-            g = best(lambda: gl.blend(name, a, b, 0.37, out=out), args.rounds)
-            c = best(lambda: cpu.blend(name, a, b, 0.37, out=out), max(3, args.rounds // 3))
+            g = best_of(lambda: gl.blend(name, a, b, 0.37, out=out), args.rounds)
+            c = best_of(lambda: cpu.blend(name, a, b, 0.37, out=out), max(3, args.rounds // 3))
             figures["transitions"][name] = {"gl_ms": g * 1e3, "cpu_ms": c * 1e3, "gl_over_bare": g / bare,
                                             "auto": auto.choose(name)}
         figures["cpu_threads"] = cpu.info.cpu_threads
