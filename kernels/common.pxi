@@ -278,17 +278,11 @@ cdef void run_rows(const Ctx* c, RowKernel kernel, int threads) noexcept nogil:
             kernel(c, y)
 
 
-def run(str name, const u16[:, :, ::1] frm, const u16[:, :, ::1] to, u16[:, :, ::1] out,
-        float progress, float ratio, const float[::1] params, int threads):
-    """Blend `frm` and `to` into `out` with the kernel `name` (see KERNELS); releases the GIL.
+cdef float NO_PARAMS = 0.0
 
-    Shapes and parameter counts are checked by engine.cpu_backend before this is called.
-    """
-    cdef RowKernel kernel = kernel_for(name)
-    if kernel == NULL:
-        raise KeyError(f"no CPU kernel {name!r} in {__name__}")
-    cdef Ctx c
-    cdef float dummy = 0.0
+cdef void ctx_frames(Ctx* c, const u16[:, :, ::1] frm, const u16[:, :, ::1] to, u16[:, :, ::1] out,
+                     float progress, float ratio, const float[::1] params):
+    """Fill `c` for a blend of `frm` and `to` into `out`, with no noise field."""
     c.frm.data = &frm[0, 0, 0]
     c.frm.w = frm.shape[1]
     c.frm.h = frm.shape[0]
@@ -300,9 +294,22 @@ def run(str name, const u16[:, :, ::1] frm, const u16[:, :, ::1] to, u16[:, :, :
     c.h = out.shape[0]
     c.progress = progress
     c.ratio = ratio
-    c.p = &params[0] if params.shape[0] > 0 else &dummy
+    c.p = &params[0] if params.shape[0] > 0 else &NO_PARAMS
     c.field = NULL
     c.field_out = NULL
     c.nfield = 0
+
+
+def run(str name, const u16[:, :, ::1] frm, const u16[:, :, ::1] to, u16[:, :, ::1] out,
+        float progress, float ratio, const float[::1] params, int threads):
+    """Blend `frm` and `to` into `out` with the kernel `name` (see KERNELS); releases the GIL.
+
+    Shapes and parameter counts are checked by engine.cpu_backend before this is called.
+    """
+    cdef RowKernel kernel = kernel_for(name)
+    if kernel == NULL:
+        raise KeyError(f"no CPU kernel {name!r} in {__name__}")
+    cdef Ctx c
+    ctx_frames(&c, frm, to, out, progress, ratio, params)
     with nogil:
         run_rows(&c, kernel, threads)

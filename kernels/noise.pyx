@@ -287,7 +287,6 @@ def make_field(str name, float[:, :, ::1] field, float ratio, const float[::1] p
     if field.shape[2] != FIELDS[name]:
         raise ValueError(f"field of {field.shape[2]} values per pixel; kernel {name!r} has {FIELDS[name]}")
     cdef Ctx c
-    cdef float dummy = 0.0
     c.frm.data = NULL
     c.to.data = NULL
     c.out = NULL
@@ -297,7 +296,7 @@ def make_field(str name, float[:, :, ::1] field, float ratio, const float[::1] p
     c.frm.h = c.to.h = c.h
     c.progress = 0.0
     c.ratio = ratio
-    c.p = &params[0] if params.shape[0] > 0 else &dummy
+    c.p = &params[0] if params.shape[0] > 0 else &NO_PARAMS
     c.field = NULL
     c.field_out = &field[0, 0, 0]
     c.nfield = field.shape[2]
@@ -317,21 +316,8 @@ def run_with_field(str name, const u16[:, :, ::1] frm, const u16[:, :, ::1] to, 
         raise ValueError(f"field of shape {tuple(field.shape)[:3]} does not fit kernel {name!r} at "
                          f"{out.shape[1]}x{out.shape[0]}")
     cdef Ctx c
-    cdef float dummy = 0.0
-    c.frm.data = &frm[0, 0, 0]
-    c.frm.w = frm.shape[1]
-    c.frm.h = frm.shape[0]
-    c.to.data = &to[0, 0, 0]
-    c.to.w = to.shape[1]
-    c.to.h = to.shape[0]
-    c.out = &out[0, 0, 0]
-    c.w = out.shape[1]
-    c.h = out.shape[0]
-    c.progress = progress
-    c.ratio = ratio
-    c.p = &params[0] if params.shape[0] > 0 else &dummy
+    ctx_frames(&c, frm, to, out, progress, ratio, params)
     c.field = &field[0, 0, 0]
-    c.field_out = NULL
     c.nfield = field.shape[2]
     with nogil:
         run_rows(&c, kernel, threads)

@@ -24,23 +24,6 @@ class FrameSource(Protocol[T_co]):
         """The next frame for the calling worker, or None when there is none left."""
 
 
-class SharedFrames(Generic[T]):
-    """Frames in order to whichever worker asks first: a worker that starts late or meets a
-    slow (transition) frame simply takes fewer, and nobody waits on a fixed share."""
-
-    def __init__(self, frames: Sequence[T]) -> None:
-        self._frames = list(frames)
-        self._next = 0
-        self._lock = threading.Lock()
-
-    def take(self) -> T | None:
-        with self._lock:
-            if self._next >= len(self._frames):
-                return None
-            self._next += 1
-            return self._frames[self._next - 1]
-
-
 class OwnFrames(Generic[T]):
     """One worker's fixed share, in order."""
 
@@ -55,7 +38,20 @@ class OwnFrames(Generic[T]):
         return self._frames[self._next - 1]
 
 
-def frame_sources(frames: Sequence[T], workers: int, how: str) -> list[SharedFrames[T] | OwnFrames[T]]:
+class SharedFrames(OwnFrames[T]):
+    """Frames in order to whichever worker asks first: a worker that starts late or meets a
+    slow (transition) frame simply takes fewer, and nobody waits on a fixed share."""
+
+    def __init__(self, frames: Sequence[T]) -> None:
+        super().__init__(frames)
+        self._lock = threading.Lock()
+
+    def take(self) -> T | None:
+        with self._lock:
+            return super().take()
+
+
+def frame_sources(frames: Sequence[T], workers: int, how: str) -> list[OwnFrames[T]]:
     """One source per worker: the same `SharedFrames` for ``dynamic``, else the `partition` shares."""
     if how == "dynamic":
         shared = SharedFrames(frames)
