@@ -1,14 +1,19 @@
 # Every target sets the machine up first (idempotent), so each works on a fresh Debian machine.
 PY := .venv/bin/python
 
-.PHONY: bootstrap test bench example clean
+.PHONY: bootstrap lint test bench example clean
 
 bootstrap:
 	bash scripts/bootstrap.sh
 
-test: bootstrap
+test: bootstrap lint
 	$(PY) -m pytest -q tests
 	$(PY) -m pytest -q bench/bench_blend.py -m gate
+
+# The linter and the type checker, on engine/ (configured in pyproject.toml); make test runs them first.
+lint: bootstrap
+	$(PY) -m ruff check
+	$(PY) -m mypy
 
 bench: bootstrap
 	$(PY) -m pytest bench -q --benchmark-columns=min,median,mean,ops --benchmark-sort=name
@@ -18,4 +23,4 @@ example: bootstrap
 	$(PY) -m engine.render examples/showcase -o out/showcase.mp4
 
 clean:
-	rm -rf build engine/_cpu/*.so engine/_cpu/*.c kernels/*.c out .pytest_cache .benchmarks
+	rm -rf build kernels/*.so kernels/*.c out .pytest_cache .benchmarks

@@ -1,4 +1,4 @@
-"""Builds the Cython CPU kernels in ``kernels/`` as ``engine._cpu.<name>``.
+"""Builds the Cython CPU kernels in ``kernels/`` as ``engine.blend.kernels.<name>``.
 
 The default build is portable (``-O3``, no ``-march=native``) and uses OpenMP when the compiler
 accepts ``-fopenmp``, else builds serial kernels. Build-time knobs (documented in README):
@@ -64,7 +64,7 @@ if only - known:
 
 extensions = [
     Extension(
-        f"engine._cpu.{pyx.stem}",
+        f"engine.blend.kernels.{pyx.stem}",
         [str(pyx.relative_to(ROOT))],
         include_dirs=[numpy.get_include(), "kernels"],
         extra_compile_args=compile_args,

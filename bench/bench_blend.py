@@ -11,7 +11,7 @@ import pytest
 from benchutil import SIZES, best_of, best_of_alternating
 
 import engine
-from engine.registry import GL_PREFERRED_ON_SOFTWARE
+from engine.blend.registry import GL_PREFERRED_ON_SOFTWARE
 
 BUILTINS = [t.name for t in engine.transitions() if t.origin == "builtin" and t.name == t.kernel]
 

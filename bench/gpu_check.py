@@ -23,7 +23,7 @@ import numpy as np
 from benchutil import best_of  # bench/ is on sys.path: this script lives there
 
 import engine
-from engine.gl_backend import is_software_renderer
+from engine.blend.gl_backend import is_software_renderer
 
 SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "2160p": (3840, 2160)}  # 2160p only here
 

@@ -12,7 +12,10 @@ with PyAV. The blend core::
 
 from __future__ import annotations
 
-from .blender import Blender, BlendInfo, blend
+from .blend import Blender, BlendInfo, blend
+from .blend.registry import Transition, get_transition, load_transition, load_transitions_json, transitions
+from .capture import BrowserSession, CaptureOptions, load_plan
+from .composition import Plan
 from .errors import (
     BackendUnavailableError,
     BlendError,
@@ -29,9 +32,6 @@ from .errors import (
     TransitionError,
     UnknownTransitionError,
 )
-from .registry import Transition, get_transition, load_transition, load_transitions_json, transitions
-from .capture import BrowserSession, CaptureOptions
-from .composition import Plan, load_plan
 from .render import RenderResult, render  # noqa: E402  (the function shadows the subpackage name on purpose)
 
 __version__ = "0.1.0"

@@ -1,6 +1,8 @@
-"""Validation of the engine's configuration knobs (environment variables and options).
+"""Validation of the engine's configuration knobs (environment variables and options), and the
+two facts about the machine that defaults depend on (usable CPUs, available memory).
 
-Every knob is documented in one place: the README's "Configuration" section. Each reader here
+Every knob is listed in one table, `engine.knobs`, from which the README's Configuration
+section and the CLI's help are made. Each reader here
 returns the default when the variable is unset or empty and raises `ConfigError` (naming the
 variable, the value and what is accepted) for anything else it cannot use: never a hang, never
 a silent fallback.
@@ -13,7 +15,7 @@ from collections.abc import Sequence
 
 from .errors import ConfigError
 
-__all__ = ["env_int", "env_choice", "check_int", "check_choice", "usable_cpus"]
+__all__ = ["check_int", "check_choice", "usable_cpus", "available_memory"]
 
 
 def check_int(name: str, value: object, lo: int, hi: int) -> int:
@@ -33,21 +35,9 @@ def check_int(name: str, value: object, lo: int, hi: int) -> int:
 def check_choice(name: str, value: object, choices: Sequence[str]) -> str:
     """`value` if it is one of `choices` (case-insensitive), else ConfigError naming `name`."""
     text = str(value).strip().lower() if isinstance(value, str) else None
-    if text not in choices:
+    if text is None or text not in choices:
         raise ConfigError(f"{name}={value!r} is not valid; expected one of: {', '.join(choices)}")
     return text
-
-
-def env_int(name: str, default: int, lo: int, hi: int) -> int:
-    """Integer environment variable `name` in [lo, hi]; `default` when unset or empty."""
-    raw = os.environ.get(name, "")
-    return default if raw.strip() == "" else check_int(name, raw, lo, hi)
-
-
-def env_choice(name: str, default: str, choices: Sequence[str]) -> str:
-    """Environment variable `name`, one of `choices`; `default` when unset or empty."""
-    raw = os.environ.get(name, "")
-    return default if raw.strip() == "" else check_choice(name, raw, choices)
 
 
 def usable_cpus() -> int:
@@ -56,3 +46,15 @@ def usable_cpus() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+def available_memory() -> int:
+    """Bytes of memory available now (MemAvailable), or 4 GiB when it cannot be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 4 * 1024**3

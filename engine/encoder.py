@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -116,7 +117,8 @@ class Encoder:
         self._error: BaseException | None = None
         self._state = "open"
         self._lock = threading.Lock()
-        self._container = None
+        self._container: Any = None
+        self._stream: Any = None
         self._open()
         self._thread = threading.Thread(target=self._loop, name="engine-encoder", daemon=True)
         self._thread.start()
@@ -132,7 +134,7 @@ class Encoder:
         except OSError as exc:
             raise EncodeError(f"cannot write {self.output}: {exc}") from None
         try:
-            stream = container.add_stream(spec.encoder, rate=self.fps)
+            stream: Any = container.add_stream(spec.encoder, rate=self.fps)
             stream.width, stream.height, stream.pix_fmt = self.width, self.height, spec.pix_fmt
             stream.time_base = 1 / self.fps
             stream.options = dict(spec.options[self.quality])
@@ -161,7 +163,7 @@ class Encoder:
             try:
                 start = time.perf_counter()
                 if self.hashes is not None:
-                    self.hashes.append(hashlib.blake2b(frame, digest_size=16).hexdigest())
+                    self.hashes.append(hashlib.blake2b(frame.data, digest_size=16).hexdigest())
                 video = VideoFrame.from_ndarray(frame, format="rgb48le")
                 if done:
                     done()

@@ -41,6 +41,28 @@ cdef struct Ctx:
 
 ctypedef void (*RowKernel)(const Ctx* c, int y) noexcept nogil
 
+
+cdef class Kernel:
+    """An entry of a module's dispatch table (`TABLE`): a row function, the float parameters it
+    reads, and the floats per pixel of its noise field (0: it has none)."""
+    cdef RowKernel row
+    cdef readonly int nparams
+    cdef readonly int nfield
+
+
+cdef Kernel row_kernel(RowKernel row, int nparams, int nfield=0):
+    cdef Kernel k = Kernel.__new__(Kernel)
+    k.row = row
+    k.nparams = nparams
+    k.nfield = nfield
+    return k
+
+
+cdef RowKernel kernel_for(str name):
+    """The row function of kernel `name` in this module's TABLE, NULL if it has none."""
+    cdef Kernel k = TABLE.get(name)
+    return k.row if k is not None else NULL
+
 cdef float INV65535 = <float>(1.0 / 65535.0)
 cdef float PI = 3.14159265358979
 cdef unsigned int HASH_M1 = 0x7feb352d

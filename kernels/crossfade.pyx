@@ -12,9 +12,6 @@ from libc.stdint cimport uint32_t
 cdef extern from "simd.h" nogil:
     void engine_crossfade_span(const u16* a, const u16* b, u16* o, Py_ssize_t n, uint32_t w)
 
-#: kernel name -> number of float parameters it reads from `params`.
-KERNELS = {"crossfade": 0}
-
 
 cdef void k_crossfade(const Ctx* c, int y) noexcept nogil:
     cdef Py_ssize_t n = <Py_ssize_t>c.w * 3
@@ -23,7 +20,9 @@ cdef void k_crossfade(const Ctx* c, int y) noexcept nogil:
     engine_crossfade_span(c.frm.data + offset, c.to.data + offset, c.out + offset, n, w)
 
 
-cdef RowKernel kernel_for(str name):
-    if name == "crossfade":
-        return k_crossfade
-    return NULL
+#: The module's one dispatch table: kernel name -> its row function, the number of float
+#: parameters it reads from `params`.
+TABLE = {
+    "crossfade": row_kernel(k_crossfade, 0),
+}
+KERNELS = {name: k.nparams for name, k in TABLE.items()}

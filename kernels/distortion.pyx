@@ -8,15 +8,6 @@ the GLSL declares them. Samples at the pixel's own position use `texel` (exact, 
 include "common.pxi"
 include "fastsample.pxi"
 
-#: kernel name -> number of float parameters it reads from `params`.
-KERNELS = {
-    "ripple-waves": 5,
-    "gravitational-lens": 4,
-    "cinematic-zoom": 5,
-    "chromatic-split": 2,
-    "swirl-vortex": 4,
-}
-
 
 cdef enum:
     CHUNK = 256  # pixels per pass of the two-pass kernels
@@ -273,15 +264,13 @@ cdef void k_cinematic_zoom(const Ctx* c, int y) noexcept nogil:
         x0 = x0 + CHUNK
 
 
-cdef RowKernel kernel_for(str name):
-    if name == "ripple-waves":
-        return k_ripple_waves
-    if name == "gravitational-lens":
-        return k_gravitational_lens
-    if name == "cinematic-zoom":
-        return k_cinematic_zoom
-    if name == "chromatic-split":
-        return k_chromatic_split
-    if name == "swirl-vortex":
-        return k_swirl_vortex
-    return NULL
+#: The module's one dispatch table: kernel name -> its row function, the number of float
+#: parameters it reads from `params`.
+TABLE = {
+    "ripple-waves": row_kernel(k_ripple_waves, 5),
+    "gravitational-lens": row_kernel(k_gravitational_lens, 4),
+    "cinematic-zoom": row_kernel(k_cinematic_zoom, 5),
+    "chromatic-split": row_kernel(k_chromatic_split, 2),
+    "swirl-vortex": row_kernel(k_swirl_vortex, 4),
+}
+KERNELS = {name: k.nparams for name, k in TABLE.items()}

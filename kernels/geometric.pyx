@@ -10,17 +10,6 @@ include "fastsample.pxi"
 
 from libc.math cimport expf
 
-#: kernel name -> number of float parameters it reads from `params`.
-KERNELS = {
-    "wipe": 3,
-    "slide": 2,
-    "zoom": 1,
-    "circle-open": 3,
-    "sdf-iris": 9,
-    "whip-pan": 4,
-    "flash-through-white": 4,
-}
-
 
 cdef inline float signf(float v) noexcept nogil:
     return 1.0 if v > 0.0 else (-1.0 if v < 0.0 else 0.0)
@@ -247,19 +236,15 @@ cdef void k_flash_through_white(const Ctx* c, int y) noexcept nogil:
         put(c, x, y, mix3(add3(texel(im, x, y), add), flash, aa))
 
 
-cdef RowKernel kernel_for(str name):
-    if name == "wipe":
-        return k_wipe
-    if name == "slide":
-        return k_slide
-    if name == "zoom":
-        return k_zoom
-    if name == "circle-open":
-        return k_circle_open
-    if name == "sdf-iris":
-        return k_sdf_iris
-    if name == "whip-pan":
-        return k_whip_pan
-    if name == "flash-through-white":
-        return k_flash_through_white
-    return NULL
+#: The module's one dispatch table: kernel name -> its row function, the number of float
+#: parameters it reads from `params`.
+TABLE = {
+    "wipe": row_kernel(k_wipe, 3),
+    "slide": row_kernel(k_slide, 2),
+    "zoom": row_kernel(k_zoom, 1),
+    "circle-open": row_kernel(k_circle_open, 3),
+    "sdf-iris": row_kernel(k_sdf_iris, 9),
+    "whip-pan": row_kernel(k_whip_pan, 4),
+    "flash-through-white": row_kernel(k_flash_through_white, 4),
+}
+KERNELS = {name: k.nparams for name, k in TABLE.items()}

@@ -9,22 +9,6 @@ shaders/lib/noise.glsl, evaluated CH pixels at a time). noise_fx.pyx holds the o
 include "common.pxi"
 include "noise_lib.pxi"
 
-#: kernel name -> number of float parameters it reads from `params`.
-KERNELS = {
-    "dissolve": 4,
-    "domain-warp": 8,
-    "ridged-burn": 17,
-    "cross-warp-morph": 5,
-}
-#: kernel name -> floats per pixel of its noise field, which depends on the pixel, the frame's
-#: aspect ratio and the parameters but not on progress: computed once (`make_field`) it serves
-#: every frame of a transition (`run_with_field`), with the very values `run` computes inline.
-FIELDS = {
-    "dissolve": 1,
-    "domain-warp": 3,
-    "cross-warp-morph": 2,
-}
-
 
 cdef inline void field_load(const Ctx* c, int x0, int y, int n, int k, float* dst) noexcept nogil:
     """dst[i] = field value k of pixel (x0 + i, y); past the row's end the last pixel's."""
@@ -266,18 +250,6 @@ cdef void k_cross_warp_morph(const Ctx* c, int y) noexcept nogil:
         x0 = x0 + CH
 
 
-cdef RowKernel kernel_for(str name):
-    if name == "dissolve":
-        return k_dissolve
-    if name == "domain-warp":
-        return k_domain_warp
-    if name == "ridged-burn":
-        return k_ridged_burn
-    if name == "cross-warp-morph":
-        return k_cross_warp_morph
-    return NULL
-
-
 def make_field(str name, float[:, :, ::1] field, float ratio, const float[::1] params, int threads):
     """Compute kernel `name`'s noise field for frames of `field`'s height and width into `field`
     (shape (h, w, FIELDS[name]), float32); releases the GIL."""
@@ -321,3 +293,17 @@ def run_with_field(str name, const u16[:, :, ::1] frm, const u16[:, :, ::1] to, 
     c.nfield = field.shape[2]
     with nogil:
         run_rows(&c, kernel, threads)
+
+
+#: The module's one dispatch table: kernel name -> its row function, the number of float
+#: parameters it reads from `params` and the floats per pixel of its noise field (which depends on the
+#: pixel, the frame's aspect ratio and the parameters but not on progress: computed once by
+#: `make_field`, it serves every frame of a transition through `run_with_field`).
+TABLE = {
+    "dissolve": row_kernel(k_dissolve, 4, 1),
+    "domain-warp": row_kernel(k_domain_warp, 8, 3),
+    "ridged-burn": row_kernel(k_ridged_burn, 17),
+    "cross-warp-morph": row_kernel(k_cross_warp_morph, 5, 2),
+}
+KERNELS = {name: k.nparams for name, k in TABLE.items()}
+FIELDS = {name: k.nfield for name, k in TABLE.items() if k.nfield}

@@ -7,13 +7,6 @@ Line-by-line ports of shaders/transitions/<name>.glsl, like noise.pyx (same nois
 include "common.pxi"
 include "noise_lib.pxi"
 
-#: kernel name -> number of float parameters it reads from `params`.
-KERNELS = {
-    "glitch": 5,
-    "thermal-distortion": 5,
-    "light-leak": 10,
-}
-
 
 cdef void k_glitch(const Ctx* c, int y) noexcept nogil:
     cdef float intensity = c.p[0]
@@ -168,11 +161,11 @@ cdef void k_light_leak(const Ctx* c, int y) noexcept nogil:
         x0 = x0 + CH
 
 
-cdef RowKernel kernel_for(str name):
-    if name == "glitch":
-        return k_glitch
-    if name == "thermal-distortion":
-        return k_thermal_distortion
-    if name == "light-leak":
-        return k_light_leak
-    return NULL
+#: The module's one dispatch table: kernel name -> its row function, the number of float
+#: parameters it reads from `params`.
+TABLE = {
+    "glitch": row_kernel(k_glitch, 5),
+    "thermal-distortion": row_kernel(k_thermal_distortion, 5),
+    "light-leak": row_kernel(k_light_leak, 10),
+}
+KERNELS = {name: k.nparams for name, k in TABLE.items()}

@@ -31,7 +31,7 @@ fi
 # Re-install only when the project's metadata or kernels changed since the last install.
 stamp=.venv/.engine-install-stamp
 digest="$(cat pyproject.toml setup.py kernels/*.pyx kernels/*.pxi kernels/*.h 2>/dev/null | sha256sum | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ] || ! .venv/bin/python -c "import engine._cpu" 2>/dev/null; then
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ] || ! .venv/bin/python -c "import engine.blend.kernels.crossfade" 2>/dev/null; then
     echo "bootstrap: installing the engine (editable) and its test extra"
     .venv/bin/python -m pip install -q --upgrade pip setuptools wheel
     .venv/bin/python -m pip install -q -e ".[test]"

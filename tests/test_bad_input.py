@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 import engine
+from engine.blend.registry import unregister
 from engine.render.cli import main
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
@@ -230,7 +231,7 @@ def user_shader(request: pytest.FixtureRequest) -> Iterator[None]:
     try:
         yield
     finally:
-        engine.registry.unregister("bad-user-shader")
+        unregister("bad-user-shader")
 
 
 def prepare(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, list[str]]:

@@ -12,6 +12,7 @@ import pytest
 from images import random_frame, structured_frame
 
 import engine
+from engine.blend.registry import unregister
 from engine.errors import BackendUnavailableError, ConfigError, FrameError, ParameterError, ProgressError
 
 W, H = 80, 48
@@ -126,7 +127,7 @@ def test_cpu_backend_refuses_gl_only_transition() -> None:
         with pytest.raises(BackendUnavailableError, match="'user-cut' has no CPU kernel"):
             engine.blend("user-cut", FRM, TO, 0.5, backend="cpu")
     finally:
-        engine.registry.unregister("user-cut")
+        unregister("user-cut")
 
 
 NO_GL_SCRIPT = """

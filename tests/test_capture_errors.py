@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.capture import BlockedRequestWarning, BrowserSession, MissingAssetError, PageScriptError, SettleTimeoutError
-from engine.composition import load_plan
+from engine.capture import load_plan
 from engine.errors import CompositionError, ParameterError, UnknownTransitionError
 
 COMPOSITIONS = Path(__file__).parent / "fixtures" / "compositions"

@@ -100,11 +100,11 @@ def test_widen_is_exact_and_in_place() -> None:
 
 def test_check_frame() -> None:
     good = np.zeros((4, 6, 3), np.uint16)
-    assert check_frame(good, 4, 6) is good
+    assert check_frame(good, "out", shape=(4, 6, 3), writeable=True) is good
     with pytest.raises(FrameError, match=r"shape \(4, 6, 3\)"):
-        check_frame(np.zeros((4, 6, 3), np.uint8), 4, 6)
+        check_frame(np.zeros((4, 6, 3), np.uint8), "out", shape=(4, 6, 3), writeable=True)
     with pytest.raises(FrameError, match="C-contiguous"):
-        check_frame(np.zeros((4, 12, 3), np.uint16)[:, ::2], 4, 6)
+        check_frame(np.zeros((4, 12, 3), np.uint16)[:, ::2], "out", shape=(4, 6, 3), writeable=True)
 
 
 def _png(rgb: np.ndarray) -> bytes:

@@ -7,8 +7,8 @@ import pytest
 from images import random_frame, structured_frame
 
 import engine
-from engine.cpu_backend import MAX_FIELDS, CPUBackend, available_kernels
-from engine.params import flatten_numeric
+from engine.blend.cpu_backend import MAX_FIELDS, CPUBackend, available_kernels
+from engine.blend.params import flatten_numeric
 
 FIELD_KERNELS = ["dissolve", "domain-warp", "cross-warp-morph"]
 

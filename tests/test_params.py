@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from engine.errors import ParameterError
-from engine.params import Param, coerce_value, flatten_numeric, parse_default, parse_uniform_params, resolve_params
+from engine.blend.params import Param, coerce_value, flatten_numeric, parse_default, parse_uniform_params, resolve_params
 
 SOURCE = """
 uniform float amount; // = 0.5

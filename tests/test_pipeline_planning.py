@@ -51,7 +51,8 @@ def test_partition_errors() -> None:
 
 
 def test_render_decision() -> None:
-    from engine.render.options import RenderOptions, decide
+    from engine.pipeline.planning import decide
+    from engine.render.options import RenderOptions
 
     common = dict(frame_count=100, transition_frames=20, frame_bytes=6 * 64 * 36, cpus=2, available_bytes=8 * 2**30)
     auto = decide(RenderOptions(), **common)
@@ -86,7 +87,7 @@ def test_quality_presets_pick_the_capture_format_unless_one_was_chosen(monkeypat
 
 def test_early_workers_are_those_a_hybrid_render_would_use() -> None:
     from engine.render.options import RenderOptions
-    from engine.render.run import early_workers
+    from engine.pipeline.planning import early_workers
 
     assert early_workers(RenderOptions(), cpus=2) == 1
     assert early_workers(RenderOptions(), cpus=1) == 0

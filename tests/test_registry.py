@@ -10,6 +10,7 @@ import pytest
 from images import structured_frame
 
 import engine
+from engine.blend.registry import unregister
 from engine.errors import ShaderCompileError, TransitionError, UnknownTransitionError
 
 DATA = Path(__file__).parent / "data"
@@ -60,7 +61,7 @@ def test_load_transition_from_file_and_string(tmp_path: Path, gl_blender: engine
         assert gl_blender.choose(t) == "gl"
     finally:
         for name in ("split-reveal", "split-reveal-2"):
-            engine.registry.unregister(name)
+            unregister(name)
 
 
 def test_load_transition_errors(tmp_path: Path) -> None:
@@ -81,7 +82,7 @@ def test_compile_error_names_shader_and_line(gl_blender: engine.Blender) -> None
         with pytest.raises(ShaderCompileError, match=r"(?s)'bad-shader'.*failed to compile.*3.*undefined_thing"):
             gl_blender.compile("bad-shader")
     finally:
-        engine.registry.unregister("bad-shader")
+        unregister("bad-shader")
 
 
 def test_every_gl_transitions_entry_runs_on_gl(gl_blender: engine.Blender) -> None:
@@ -97,7 +98,7 @@ def test_every_gl_transitions_entry_runs_on_gl(gl_blender: engine.Blender) -> No
             changed += not np.array_equal(out, frm)
     finally:
         for t in loaded:
-            engine.registry.unregister(t.name)
+            unregister(t.name)
     assert changed >= 110  # a handful are still on the from-scene half-way by design
 
 
@@ -113,7 +114,7 @@ def test_json_clash_with_builtin_is_skipped_with_warning(tmp_path: Path) -> None
         assert any("skipped 'crossfade'" in str(w.message) for w in caught)
         assert engine.get_transition("crossfade").origin == "builtin"
     finally:
-        engine.registry.unregister("mine-1")
+        unregister("mine-1")
 
 
 def test_json_errors(tmp_path: Path) -> None:

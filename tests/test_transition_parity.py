@@ -12,6 +12,7 @@ import pytest
 from images import psnr16, random_frame, structured_frame
 
 import engine
+from engine.blend.cpu_backend import CPUBackend
 
 WIDTH, HEIGHT = 96, 64
 PROGRESSES = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -30,6 +31,8 @@ IMAGES = {
 def test_every_builtin_has_a_cpu_kernel() -> None:
     missing = [t.name for t in engine.transitions() if t.origin == "builtin" and not t.has_cpu_kernel]
     assert missing == []
+    unbuilt = [t.name for t in engine.transitions() if t.origin == "builtin" and not CPUBackend.supports(t)]
+    assert unbuilt == []
 
 
 @pytest.mark.parametrize("image", sorted(IMAGES))

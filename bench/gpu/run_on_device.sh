@@ -14,7 +14,10 @@ export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
 export PYTHONPATH="/tmp/site:$PWD" PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
-python3 setup.py -q build_ext --inplace 2>&1 | tail -3
+python3 setup.py -q build_ext --inplace 2>&1 | tail -3   # into kernels/ (engine.blend.kernels)
+# Without an install, the two root folders that pyproject.toml maps into the package are linked in:
+ln -sfn ../../kernels engine/blend/kernels
+ln -sfn ../../shaders engine/blend/shaders
 python3 -m pytest tests/test_transition_parity.py tests/test_blend_api.py -q -p no:cacheprovider 2>&1 | tail -5
 out="${OUT:-/tmp}"
 python3 bench/gpu_check.py --size 1080p --json "$out/gpu_1080p.json"

@@ -12,10 +12,10 @@ from .frames import check_frame, decode_into, new_frame, widen
 from .options import CAPTURE_FORMATS, CaptureOptions
 from .router import ORIGIN, AssetRouter, BlockedRequestWarning
 from .sandbox import PathRefusedError, map_url, resolve_in_root
-from .session import CHROMIUM_FLAGS, BrowserSession, MissingAssetError, PageScriptError, SettleTimeoutError
+from .session import CHROMIUM_FLAGS, BrowserSession, MissingAssetError, PageScriptError, SettleTimeoutError, load_plan
 
 __all__ = [
-    "BrowserSession", "CaptureOptions", "CAPTURE_FORMATS", "CHROMIUM_FLAGS",
+    "BrowserSession", "load_plan", "CaptureOptions", "CAPTURE_FORMATS", "CHROMIUM_FLAGS",
     "AssetRouter", "ORIGIN", "BlockedRequestWarning",
     "PathRefusedError", "PageScriptError", "SettleTimeoutError", "MissingAssetError",
     "resolve_in_root", "map_url", "new_frame", "check_frame", "widen", "decode_into",

@@ -9,27 +9,14 @@ image (one decoder reused across images corrupts them): at 1080p it measured 60 
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import numpy as np
 
-from ..errors import CaptureError, FrameError
+from ..blend.frames import check_frame, new_frame
+from ..errors import CaptureError
 
 __all__ = ["new_frame", "check_frame", "decode_rgb8", "widen", "decode_into"]
-
-
-def new_frame(height: int, width: int) -> np.ndarray:
-    """A fresh rgb48le buffer (uninitialised)."""
-    return np.empty((height, width, 3), dtype=np.uint16)
-
-
-def check_frame(out: np.ndarray, height: int, width: int) -> np.ndarray:
-    """`out` if it is a writable C-contiguous uint16 (height, width, 3) array, else FrameError."""
-    if not isinstance(out, np.ndarray) or out.dtype != np.uint16 or out.shape != (height, width, 3):
-        got = f"{out.dtype} {out.shape}" if isinstance(out, np.ndarray) else type(out).__name__
-        raise FrameError(f"out must be a uint16 array of shape ({height}, {width}, 3); got {got}")
-    if not out.flags.c_contiguous or not out.flags.writeable:
-        raise FrameError("out must be C-contiguous and writable")
-    return out
 
 
 def decode_rgb8(data: bytes) -> np.ndarray:
@@ -40,7 +27,7 @@ def decode_rgb8(data: bytes) -> np.ndarray:
     import av  # here, not at module level: `import engine` (blending alone) needs no PyAV
 
     try:
-        decoder = av.CodecContext.create(codec, "r")
+        decoder: Any = av.CodecContext.create(codec, "r")
         frames = decoder.decode(av.Packet(data)) or decoder.decode(None)
         return frames[0].to_ndarray(format="rgb24")
     except (av.FFmpegError, IndexError) as exc:

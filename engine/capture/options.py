@@ -7,17 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import check_choice, check_int, env_choice, env_int
 from ..errors import ConfigError
+from ..knobs import knob
 
 __all__ = ["CaptureOptions", "CAPTURE_FORMATS", "CAPTURE_MODES", "DEFAULT_CHROMIUM", "CHROMIUM_CANDIDATES",
            "default_chromium", "is_headless_shell"]
 
-CAPTURE_FORMATS = ("png", "jpeg")
+CAPTURE_FORMATS: tuple[str, ...] = knob("capture_format").choices or ()
 #: How a frame is taken: ``beginframe`` drives the compositor with ``HeadlessExperimental.beginFrame``
 #: (headless shell only; no wait for the display's frame clock), ``screenshot`` asks for
 #: ``Page.captureScreenshot`` (any Chromium), ``auto`` picks beginframe on a headless shell.
-CAPTURE_MODES = ("auto", "beginframe", "screenshot")
+CAPTURE_MODES: tuple[str, ...] = knob("capture_mode").choices or ()
 #: Debian's Chromium builds, in order of preference: the headless shell (package
 #: chromium-headless-shell) starts in half the time and captures faster than the full browser
 #: (bench/RESULTS.md); /usr/bin/chromium (package chromium) otherwise.
@@ -45,7 +45,7 @@ class CaptureOptions:
       ``chromium-headless-shell`` if installed, else ``/usr/bin/chromium``).
     - `capture_format`: ``png`` (exact, default) or ``jpeg`` (lossy, faster)
       (env ``ENGINE_CAPTURE_FORMAT``). A render picks it from its quality preset unless set.
-    - `jpeg_quality`: 1..100 (default 100), for ``jpeg`` only.
+    - `jpeg_quality`: 1..100 (default 95, what the ``standard`` preset uses), for ``jpeg`` only.
     - `capture_mode`: ``auto`` (default), ``beginframe`` or ``screenshot`` (env
       ``ENGINE_CAPTURE_MODE``); see `CAPTURE_MODES`. ``beginframe`` needs a headless shell.
     - `timeout_ms`: how long the readiness promise, a timeline's seek promise, fonts and images
@@ -61,7 +61,7 @@ class CaptureOptions:
 
     executable: str = field(default_factory=default_chromium)
     capture_format: str = "png"
-    jpeg_quality: int = 100
+    jpeg_quality: int = 95
     capture_mode: str = "auto"
     timeout_ms: int = 30000
     seed: int = 0
@@ -70,11 +70,10 @@ class CaptureOptions:
     extra_args: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "capture_format", check_choice("capture_format", self.capture_format, CAPTURE_FORMATS))
-        check_int("jpeg_quality", self.jpeg_quality, 1, 100)
-        object.__setattr__(self, "capture_mode", check_choice("capture_mode", self.capture_mode, CAPTURE_MODES))
-        check_int("timeout_ms", self.timeout_ms, 100, 600000)
-        check_int("seed", self.seed, 0, 2**32 - 1)
+        for name in ("capture_format", "capture_mode"):
+            object.__setattr__(self, name, knob(name).check(getattr(self, name)))
+        for name in ("jpeg_quality", "timeout_ms", "seed"):
+            knob(name).check(getattr(self, name))
         if not isinstance(self.allow_network, bool):
             raise ConfigError(f"allow_network={self.allow_network!r} is not valid; expected True or False")
         if not isinstance(self.executable, (str, os.PathLike)) or not str(self.executable):
@@ -86,10 +85,10 @@ class CaptureOptions:
         """Defaults from ``ENGINE_CHROMIUM``, ``ENGINE_CAPTURE_FORMAT``, ``ENGINE_CAPTURE_MODE``,
         ``ENGINE_CAPTURE_TIMEOUT_MS``, then `overrides`."""
         values: dict[str, object] = {
-            "executable": os.environ.get("ENGINE_CHROMIUM", "").strip() or default_chromium(),
-            "capture_format": env_choice("ENGINE_CAPTURE_FORMAT", "png", CAPTURE_FORMATS),
-            "capture_mode": env_choice("ENGINE_CAPTURE_MODE", "auto", CAPTURE_MODES),
-            "timeout_ms": env_int("ENGINE_CAPTURE_TIMEOUT_MS", 30000, 100, 600000),
+            "executable": knob("executable").from_env(default_chromium()),
+            "capture_format": knob("capture_format").from_env("png"),
+            "capture_mode": knob("capture_mode").from_env("auto"),
+            "timeout_ms": knob("timeout_ms").from_env(30000),
         }
         values.update(overrides)
         try:

@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import CaptureError, CompositionError, ConfigError, InputError, close_names
 from ..composition.plan import Plan
 from ..composition.reader import read_composition
-from ..composition.validate import build_plan
+from ..composition.validate import with_js_transitions
+from ..errors import CaptureError, CompositionError, ConfigError, InputError, close_names
 from .frames import check_frame, decode_into, new_frame
 from .options import CHROMIUM_CANDIDATES, CaptureOptions, is_headless_shell
 from .router import ORIGIN, AssetRouter
@@ -35,7 +35,7 @@ from .sandbox import normalize_url_map
 from .shutter import BEGIN_FRAME_FLAGS, BeginFrameUnavailable, Shutter
 
 __all__ = ["BrowserSession", "PageScriptError", "SettleTimeoutError", "MissingAssetError", "PageHangError",
-           "CHROMIUM_FLAGS", "answer_limit_s"]
+           "CHROMIUM_FLAGS", "answer_limit_s", "load_plan"]
 
 
 log = logging.getLogger("engine.capture")
@@ -128,11 +128,8 @@ class BrowserSession:
             self.options = CaptureOptions.from_env(**overrides) if options is None else replace(options, **overrides)
         except TypeError as exc:
             raise ConfigError(f"unknown capture option: {exc}") from None
-        raw = None
-        if isinstance(composition, Plan):
-            plan = composition
-        else:
-            plan, raw = read_composition(composition, even_size=even_size)
+        from_page = not isinstance(composition, Plan)
+        plan = composition if isinstance(composition, Plan) else read_composition(composition, even_size=even_size)[0]
         self.plan: Plan = plan
         self._closed = False
         self._pw: Any = None
@@ -150,8 +147,8 @@ class BrowserSession:
         try:
             self._open_with_fallback()
             transitions = self._prepare()
-            if raw is not None:
-                self.plan = build_plan(raw, plan.source, even_size=even_size, js_transitions=transitions)
+            if from_page and transitions is not None:
+                self.plan = with_js_transitions(plan, transitions)
         except BaseException:
             self.close()
             raise
@@ -227,7 +224,7 @@ class BrowserSession:
         self._check_result(result, "while the page got ready")
         if not result.get("hasTransitions"):
             return None
-        if result.get("transitions") is None:  # null (None means "not set" to build_plan)
+        if result.get("transitions") is None:  # null (None means "not set" to with_js_transitions)
             raise CompositionError(f"{self.plan.source.name}: window.__hf.transitions is null; expected an array "
                                    "(leave it unset, or [], for no transitions)")
         return result["transitions"]
@@ -370,7 +367,7 @@ class BrowserSession:
 
     def _out(self, out: np.ndarray | None) -> np.ndarray:
         if out is not None:
-            return check_frame(out, self.plan.height, self.plan.width)
+            return check_frame(out, "out", shape=(self.plan.height, self.plan.width, 3), writeable=True)
         if self._buffer is None:
             self._buffer = new_frame(self.plan.height, self.plan.width)
         return self._buffer
@@ -402,8 +399,8 @@ class BrowserSession:
                 known = ", ".join(repr(s) for s in self.plan.scene_ids) or "none"
                 raise CompositionError(f"{self.plan.source.name}: no scene {scene_id!r}"
                                        f"{close_names(str(scene_id), self.plan.scene_ids)}; scenes: {known}")
-        buffers = [check_frame(out, self.plan.height, self.plan.width) for _, out in scenes]
-        for n, ((scene_id, _), buffer) in enumerate(zip(scenes, buffers)):
+        buffers = [check_frame(out, "out", shape=(self.plan.height, self.plan.width, 3), writeable=True) for _, out in scenes]
+        for n, ((scene_id, _), buffer) in enumerate(zip(scenes, buffers, strict=True)):
             if n == 0:
                 self.seek(t, scene_id)
             else:
@@ -420,3 +417,13 @@ class BrowserSession:
             self._isolated = False
             restored = self._evaluate("() => window.__hfEngine.restore()", None, "restoring the page")
             self._check_result(restored, "restoring the page")
+
+
+def load_plan(path: str | Path, *, even_size: bool = True, **options: Any) -> Plan:
+    """The complete plan of the composition at `path`: static checks, then the page loaded once.
+
+    `options` are `engine.capture.CaptureOptions` fields (``allow_network``, ``url_map``,
+    ``timeout_ms``...). Raises `CompositionError` (or a registry error) naming what is wrong.
+    """
+    with BrowserSession(path, even_size=even_size, **options) as session:
+        return session.plan

@@ -88,7 +88,7 @@ def canonical_ease(name: str | None, where: str = "") -> str:
     return _lookup(name, where)[0]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def get_ease(name: str | None) -> Ease:
     """The easing function named `name` (None or '' gives the default, ``power2.inOut``)."""
     func = _lookup(canonical_ease(name), "")[1]

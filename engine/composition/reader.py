@@ -1,4 +1,5 @@
-"""Reading a composition: static checks in Python first, then the page loaded once for the rest."""
+"""Reading a composition without a browser: the static checks that come before the page is loaded
+(`engine.capture.load_plan` loads it once for the rest)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from .plan import Plan
 from .source import local_asset_refs, read_static, resolve_source
 from .validate import build_plan
 
-__all__ = ["read_composition", "load_plan"]
+__all__ = ["read_composition"]
 
 
 def read_composition(path: str | Path, *, even_size: bool = True) -> tuple[Plan, dict[str, Any]]:
@@ -27,15 +28,3 @@ def read_composition(path: str | Path, *, even_size: bool = True) -> tuple[Plan,
         if not target.exists():
             raise CompositionError(f"{where}: local asset {str(target)!r} does not exist")
     return plan, raw
-
-
-def load_plan(path: str | Path, *, even_size: bool = True, **options: Any) -> Plan:
-    """The complete plan of the composition at `path`: static checks, then the page loaded once.
-
-    `options` are `engine.capture.CaptureOptions` fields (``allow_network``, ``url_map``,
-    ``timeout_ms``...). Raises `CompositionError` (or a registry error) naming what is wrong.
-    """
-    from ..capture.session import BrowserSession  # the browser side imports this package
-
-    with BrowserSession(path, even_size=even_size, **options) as session:
-        return session.plan

@@ -7,19 +7,21 @@ what is expected.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from ..blend.registry import get_transition
 from ..errors import CompositionError, ParameterError, UnknownTransitionError, close_names
-from ..registry import get_transition
 from .easing import canonical_ease
 from .plan import Clip, MediaElement, Plan, Scene, TransitionSpec
 
-__all__ = ["build_plan", "parse_number", "MAX_SIZE", "MAX_DURATION", "FPS_RANGE"]
+__all__ = ["build_plan", "with_js_transitions", "parse_number", "MAX_SIZE", "MAX_DURATION", "FPS_RANGE"]
 
 MAX_SIZE = 8192
 MAX_DURATION = Fraction(24 * 3600)
@@ -200,18 +202,30 @@ def build_plan(raw: Mapping[str, Any], html_file: Path, *, even_size: bool = Tru
         media.append(MediaElement(element["index"], element["tag"], element["attrs"].get("id") or None,
                                   element["attrs"].get("src") or None, start, length, element["attrs"]))
 
-    scene_ids = [s.id for s in scenes]
-    raws = [_html_transition(e, where) for e in raw.get("html_transitions", [])]
-    if js_transitions is not None:
-        if not isinstance(js_transitions, list):
-            raise CompositionError(f"{where}: window.__hf.transitions is {type(js_transitions).__name__}; expected an array")
-        raws += [_js_transition(entry, i, where) for i, entry in enumerate(js_transitions)]
-    transitions = sorted((_transition(r, scene_ids, duration) for r in raws), key=lambda s: (s.time, s.end))
-    for a, b in zip(transitions, transitions[1:]):
+    html = [_transition(_html_transition(e, where), [s.id for s in scenes], duration)
+            for e in raw.get("html_transitions", [])]
+    plan = Plan(source=html_file, root_dir=html_file.parent, composition_id=root["attrs"].get("data-composition-id", ""),
+                width=width, height=height, fps=fps, duration=duration, clips=tuple(clips.values()),
+                scenes=tuple(scenes), transitions=_ordered(html, where), media=tuple(media))
+    return plan if js_transitions is None else with_js_transitions(plan, js_transitions)
+
+
+def with_js_transitions(plan: Plan, js_transitions: Any) -> Plan:
+    """`plan` with the page's ``window.__hf.transitions`` validated and merged into its own."""
+    where = plan.source.name
+    if not isinstance(js_transitions, list):
+        raise CompositionError(f"{where}: window.__hf.transitions is {type(js_transitions).__name__}; expected an array")
+    added = [_transition(_js_transition(entry, i, where), list(plan.scene_ids), plan.duration)
+             for i, entry in enumerate(js_transitions)]
+    return replace(plan, transitions=_ordered([*plan.transitions, *added], where))
+
+
+def _ordered(specs: list[TransitionSpec], where: str) -> tuple[TransitionSpec, ...]:
+    """Transitions sorted by time; CompositionError if two overlap."""
+    transitions = sorted(specs, key=lambda s: (s.time, s.end))
+    for a, b in itertools.pairwise(transitions):
         if b.time < a.end:
             earlier = a.origin.removeprefix(f"{where}: ")
             raise CompositionError(f"{b.origin} starts at {float(b.time):g} s, inside {earlier} "
                                    f"([{float(a.time):g}, {float(a.end):g}) s); transitions must not overlap")
-    return Plan(source=html_file, root_dir=html_file.parent, composition_id=root["attrs"].get("data-composition-id", ""),
-                width=width, height=height, fps=fps, duration=duration, clips=tuple(clips.values()),
-                scenes=tuple(scenes), transitions=tuple(transitions), media=tuple(media))
+    return tuple(transitions)

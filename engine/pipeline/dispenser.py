@@ -51,7 +51,7 @@ class SharedFrames(OwnFrames[T]):
             return super().take()
 
 
-def frame_sources(frames: Sequence[T], workers: int, how: str) -> list[OwnFrames[T]]:
+def frame_sources(frames: Sequence[T], workers: int, how: str) -> list[FrameSource[T]]:
     """One source per worker: the same `SharedFrames` for ``dynamic``, else the `partition` shares."""
     if how == "dynamic":
         shared = SharedFrames(frames)

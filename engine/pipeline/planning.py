@@ -1,14 +1,20 @@
-"""Pure decisions of the render pipeline: which path, and which worker renders which frames."""
+"""Pure decisions of the render pipeline: which path, how many workers, which worker renders
+which frames. Every input is a plain value (the machine's CPUs and memory are measured by the
+caller, `engine.config`), so each decision is tested without a browser."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from ..errors import ConfigError
 
-__all__ = ["GateDecision", "should_use_hybrid_layered_path", "partition", "PARTITIONS", "FIXED_PARTITIONS"]
+__all__ = ["GateDecision", "should_use_hybrid_layered_path", "partition", "PARTITIONS", "FIXED_PARTITIONS",
+           "RenderDecision", "decide", "split_frame_range", "parse_frame_range", "choose_workers", "early_workers", "BROWSER_BYTES", "PathChoices"]
+
+T = TypeVar("T")
 
 #: ``dynamic`` (a shared queue, `dispenser.SharedFrames`) first; the fixed partitions after it.
 PARTITIONS = ("dynamic", "interleaved", "contiguous")
@@ -39,7 +45,7 @@ def should_use_hybrid_layered_path(
     return GateDecision(True, f"{workers} workers over {frame_count} frames")
 
 
-def partition(frames: Sequence[int], workers: int, how: str = "interleaved") -> list[list[int]]:
+def partition(frames: Sequence[T], workers: int, how: str = "interleaved") -> list[list[T]]:
     """Split `frames` (ascending) between `workers`; each share stays ascending.
 
     ``interleaved``: worker i takes frames i, i+W, i+2W...: completions arrive nearly in order,
@@ -55,3 +61,119 @@ def partition(frames: Sequence[int], workers: int, how: str = "interleaved") -> 
         size = max(1, math.ceil(len(frames) / workers))
         return [list(frames[i * size:(i + 1) * size]) for i in range(workers)]
     raise ConfigError(f"partition={how!r} is not valid; expected one of: {', '.join(FIXED_PARTITIONS)}")
+
+
+#: Memory one Chromium session takes besides its ring (measured: 150-250 MB for small pages).
+BROWSER_BYTES = 300 * 1024 * 1024
+
+
+class PathChoices(Protocol):
+    """What a render asked for (`engine.render.RenderOptions` provides it)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def workers(self) -> int | str: ...
+    @property
+    def ring_depth(self) -> int | None: ...
+    @property
+    def frames(self) -> str | tuple[int, int] | None: ...
+
+
+def choose_workers(*, cpus: int, available_bytes: int, ring_bytes: int, frame_count: int) -> int:
+    """`--workers auto`: one browser session per CPU, as many as memory allows (a session costs
+    its ring plus BROWSER_BYTES, and half the available memory is the budget), never more than
+    there are frames, at least 1."""
+    per_worker = ring_bytes + BROWSER_BYTES
+    by_memory = max(1, (available_bytes // 2) // per_worker)
+    return max(1, min(cpus, by_memory, frame_count))
+
+
+@dataclass(frozen=True)
+class RenderDecision:
+    """How a render runs: the path, why, how many workers, and the ring depth."""
+
+    hybrid: bool
+    reason: str
+    workers: int
+    ring_depth: int
+
+
+def decide(options: PathChoices, *, frame_count: int, transition_frames: int, frame_bytes: int, cpus: int,
+           available_bytes: int, hdr: bool = False) -> RenderDecision:
+    """The path and worker count for a render of `frame_count` frames.
+
+    ``--path auto`` follows the hybrid gate; ``hybrid`` needs at least 2 workers (ConfigError
+    otherwise); workers never outnumber frames; the sequential path uses one.
+    """
+    depth = int(options.ring_depth or 4)
+    if isinstance(options.workers, int):
+        workers = options.workers
+    else:
+        workers = choose_workers(cpus=cpus, available_bytes=available_bytes, ring_bytes=3 * depth * frame_bytes,
+                                 frame_count=frame_count)
+    workers = max(1, min(workers, frame_count))
+    if options.path == "hybrid" and workers < 2:
+        raise ConfigError(f"path 'hybrid' needs at least 2 workers; this render has {workers} "
+                          f"({frame_count} frame(s), workers={options.workers!r})")
+    if options.path == "auto":
+        gate = should_use_hybrid_layered_path(hdr=hdr, workers=workers, frame_count=frame_count,
+                                              transition_frame_count=transition_frames)
+        hybrid, reason = gate.hybrid, gate.reason
+    else:
+        hybrid, reason = options.path == "hybrid", f"path {options.path!r} was asked for"
+    return RenderDecision(hybrid, reason, workers if hybrid else 1, depth)
+
+
+def early_workers(options: PathChoices, cpus: int) -> int:
+    """How many workers besides worker 0 to start before the plan is known: those a hybrid
+    render would use (`workers`, or one per CPU for ``auto``), none when the render is
+    sequential by choice or its frame range holds a single frame."""
+    if options.path == "sequential":
+        return 0
+    if options.frames is not None:
+        start, end = split_frame_range(options.frames)
+        if end is not None and end - start < 2:
+            return 0
+    wanted = options.workers if isinstance(options.workers, int) else cpus
+    return max(0, wanted - 1)
+
+
+def split_frame_range(spec: str | tuple[int, int]) -> tuple[int, int | None]:
+    """(START, END or None for "to the end") of a frame range, checked without the composition:
+    integers, START >= 0 and START < END."""
+    end: int | None
+    if isinstance(spec, tuple):
+        if len(spec) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in spec):
+            raise ConfigError(f"frames={spec!r} is not valid; expected (START, END) integers or 'START:END'")
+        start, end = spec
+    else:
+        text = str(spec).strip()
+        if text.count(":") != 1:
+            raise ConfigError(f"frames={spec!r} is not valid; expected START:END, e.g. 0:90 or 30:")
+        left, right = (s.strip() for s in text.split(":"))
+        try:
+            start = int(left) if left else 0
+            end = int(right) if right else None
+        except ValueError:
+            raise ConfigError(f"frames={spec!r} is not valid; START and END must be integers") from None
+    if start < 0:
+        raise ConfigError(f"frames={spec!r} is not valid; START must be 0 or more")
+    if end is not None and end <= start:
+        raise ConfigError(f"frames={spec!r} is not valid; START ({start}) must be less than END ({end}), "
+                          "which is exclusive")
+    return start, end
+
+
+def parse_frame_range(spec: str | tuple[int, int] | None, frame_count: int) -> range:
+    """Frames START:END (END exclusive; either side may be empty) within the composition."""
+    if spec is None:
+        return range(frame_count)
+    start, end_or_none = split_frame_range(spec)
+    end = frame_count if end_or_none is None else end_or_none
+    if not 0 <= start < end <= frame_count:
+        raise ConfigError(
+            f"frames={spec!r} is not valid; the composition has {frame_count} frames, 0 to {frame_count - 1}: "
+            f"expected START < {frame_count} and END at most {frame_count} (END is exclusive)"
+        )
+    return range(start, end)

@@ -1,4 +1,10 @@
-"""Rendering a composition to a video: `engine.render(...)` and `python -m engine.render`.
+"""Rendering a composition to a video: `engine.render(...)`, `python -m engine.render` and the
+`engine-render` console script (`main`).
+
+The stage files: `run` the orchestrator (a short sequence of named steps), `worker` the loop
+that captures (and blends) a worker's frames, `browser` a worker's session and its restart
+policy, `job` the shared state and the blend of a frame, `feed` the fence-to-encoder feed,
+`result` the stats and the result, `options` the validated options, `cli` the command line.
 
 ::
 
@@ -16,10 +22,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .options import PATHS, RenderOptions
+from .cli import main
+from .options import PATHS, RenderOptions, parse_fps
 from .run import RenderResult, render_plan_and_encode
 
-__all__ = ["render", "RenderResult", "RenderOptions", "PATHS"]
+__all__ = ["render", "main", "RenderResult", "RenderOptions", "PATHS"]
 
 
 def render(
@@ -49,7 +56,7 @@ def render(
     the whole video was written. Raises an `engine.InputError` for bad input and another
     `engine.EngineError` when the render fails.
     """
-    options = RenderOptions(fps=fps, workers=workers, backend=backend, path=path, partition=partition,
+    options = RenderOptions(fps=None if fps is None else parse_fps(fps), workers=workers, backend=backend, path=path, partition=partition,
                             ring_depth=ring_depth, codec=codec, quality=quality, frames=frames,
                             hash_frames=hash_frames, capture=dict(capture or {}))
     return render_plan_and_encode(Path(composition), Path(output), options, progress, cancel)

@@ -16,52 +16,38 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..blender import BACKENDS
-from ..encoder import CODECS, QUALITIES
 from ..errors import ConfigError, EngineError, InputError, RenderCancelled
-from ..pipeline.planning import PARTITIONS
-from .options import PATHS
+from ..knobs import cli_epilog, knob
 
-EPILOG = """\
-environment variables (validated; see the README's Configuration section):
-  ENGINE_RING_DEPTH         default of --ring-depth (1..64, default 4)
-  ENGINE_CPU_THREADS        OpenMP threads per CPU blend (default: CPUs available)
-  ENGINE_GL=egl|off         off: no GL context, blend on the CPU kernels
-  ENGINE_CHROMIUM           Chromium binary (default: chromium-headless-shell, else /usr/bin/chromium)
-  ENGINE_CAPTURE_FORMAT     png (exact) or jpeg (lossy, faster); default by --quality: png at high, else jpeg
-  ENGINE_CAPTURE_MODE       auto (default), beginframe (headless shell) or screenshot (any Chromium)
-  ENGINE_CAPTURE_TIMEOUT_MS how long a page, a seek, fonts or images may take (default 30000)
 
-exit codes: 0 done, 1 the render failed, 2 bad input, 130 interrupted (SIGINT), 143 terminated (SIGTERM)
-"""
+def _help(option: str) -> str:
+    """A flag's help from the knob table, with its default."""
+    k = knob(option)
+    return f"{k.help} (default: {k.default.replace('`', '')})"
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m engine.render",
         description="Render an HTML composition (a .html file or a folder with index.html) to a video.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=cli_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("composition", help="composition .html file or folder holding index.html")
     p.add_argument("-o", "--output", required=True, help="output video file (.mp4 for h264/hevc, .mov for prores)")
-    p.add_argument("--fps", help="override the composition's frame rate (e.g. 30 or 30000/1001)")
-    p.add_argument("--workers", default="auto", help="browser sessions: N or auto (default: auto, from CPUs, memory, frames)")
-    p.add_argument("--backend", default="auto", choices=BACKENDS, help="blend backend (default: auto)")
-    p.add_argument("--path", default="auto", choices=PATHS, help="render path (default: auto, by the hybrid gate)")
-    p.add_argument("--partition", default="dynamic", choices=PARTITIONS,
-                   help="how hybrid workers share frames: dynamic (the next frame to whichever worker "
-                        "is free), interleaved or contiguous fixed shares (default: dynamic)")
+    p.add_argument("--fps", help=_help("fps"))
+    p.add_argument("--workers", default="auto", help=_help("workers"))
+    for name in ("backend", "path", "partition"):
+        p.add_argument(f"--{name}", default=knob(name).default, choices=knob(name).choices, help=_help(name))
     p.add_argument("--ring-depth", type=str, default=None,
-                   help="buffer triples per worker, 1..64 (default: ENGINE_RING_DEPTH or 4)")
-    p.add_argument("--codec", default="h264", choices=tuple(CODECS), help="h264 (default), hevc (10-bit) or prores (4444)")
-    p.add_argument("--quality", default="standard", choices=QUALITIES, help="encoder preset (default: standard)")
-    p.add_argument("--frames", help="render only frames START:END (END exclusive)")
-    p.add_argument("--allow-network", action="store_true", help="let the page load from other origins")
-    p.add_argument("--map-url", action="append", default=[], metavar="PREFIX=FOLDER",
-                   help="serve URLs starting with PREFIX from local FOLDER (repeatable)")
-    p.add_argument("--hash-frames", action="store_true", help="record a hash of every encoded frame in the stats")
-    p.add_argument("--stats-json", metavar="FILE", help="write the render statistics as JSON to FILE")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
-    p.add_argument("-v", "--verbose", action="store_true", help="log what the engine decides")
+                   help=f"{knob('ring_depth').help}, 1..64 (default: ENGINE_RING_DEPTH or 4)")
+    for name in ("codec", "quality"):
+        p.add_argument(f"--{name}", default=knob(name).default, choices=knob(name).choices, help=_help(name))
+    p.add_argument("--frames", metavar="START:END", help=_help("frames"))
+    p.add_argument("--allow-network", action="store_true", help=_help("allow_network"))
+    p.add_argument("--map-url", action="append", default=[], metavar="PREFIX=FOLDER", help=_help("url_map"))
+    p.add_argument("--hash-frames", action="store_true", help=_help("hash_frames"))
+    p.add_argument("--stats-json", metavar="FILE", help=_help("stats_json"))
+    p.add_argument("-q", "--quiet", action="store_true", help=_help("quiet"))
+    p.add_argument("-v", "--verbose", action="store_true", help=_help("verbose"))
     return p
 
 

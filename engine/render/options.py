@@ -1,33 +1,24 @@
-"""Render options and the pure decisions made from them (frame range, worker count, ring depth)."""
+"""Render options: every option of `engine.render`, validated on construction against the knob
+table (`engine.knobs`), and the capture options a quality preset implies."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..blender import BACKENDS
+from ..blend.cpu_backend import default_threads
+from ..blend.gl_backend import gl_disabled
 from ..capture.options import CaptureOptions
-from ..config import check_choice, check_int, env_int
-from ..cpu_backend import default_threads
-from ..encoder import CODECS, QUALITIES
+from ..config import check_int
 from ..errors import ConfigError
-from ..gl_backend import gl_disabled
-from ..pipeline.planning import PARTITIONS, should_use_hybrid_layered_path
+from ..knobs import CAPTURE_FORMAT_BY_QUALITY, JPEG_QUALITY_BY_QUALITY, knob
+from ..pipeline.planning import split_frame_range
 
-__all__ = ["RenderOptions", "RenderDecision", "decide", "PATHS", "parse_frame_range", "split_frame_range", "parse_fps",
-           "choose_workers", "ring_depth_from_env", "check_environment", "BROWSER_BYTES"]
+__all__ = ["RenderOptions", "PATHS", "parse_fps", "ring_depth_from_env", "check_environment"]
 
-PATHS = ("auto", "sequential", "hybrid")
-
-#: Capture format and JPEG quality each quality preset allows (lossless only at ``high``).
-CAPTURE_FORMAT_BY_QUALITY = {"draft": "jpeg", "standard": "jpeg", "high": "png"}
-JPEG_QUALITY_BY_QUALITY = {"draft": 80, "standard": 95, "high": 95}
-
-#: Memory one Chromium session takes besides its ring (measured: 150-250 MB for small pages).
-BROWSER_BYTES = 300 * 1024 * 1024
+PATHS: tuple[str, ...] = knob("path").choices or ()
 
 
 def parse_fps(value: Any) -> Fraction:
@@ -41,69 +32,10 @@ def parse_fps(value: Any) -> Fraction:
     return fps.limit_denominator(1_000_000)
 
 
-def split_frame_range(spec: str | tuple[int, int]) -> tuple[int, int | None]:
-    """(START, END or None for "to the end") of a frame range, checked without the composition:
-    integers, START >= 0 and START < END."""
-    if isinstance(spec, tuple):
-        if len(spec) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in spec):
-            raise ConfigError(f"frames={spec!r} is not valid; expected (START, END) integers or 'START:END'")
-        start, end = spec
-    else:
-        text = str(spec).strip()
-        if text.count(":") != 1:
-            raise ConfigError(f"frames={spec!r} is not valid; expected START:END, e.g. 0:90 or 30:")
-        left, right = (s.strip() for s in text.split(":"))
-        try:
-            start = int(left) if left else 0
-            end = int(right) if right else None
-        except ValueError:
-            raise ConfigError(f"frames={spec!r} is not valid; START and END must be integers") from None
-    if start < 0:
-        raise ConfigError(f"frames={spec!r} is not valid; START must be 0 or more")
-    if end is not None and end <= start:
-        raise ConfigError(f"frames={spec!r} is not valid; START ({start}) must be less than END ({end}), "
-                          "which is exclusive")
-    return start, end
-
-
-def parse_frame_range(spec: str | tuple[int, int] | None, frame_count: int) -> range:
-    """Frames START:END (END exclusive; either side may be empty) within the composition."""
-    if spec is None:
-        return range(frame_count)
-    start, end_or_none = split_frame_range(spec)
-    end = frame_count if end_or_none is None else end_or_none
-    if not 0 <= start < end <= frame_count:
-        raise ConfigError(
-            f"frames={spec!r} is not valid; the composition has {frame_count} frames, 0 to {frame_count - 1}: "
-            f"expected START < {frame_count} and END at most {frame_count} (END is exclusive)"
-        )
-    return range(start, end)
-
-
 def ring_depth_from_env() -> int:
     """`ENGINE_RING_DEPTH` (1..64), default 4."""
-    return env_int("ENGINE_RING_DEPTH", 4, 1, 64)
-
-
-def choose_workers(*, cpus: int, available_bytes: int, ring_bytes: int, frame_count: int) -> int:
-    """`--workers auto`: one browser session per CPU, as many as memory allows (a session costs
-    its ring plus BROWSER_BYTES, and half the available memory is the budget), never more than
-    there are frames, at least 1."""
-    per_worker = ring_bytes + BROWSER_BYTES
-    by_memory = max(1, (available_bytes // 2) // per_worker)
-    return max(1, min(cpus, by_memory, frame_count))
-
-
-def available_memory() -> int:
-    """Bytes of memory available now (MemAvailable), or 4 GiB when it cannot be read."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 4 * 1024**3
+    ring = knob("ring_depth")
+    return int(ring.from_env(int(ring.default)))  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)
@@ -129,13 +61,10 @@ class RenderOptions:
             object.__setattr__(self, "workers", "auto")
         else:
             object.__setattr__(self, "workers", check_int("workers", self.workers, 1, 64))
-        object.__setattr__(self, "backend", check_choice("backend", self.backend, BACKENDS))
-        object.__setattr__(self, "path", check_choice("path", self.path, PATHS))
-        object.__setattr__(self, "partition", check_choice("partition", self.partition, PARTITIONS))
-        depth = ring_depth_from_env() if self.ring_depth is None else check_int("ring_depth", self.ring_depth, 1, 64)
+        for name in ("backend", "path", "partition", "codec", "quality"):
+            object.__setattr__(self, name, knob(name).check(getattr(self, name)))
+        depth = ring_depth_from_env() if self.ring_depth is None else knob("ring_depth").check(self.ring_depth)
         object.__setattr__(self, "ring_depth", depth)
-        object.__setattr__(self, "codec", check_choice("codec", self.codec, tuple(CODECS)))
-        object.__setattr__(self, "quality", check_choice("quality", self.quality, QUALITIES))
         if not isinstance(self.hash_frames, bool):
             raise ConfigError(f"hash_frames={self.hash_frames!r} is not valid; expected True or False")
         if self.frames is not None:
@@ -151,7 +80,7 @@ class RenderOptions:
         JPEG is 4:2:0 like the h264/hevc output, so at ``standard`` it costs the video 1-2 dB
         against exact PNG (bench/RESULTS.md) and halves the capture time."""
         options = dict(self.capture)
-        chosen = "capture_format" in options or os.environ.get("ENGINE_CAPTURE_FORMAT", "").strip()
+        chosen = "capture_format" in options or knob("capture_format").env_set()
         if not chosen:
             options["capture_format"] = CAPTURE_FORMAT_BY_QUALITY[self.quality]
         if options.get("capture_format", "png") == "jpeg" and "jpeg_quality" not in options:
@@ -166,39 +95,3 @@ def check_environment(capture: Mapping[str, Any] | None = None) -> None:
     gl_disabled()
     default_threads()
     CaptureOptions.from_env(**dict(capture or {}))
-
-
-@dataclass(frozen=True)
-class RenderDecision:
-    """How a render runs: the path, why, how many workers, and the ring depth."""
-
-    hybrid: bool
-    reason: str
-    workers: int
-    ring_depth: int
-
-
-def decide(options: RenderOptions, *, frame_count: int, transition_frames: int, frame_bytes: int, cpus: int,
-           available_bytes: int) -> RenderDecision:
-    """The path and worker count for a render of `frame_count` frames (pure).
-
-    ``--path auto`` follows the hybrid gate; ``hybrid`` needs at least 2 workers (ConfigError
-    otherwise); workers never outnumber frames; the sequential path uses one.
-    """
-    depth = int(options.ring_depth or 4)
-    if isinstance(options.workers, int):
-        workers = options.workers
-    else:
-        workers = choose_workers(cpus=cpus, available_bytes=available_bytes, ring_bytes=3 * depth * frame_bytes,
-                                 frame_count=frame_count)
-    workers = max(1, min(workers, frame_count))
-    if options.path == "hybrid" and workers < 2:
-        raise ConfigError(f"path 'hybrid' needs at least 2 workers; this render has {workers} "
-                          f"({frame_count} frame(s), workers={options.workers!r})")
-    if options.path == "auto":
-        gate = should_use_hybrid_layered_path(hdr=False, workers=workers, frame_count=frame_count,
-                                              transition_frame_count=transition_frames)
-        hybrid, reason = gate.hybrid, gate.reason
-    else:
-        hybrid, reason = options.path == "hybrid", f"path {options.path!r} was asked for"
-    return RenderDecision(hybrid, reason, workers if hybrid else 1, depth)

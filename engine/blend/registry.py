@@ -1,8 +1,8 @@
 """The transition registry: built-in GLSL transitions, user shaders and gl-transitions JSON.
 
 A transition is GLSL in the gl-transitions contract plus the typed parameters parsed from it.
-Built-ins live in ``shaders/transitions/<name>.glsl`` (package data) and have a Cython kernel
-of the same name; variants (``wipe-left``...) reuse a built-in's GLSL with other defaults.
+Built-ins live in ``shaders/transitions/<name>.glsl`` (package data, `engine.blend.shaders`) and
+have a Cython kernel of the same name (`engine.blend.kernels`); variants (``wipe-left``...) reuse a built-in's GLSL with other defaults.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import ParameterError, TransitionError, UnknownTransitionError, close_names
+from ..errors import ParameterError, TransitionError, UnknownTransitionError, close_names
 from .params import GLSL_TYPES, Param, ParamValue, coerce_value, parse_default, parse_uniform_params, resolve_params
 
 __all__ = [
@@ -72,7 +72,7 @@ class Transition:
 
 def read_shader(relative: str) -> str:
     """Text of a GLSL file shipped in the package's ``shaders/`` folder, e.g. ``program/wrap.frag.glsl``."""
-    node = resources.files("engine.shaders").joinpath(*relative.split("/"))
+    node = resources.files("engine.blend.shaders").joinpath(*relative.split("/"))
     return node.read_text(encoding="utf-8")
 
 
@@ -119,21 +119,19 @@ def _expand_includes(source: str, name: str) -> str:
 
 
 def _load_builtins() -> None:
-    from .cpu_backend import available_kernels
-
     global _builtins_loaded
     with _lock:
         if _builtins_loaded:
             return
-        folder = resources.files("engine.shaders").joinpath("transitions")
+        folder = resources.files("engine.blend.shaders").joinpath("transitions")
         for node in sorted(folder.iterdir(), key=lambda n: n.name):
             if not node.name.endswith(".glsl"):
                 continue
             name = node.name[: -len(".glsl")]
             source = _expand_includes(node.read_text(encoding="utf-8"), name)
             params = parse_uniform_params(source, where=f"built-in transition {name!r}: ")
-            kernel = name if name in available_kernels() else None
-            _registry[name] = Transition(name, source, params, kernel=kernel, description=_description(source),
+            # every built-in has a Cython port of its name; whether it is built is the CPU backend's to say
+            _registry[name] = Transition(name, source, params, kernel=name, description=_description(source),
                                          cpu_preferred=name not in GL_PREFERRED_ON_SOFTWARE)
         for name, (base, overrides, description) in VARIANTS.items():
             parent = _registry.get(base)

@@ -13,13 +13,14 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
-from .errors import ParameterError, close_names
+from ..errors import ParameterError, close_names
 
 __all__ = ["Param", "ParamValue", "parse_uniform_params", "parse_default", "coerce_value", "GLSL_TYPES"]
 
-ParamValue = Union[float, int, bool, tuple, None, Any]
+#: A parameter value: a number, a bool, a tuple of numbers, an image array (samplers) or None.
+ParamValue = Any
 
 #: GLSL type -> (component kind, component count). Kind: "f" float, "i" int, "b" bool, "s" sampler.
 GLSL_TYPES: dict[str, tuple[str, int]] = {

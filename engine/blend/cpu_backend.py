@@ -1,4 +1,4 @@
-"""The `cpu` blend backend: Cython kernels (``kernels/*.pyx`` -> ``engine._cpu.*``).
+"""The `cpu` blend backend: Cython kernels (``kernels/*.pyx`` -> ``engine.blend.kernels.*``).
 
 Each kernel module exports ``KERNELS`` (kernel name -> number of float parameters) and
 ``run(name, frm, to, out, progress, ratio, params, threads)``, which releases the GIL and
@@ -19,8 +19,9 @@ from types import ModuleType
 
 import numpy as np
 
-from .config import env_int, usable_cpus
-from .errors import BackendUnavailableError, BlendError
+from ..config import usable_cpus
+from ..errors import BackendUnavailableError, BlendError
+from ..knobs import knob
 from .params import ParamValue, flatten_numeric
 from .registry import Transition
 
@@ -38,7 +39,7 @@ def available_kernels() -> dict[str, tuple[ModuleType, int]]:
     found: dict[str, tuple[ModuleType, int]] = {}
     for module_name in KERNEL_MODULES:
         try:
-            module = importlib.import_module(f"engine._cpu.{module_name}")
+            module = importlib.import_module(f"engine.blend.kernels.{module_name}")
         except ImportError:
             continue
         for name, count in module.KERNELS.items():
@@ -48,7 +49,7 @@ def available_kernels() -> dict[str, tuple[ModuleType, int]]:
 
 def default_threads() -> int:
     """`ENGINE_CPU_THREADS` (1..256), else the number of CPUs this process may use."""
-    return env_int("ENGINE_CPU_THREADS", usable_cpus(), 1, 256)
+    return int(knob("cpu_threads").from_env(usable_cpus()))  # type: ignore[call-overload]
 
 
 class CPUBackend:
@@ -65,6 +66,10 @@ class CPUBackend:
         """Drop the cached noise fields."""
         with self._fields_lock:
             self._fields.clear()
+
+    def close(self) -> None:
+        """Release the cached noise fields (the backend holds nothing else). Safe to call twice."""
+        self.clear()
 
     def _field(self, module: ModuleType, kernel: str, height: int, width: int, ratio: float,
                params: np.ndarray) -> np.ndarray:
@@ -84,6 +89,7 @@ class CPUBackend:
 
     @staticmethod
     def supports(transition: Transition) -> bool:
+        """Whether the transition has a CPU kernel and that kernel module is built."""
         return transition.kernel is not None and transition.kernel in available_kernels()
 
     def blend(
@@ -107,7 +113,7 @@ class CPUBackend:
                 f"{transition.name!r} declares {params.shape[0]}: kernel and GLSL are out of step"
             )
         ratio = frm.shape[1] / frm.shape[0]
-        kernel = transition.kernel
+        kernel = str(transition.kernel)
         try:
             if kernel in getattr(module, "FIELDS", {}):
                 field = self._field(module, kernel, frm.shape[0], frm.shape[1], ratio, params)

@@ -9,18 +9,18 @@ targets are allocated once per frame size and reused: a blend allocates nothing 
 from __future__ import annotations
 
 import hashlib
+import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-import queue
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
 
-from .config import env_choice
-from .errors import BackendUnavailableError, BlendError, ShaderCompileError
+from ..errors import BackendUnavailableError, BlendError, ShaderCompileError
+from ..knobs import knob
 from .params import GLSL_TYPES, ParamValue
 from .registry import Transition, read_shader
 
@@ -43,7 +43,8 @@ def is_software_renderer(renderer: str) -> bool:
 
 def gl_disabled() -> bool:
     """`ENGINE_GL=off` turns the GL backend off (renders use the CPU kernels)."""
-    return env_choice("ENGINE_GL", "egl", ("egl", "off")) == "off"
+    gl = knob("gl")
+    return gl.from_env(gl.default) == "off"
 
 
 @dataclass
@@ -129,7 +130,7 @@ class GLBackend:
         import moderngl
 
         self._moderngl = moderngl
-        self.ctx = moderngl.create_standalone_context(require=330, backend="egl")
+        self.ctx = moderngl.create_standalone_context(require=330, backend="egl")  # type: ignore[arg-type]
         info = self.ctx.info
         self.renderer: str = str(info.get("GL_RENDERER", "unknown"))
         self.vendor: str = str(info.get("GL_VENDOR", "unknown"))
@@ -163,10 +164,10 @@ class GLBackend:
         unit = 2
         for name, value in (("engine_from", 0), ("engine_to", 1)):
             if name in program:
-                program[name].value = value
+                program[name].value = value  # type: ignore[union-attr]
         for param in transition.params:
             if GLSL_TYPES[param.type][0] == "s" and param.name in program:
-                program[param.name].value = unit
+                program[param.name].value = unit  # type: ignore[union-attr]
                 samplers[param.name] = unit
                 unit += 1
         entry = _Program(program, vao, samplers)
@@ -269,6 +270,11 @@ class GLBackend:
         if self._closed:
             raise BlendError("the GL backend is closed")
         return self._executor.submit(fn, *args)
+
+    @staticmethod
+    def supports(transition: Transition) -> bool:
+        """Every transition runs on GL (its GLSL is checked when it is compiled)."""
+        return True
 
     def compile(self, transition: Transition) -> None:
         """Compile (and cache) the transition's program now; ShaderCompileError if it fails."""

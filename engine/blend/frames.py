@@ -1,4 +1,7 @@
-"""Checks of the frame-buffer contract: uint16, (height, width, 3), C-contiguous rgb48le."""
+"""The frame-buffer contract and its one check: uint16, (height, width, 3), C-contiguous rgb48le.
+
+Every part that takes a frame (blend, capture into a caller's buffer, the encoder) checks it
+here, so the rule and its messages are the same everywhere."""
 
 from __future__ import annotations
 
@@ -7,26 +10,38 @@ from typing import Any
 
 import numpy as np
 
-from .errors import FrameError, ProgressError
+from ..errors import FrameError, ProgressError
 
-__all__ = ["check_frame", "check_pair", "check_out", "check_progress"]
+__all__ = ["check_frame", "check_pair", "check_out", "check_progress", "new_frame"]
 
 
-def check_frame(frame: Any, what: str) -> np.ndarray:
-    """Return `frame` if it honours the frame contract, else raise FrameError naming `what`."""
+def check_frame(frame: Any, what: str, *, shape: tuple[int, int, int] | None = None,
+                writeable: bool = False) -> np.ndarray:
+    """Return `frame` if it honours the frame contract (and has `shape`, and is writeable when
+    asked), else raise FrameError naming `what` and what is expected."""
+    expected = f"uint16 (rgb48le) of shape {shape}" if shape is not None else "uint16 (rgb48le)"
     if not isinstance(frame, np.ndarray):
-        raise FrameError(f"{what} must be a numpy.ndarray of dtype uint16, got {type(frame).__name__}")
+        raise FrameError(f"{what} must be a numpy.ndarray of dtype {expected}, got {type(frame).__name__}")
     if frame.dtype != np.uint16:
-        raise FrameError(f"{what} has dtype {frame.dtype}; expected uint16 (rgb48le)")
+        raise FrameError(f"{what} has dtype {frame.dtype}; expected {expected}")
     if frame.ndim != 3 or frame.shape[2] != 3:
-        raise FrameError(f"{what} has shape {frame.shape}; expected (height, width, 3)")
+        raise FrameError(f"{what} has shape {frame.shape}; expected {shape or '(height, width, 3)'}")
     if frame.shape[0] < 1 or frame.shape[1] < 1:
         raise FrameError(f"{what} has shape {frame.shape}; width and height must be at least 1")
+    if shape is not None and frame.shape != shape:
+        raise FrameError(f"{what} has shape {frame.shape}; expected {shape}")
     if not frame.flags.c_contiguous:
         raise FrameError(f"{what} is not C-contiguous; pass numpy.ascontiguousarray({what})")
     if frame.dtype.byteorder == ">":
         raise FrameError(f"{what} is big-endian; expected little-endian rgb48le")
+    if writeable and not frame.flags.writeable:
+        raise FrameError(f"{what} is read-only; pass a writeable buffer")
     return frame
+
+
+def new_frame(height: int, width: int) -> np.ndarray:
+    """A fresh rgb48le buffer (uninitialised)."""
+    return np.empty((height, width, 3), dtype=np.uint16)
 
 
 def check_pair(frm: Any, to: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -45,11 +60,7 @@ def check_out(out: Any, like: np.ndarray, *inputs: np.ndarray) -> np.ndarray:
     """A caller's output buffer: valid, writeable, the inputs' size, sharing no memory with them."""
     if out is None:
         return np.empty_like(like)
-    o = check_frame(out, "out")
-    if o.shape != like.shape:
-        raise FrameError(f"out has shape {o.shape}; expected {like.shape} like the input frames")
-    if not o.flags.writeable:
-        raise FrameError("out is read-only; pass a writeable buffer")
+    o = check_frame(out, "out", shape=like.shape, writeable=True)
     for frame in inputs:
         if np.may_share_memory(o, frame):
             raise FrameError("out shares memory with an input frame; pass a separate buffer")

@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from .config import check_choice
+from ..errors import BackendUnavailableError, EngineError
+from ..knobs import knob
+from .backend import BlendBackend
 from .cpu_backend import CPUBackend
-from .errors import BackendUnavailableError, EngineError
 from .frames import check_out, check_pair, check_progress
 from .gl_backend import GLBackend, is_software_renderer
 from .registry import Transition, get_transition
@@ -27,7 +28,7 @@ __all__ = ["Blender", "BlendInfo", "blend", "BACKENDS"]
 
 log = logging.getLogger("engine.blend")
 
-BACKENDS = ("auto", "gl", "cpu")
+BACKENDS: tuple[str, ...] = knob("backend").choices or ()
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Blender:
     """
 
     def __init__(self, backend: str = "auto", *, cpu_threads: int | None = None) -> None:
-        self.backend = check_choice("backend", backend, BACKENDS)
+        self.backend = str(knob("backend").check(backend))
         self._cpu = CPUBackend(cpu_threads)
         self._gl: GLBackend | None = None
         self._gl_reason: str | None = None
@@ -96,9 +97,15 @@ class Blender:
         gl = self._gl
         return gl.renderer if gl is not None else None
 
+    @staticmethod
+    def transition(transition: Transition | str) -> Transition:
+        """`transition` itself, or the registered transition of that name (looked up once by a
+        caller that blends it on every frame)."""
+        return transition if isinstance(transition, Transition) else get_transition(transition)
+
     def choose(self, transition: Transition | str) -> str:
         """The backend (``"gl"`` or ``"cpu"``) this blender uses for `transition`."""
-        t = transition if isinstance(transition, Transition) else get_transition(transition)
+        t = self.transition(transition)
         if self.backend == "cpu":
             if not self._cpu.supports(t):
                 raise BackendUnavailableError(
@@ -134,7 +141,7 @@ class Blender:
         """The transition frame at `progress` (0: `frm`, 1: `to`), written into `out` if given."""
         if self._closed:
             raise EngineError("this Blender is closed")
-        t = transition if isinstance(transition, Transition) else get_transition(transition)
+        t = self.transition(transition)
         values = t.resolve_params(params)
         a, b = check_pair(frm, to)
         p = check_progress(progress)
@@ -144,14 +151,13 @@ class Blender:
             self._reported.add((t.name, backend))
             log.info("transition %r blends on %s%s", t.name, backend,
                      f" ({self._gl.renderer})" if backend == "gl" and self._gl else "")
-        if backend == "gl":
-            assert self._gl is not None
-            return self._gl.blend(t, values, a, b, p, target)
-        return self._cpu.blend(t, values, a, b, p, target)
+        runner: BlendBackend | None = self._cpu if backend == "cpu" else self._gl
+        assert runner is not None  # choose() returns "gl" only once GL is open
+        return runner.blend(t, values, a, b, p, target)
 
     def compile(self, transition: Transition | str) -> None:
         """Compile the transition's GLSL now (ShaderCompileError with the compiler's log)."""
-        t = transition if isinstance(transition, Transition) else get_transition(transition)
+        t = self.transition(transition)
         self._require_gl(f"compiling transition {t.name!r} needs GL").compile(t)
 
     def close(self) -> None:
@@ -161,7 +167,7 @@ class Blender:
                 return
             self._closed = True
             gl, self._gl = self._gl, None
-        self._cpu.clear()
+        self._cpu.close()
         if gl is not None:
             gl.close()
 
@@ -177,7 +183,7 @@ _default_lock = threading.Lock()
 
 
 def _default_blender(backend: str) -> Blender:
-    key = check_choice("backend", backend, BACKENDS)
+    key = str(knob("backend").check(backend))
     with _default_lock:
         blender = _default.get(key)
         if blender is None:

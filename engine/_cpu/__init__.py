@@ -1,1 +1,0 @@
-"""Compiled CPU kernels (Cython, from ``kernels/``). Import through `engine.cpu_backend`."""

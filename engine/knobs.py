@@ -1,0 +1,185 @@
+"""Every configuration knob of the engine, in one table: option, flag, environment variable,
+accepted values, default and help.
+
+Readers of a knob go through this table (`Knob.from_env`, `Knob.check`), the CLI builds its
+flags' help and its epilog from it, and the README's Configuration table is generated from it
+(``python -m engine.knobs`` prints it; a test checks the README holds exactly that), so the
+three cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .config import check_choice, check_int
+
+__all__ = ["Knob", "KNOBS", "knob", "cli_epilog", "markdown_table", "CAPTURE_FORMAT_BY_QUALITY",
+           "JPEG_QUALITY_BY_QUALITY"]
+
+#: Capture format and JPEG quality each quality preset picks (lossless only at ``high``).
+CAPTURE_FORMAT_BY_QUALITY = {"draft": "jpeg", "standard": "jpeg", "high": "png"}
+JPEG_QUALITY_BY_QUALITY = {"draft": 80, "standard": 95, "high": 95}
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One knob. `option` is its keyword (``engine.render(option=...)`` for scope ``render``,
+    ``capture={"option": ...}`` for ``capture``, none for ``cli``/``build``/``env`` knobs);
+    `lo`/`hi` bound an integer knob, `choices` a choice knob (None: free-form)."""
+
+    option: str
+    help: str
+    default: str
+    values: str = ""
+    scope: str = "render"
+    flag: str | None = None
+    env: str | None = None
+    choices: tuple[str, ...] | None = None
+    lo: int | None = None
+    hi: int | None = None
+
+    def check(self, value: object) -> object:
+        """`value` validated (ConfigError naming the knob), for choice and integer knobs."""
+        name = self.option or self.env or self.flag or "?"
+        if self.choices is not None:
+            return check_choice(name, value, self.choices)
+        if self.lo is not None and self.hi is not None:
+            return check_int(name, value, self.lo, self.hi)
+        return value
+
+    def from_env(self, default: object) -> object:
+        """The environment variable's validated value; `default` when it is unset or empty.
+        ConfigError names the variable, the value and what is accepted."""
+        assert self.env is not None, f"knob {self.option!r} has no environment variable"
+        raw = os.environ.get(self.env, "")
+        if raw.strip() == "":
+            return default
+        if self.choices is not None:
+            return check_choice(self.env, raw, self.choices)
+        if self.lo is not None and self.hi is not None:
+            return check_int(self.env, raw, self.lo, self.hi)
+        return raw.strip()
+
+    def env_set(self) -> bool:
+        """Whether the environment variable holds a value."""
+        return bool(self.env and os.environ.get(self.env, "").strip())
+
+    @property
+    def values_text(self) -> str:
+        if self.values:
+            return self.values
+        if self.choices is not None:
+            return ", ".join(f"`{c}`" for c in self.choices)
+        if self.lo is not None:
+            return f"{self.lo}..{self.hi}"
+        return ""
+
+
+def _k(option: str, help: str, default: str, **kw: object) -> Knob:
+    return Knob(option, help, default, **kw)  # type: ignore[arg-type]
+
+
+#: The table. Order: render options, capture options, blend and environment, CLI only, build.
+KNOBS: tuple[Knob, ...] = (
+    _k("workers", "browser sessions: N or auto (one per CPU, as memory and frames allow)", "auto",
+       values="1..64 or `auto`", flag="--workers", lo=1, hi=64),
+    _k("path", "render path; auto follows the hybrid gate", "auto", flag="--path",
+       choices=("auto", "sequential", "hybrid")),
+    _k("partition", "how hybrid workers share frames: dynamic (the next frame to whichever worker is free), "
+       "interleaved or contiguous fixed shares", "dynamic", flag="--partition",
+       choices=("dynamic", "interleaved", "contiguous")),
+    _k("ring_depth", "buffer triples per worker", "4", flag="--ring-depth", env="ENGINE_RING_DEPTH", lo=1, hi=64),
+    _k("backend", "blend backend (also Blender(backend)); see Blending", "auto", flag="--backend",
+       choices=("auto", "gl", "cpu")),
+    _k("codec", "encoder: h264 (MP4), hevc (10-bit MP4) or prores (4444 MOV); the output extension must match",
+       "h264", flag="--codec", choices=("h264", "hevc", "prores")),
+    _k("quality", "encoder preset, and capture format unless one is set (table above)", "standard",
+       flag="--quality", choices=("draft", "standard", "high")),
+    _k("fps", "override the composition's frame rate", "the composition's", values="1..240, e.g. `30000/1001`",
+       flag="--fps"),
+    _k("frames", "render only frames START:END (END exclusive)", "all", values="`START:END`", flag="--frames"),
+    _k("hash_frames", "record a hash of every encoded frame in the stats", "off", values="flag",
+       flag="--hash-frames"),
+    _k("allow_network", "let the page load from other origins", "off", values="flag", scope="capture",
+       flag="--allow-network"),
+    _k("url_map", "serve URLs starting with PREFIX from local FOLDER (repeatable)", "none",
+       values="`PREFIX=FOLDER`", scope="capture", flag="--map-url"),
+    _k("executable", "the Chromium binary; the headless shell starts and captures faster",
+       "Debian's `chromium-headless-shell` if installed, else `/usr/bin/chromium`", values="path",
+       scope="capture", env="ENGINE_CHROMIUM"),
+    _k("capture_format", "capture format: png is exact, jpeg lossy and faster",
+       "by quality: `png` at `high`, else `jpeg`", scope="capture", env="ENGINE_CAPTURE_FORMAT",
+       choices=("png", "jpeg")),
+    _k("jpeg_quality", "JPEG capture quality", "by quality: 95 at `standard` and `high`, 80 at `draft`",
+       scope="capture", lo=1, hi=100),
+    _k("capture_mode", "how a frame is taken: beginframe draws it on demand with HeadlessExperimental.beginFrame "
+       "(headless shell only, faster), screenshot uses Page.captureScreenshot (any Chromium); auto picks "
+       "beginframe on a headless shell", "auto", scope="capture", env="ENGINE_CAPTURE_MODE",
+       choices=("auto", "beginframe", "screenshot")),
+    _k("timeout_ms", "how long readiness, timeline seeks, fonts and images may take (ms)", "30000",
+       scope="capture", env="ENGINE_CAPTURE_TIMEOUT_MS", lo=100, hi=600000),
+    _k("seed", "seed of the page's Math.random", "0", values="0..2**32-1", scope="capture", lo=0, hi=2**32 - 1),
+    _k("extra_args", "more Chromium command-line flags", "none", values="list of strings", scope="capture"),
+    _k("gl", "off turns the GL backend off: blends use the CPU kernels, GL-only transitions fail clearly",
+       "egl", scope="env", env="ENGINE_GL", choices=("egl", "off")),
+    _k("cpu_threads", "OpenMP threads per CPU blend (also Blender(cpu_threads=))", "CPUs available",
+       scope="env", env="ENGINE_CPU_THREADS", lo=1, hi=256),
+    _k("stats_json", "write the render statistics as JSON to FILE", "none", values="FILE", scope="cli",
+       flag="--stats-json"),
+    _k("quiet", "no progress bar and no summary", "off", values="flag", scope="cli", flag="-q/--quiet"),
+    _k("verbose", "log what the engine decides", "off", values="flag", scope="cli", flag="-v/--verbose"),
+    _k("native", "compile the kernels with -march=native (the default build is portable; hot loops still use "
+       "AVX2 at run time where the CPU has it)", "0", scope="build", env="ENGINE_NATIVE", choices=("0", "1")),
+    _k("openmp", "OpenMP when the compiler supports it, forced on, or a serial build", "auto", scope="build",
+       env="ENGINE_OPENMP", choices=("auto", "1", "0")),
+    _k("kernels", "build only these kernel modules (development)", "all", values="comma-separated module names",
+       scope="build", env="ENGINE_KERNELS"),
+)
+
+_BY_OPTION = {k.option: k for k in KNOBS}
+
+
+def knob(option: str) -> Knob:
+    """The knob called `option` (KeyError for a name not in the table)."""
+    return _BY_OPTION[option]
+
+
+def _python_form(k: Knob) -> str:
+    if k.scope == "render":
+        return f"`{k.option}=`"
+    if k.scope == "capture":
+        return f'`capture={{"{k.option}": ...}}`'
+    return ""
+
+
+def markdown_table(knobs: Sequence[Knob] = KNOBS) -> str:
+    """The README's Configuration table."""
+    rows = ["| flag | Python | environment | values (default) | effect |", "|---|---|---|---|---|"]
+    for k in knobs:
+        flag = " ".join(f"`{f}`" for f in k.flag.split("/")) if k.flag else ""
+        env = f"`{k.env}`" + (" (build)" if k.scope == "build" else "") if k.env else ""
+        default = k.default if k.default.startswith(("by ", "the ", "Debian", "CPUs", "all", "none", "off")) \
+            else f"`{k.default}`"
+        values = f"{k.values_text} ({default})" if k.values_text else f"({default})"
+        rows.append(f"| {flag} | {_python_form(k)} | {env} | {values} | {k.help} |")
+    return "\n".join(rows)
+
+
+def cli_epilog() -> str:
+    """The CLI's epilog: every environment variable a render reads, then the exit codes."""
+    lines = ["environment variables (validated; see the README's Configuration section):"]
+    for k in KNOBS:
+        if k.env and k.scope != "build":
+            values = k.values_text.replace("`", "")
+            text = f"{k.help} [{values}; default {k.default.replace('`', '')}]"
+            lines.append(textwrap.fill(text, width=100, initial_indent=f"  {k.env:<26}", subsequent_indent=" " * 28))
+    lines += ["", "exit codes: 0 done, 1 the render failed, 2 bad input, 130 interrupted (SIGINT), "
+              "143 terminated (SIGTERM)"]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover - prints the README table
+    print(markdown_table())

@@ -1,0 +1,64 @@
+"""The shared state of one render (`Job`) and the blend of one transition frame."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from ..blend.blender import Blender
+from ..blend.registry import Transition
+from ..composition.plan import FrameInfo, Plan
+from ..errors import BlendError
+from ..pipeline.fence import ReorderFence
+from ..pipeline.ring import BufferRing, Slot
+from .result import Stats
+
+__all__ = ["Job", "FenceEntry", "blend_frame", "done_future"]
+
+#: What the fence holds for a frame: its blend (done for a normal frame), and the ring slot.
+FenceEntry = tuple["Future[None]", BufferRing, Slot]
+
+
+@dataclass
+class Job:
+    """Shared state of one render. `transitions` holds each shader of the frames, looked up once."""
+
+    plan: Plan
+    frames: list[FrameInfo]
+    blender: Blender
+    transitions: Mapping[str, Transition]
+    stats: Stats
+    fence: ReorderFence[FenceEntry]
+    blend_pool: ThreadPoolExecutor | None
+    cancel: threading.Event | None = None
+    stop: threading.Event = field(default_factory=threading.Event)
+    rings: list[BufferRing] = field(default_factory=list)
+
+    def abort(self, error: BaseException) -> None:
+        """Stop every thread of the render: the fence and each ring raise `error` to their waiters."""
+        self.stop.set()
+        self.fence.abort(error)
+        for ring in self.rings:
+            ring.abort(error)
+
+
+def blend_frame(job: Job, info: FrameInfo, slot: Slot) -> None:
+    """Blend transition frame `info` from the slot's two captures into its output buffer."""
+    spec = info.transition
+    assert spec is not None and info.progress is not None
+    with job.stats.timed("blend"):
+        try:
+            job.blender.blend(job.transitions[spec.shader], slot.frm, slot.to, info.progress, params=spec.params,
+                              out=slot.out)
+        except Exception as exc:
+            raise BlendError(f"blend of frame {info.index} (t={float(info.time):g} s, transition {spec.shader!r}, "
+                             f"progress {info.progress:.3f}) failed: {exc}") from exc
+
+
+def done_future() -> Future[None]:
+    """A future that is already done (a normal frame, or a blend run in the worker itself)."""
+    future: Future[None] = Future()
+    future.set_result(None)
+    return future

@@ -1,0 +1,75 @@
+"""What a render reports: seconds per stage (`Stats`) and the `RenderResult` it returns."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Stats", "RenderResult"]
+
+
+class Stats:
+    """Seconds per stage, summed over threads (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - start
+            with self._lock:
+                self.seconds[stage] += elapsed
+
+
+@dataclass
+class RenderResult:
+    """What a render did: output, frames, time, the path/backend/workers used, seconds per stage."""
+
+    output: Path
+    frames: int
+    seconds: float
+    path: str
+    path_reason: str
+    partition: str | None
+    workers: int
+    ring_depth: int
+    backend: str
+    gl_renderer: str | None
+    width: int
+    height: int
+    fps: Fraction
+    codec: str
+    quality: str
+    capture_format: str
+    capture_mode: str
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    frame_hashes: list[str] | None = None
+
+    @property
+    def frames_per_second(self) -> float:
+        return self.frames / self.seconds if self.seconds > 0 else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(output=str(self.output), fps=str(self.fps), frames_per_second=round(self.frames_per_second, 3))
+        data["stage_seconds"] = {k: round(v, 4) for k, v in self.stage_seconds.items()}
+        return data
+
+    def summary(self) -> str:
+        return (f"{self.output}: {self.frames} frames {self.width}x{self.height} @ {float(self.fps):g} fps "
+                f"({self.capture_format} {self.capture_mode} capture, {self.quality}) in "
+                f"{self.seconds:.1f} s ({self.frames_per_second:.1f} fps); path {self.path}"
+                f"{f' ({self.partition})' if self.partition else ''}, {self.workers} worker(s), ring {self.ring_depth}, "
+                f"blend {self.backend}")

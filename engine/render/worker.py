@@ -1,0 +1,99 @@
+"""The worker loop: take a frame, capture it into a ring slot, blend it if it is a transition
+frame, hand the slot to the fence; and `Worker`, the thread that runs it for workers 1..W-1."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+
+from ..capture.session import BrowserSession
+from ..composition.plan import FrameInfo
+from ..errors import RenderCancelled
+from ..pipeline.dispenser import FrameSource
+from ..pipeline.fence import FenceAborted
+from ..pipeline.ring import BufferRing
+from .browser import Browser, capture_into
+from .job import Job, blend_frame, done_future
+from .result import Stats
+
+__all__ = ["walk", "Worker"]
+
+
+def walk(job: Job, browser: Browser, source: FrameSource[FrameInfo], ring: BufferRing) -> None:
+    """One worker: take the next frame from `source` once a ring slot is free, capture it into
+    the slot, blend transition frames (in the pool when there is one), and hand the slot to
+    the fence in its frame's place."""
+    while not job.stop.is_set():
+        with job.stats.timed("wait_ring"):
+            slot = ring.acquire()
+        info = source.take()
+        if info is None:
+            ring.release(slot)
+            return
+        try:
+            if job.cancel is not None and job.cancel.is_set():
+                raise RenderCancelled(f"render cancelled before frame {info.index}")
+            capture_into(job, browser, info, slot)
+            if info.transition is None:
+                future = done_future()
+            elif job.blend_pool is None:
+                blend_frame(job, info, slot)
+                future = done_future()
+            else:
+                future = job.blend_pool.submit(blend_frame, job, info, slot)
+        except BaseException:
+            ring.release(slot)
+            raise
+        with job.stats.timed("wait_fence"):
+            job.fence.put(info.index, (future, ring, slot))
+
+
+class Worker:
+    """Worker i >= 1: a thread that opens its browser session as soon as it is created (worker 0
+    is still loading the page then, so both start-ups share the CPUs), then waits for its
+    orders: `start(job, source, ring)` to capture, or `dismiss()` when the render needs fewer
+    workers. An error is handed to the job; a session that failed before orders came is opened
+    again once (the render may still need it)."""
+
+    def __init__(self, index: int, make: Callable[[], BrowserSession], stats: Stats) -> None:
+        self._make, self._stats = make, stats
+        self._orders: queue.Queue[tuple[Job, FrameSource[FrameInfo], BufferRing] | None] = queue.Queue(1)
+        self.thread = threading.Thread(target=self._run, name=f"engine-worker-{index}", daemon=True)
+        self.thread.start()
+
+    def start(self, job: Job, source: FrameSource[FrameInfo], ring: BufferRing) -> None:
+        self._orders.put((job, source, ring))
+
+    def dismiss(self) -> None:
+        try:
+            self._orders.put_nowait(None)
+        except queue.Full:  # already has its orders
+            pass
+
+    def _open(self) -> Browser:
+        with self._stats.timed("startup"):
+            return Browser(self._make)
+
+    def _run(self) -> None:
+        browser: Browser | None = None
+        try:
+            browser = self._open()
+        except BaseException:  # noqa: BLE001 - tried again below if the render still needs this worker
+            pass
+        try:
+            orders = self._orders.get()
+            if orders is None:
+                return
+            job, source, ring = orders
+            try:
+                if browser is None:
+                    browser = self._open()
+                walk(job, browser, source, ring)
+            except FenceAborted:
+                pass
+            except BaseException as exc:  # handed to the fence: raised once, by the caller
+                job.abort(exc)
+        finally:
+            if browser is not None:
+                browser.close()
