@@ -28,8 +28,10 @@ from .errors import (
     ParameterError,
     ProgressError,
     RenderCancelled,
+    RenderWarning,
     ShaderCompileError,
     TransitionError,
+    UnfaithfulRenderError,
     UnknownTransitionError,
 )
 from .render import RenderResult, render  # noqa: E402  (the function shadows the subpackage name on purpose)
@@ -66,4 +68,6 @@ __all__ = [
     "BlendError",
     "CaptureError",
     "RenderCancelled",
+    "RenderWarning",
+    "UnfaithfulRenderError",
 ]

@@ -25,6 +25,8 @@ __all__ = [
     "CaptureError",
     "ConfigError",
     "RenderCancelled",
+    "UnfaithfulRenderError",
+    "RenderWarning",
     "close_names",
 ]
 
@@ -83,6 +85,14 @@ class CaptureError(EngineError):
 
 class RenderCancelled(EngineError):
     """The render was cancelled (its `cancel` event was set, e.g. by SIGINT or SIGTERM)."""
+
+
+class UnfaithfulRenderError(CompositionError):
+    """With ``strict``: the composition holds something the engine cannot render faithfully."""
+
+
+class RenderWarning(UserWarning):
+    """Something in the composition that the engine cannot render faithfully (named, with the element)."""
 
 
 def close_names(name: str, candidates: Iterable[str], limit: int = 3) -> str:

@@ -103,6 +103,9 @@ KNOBS: tuple[Knob, ...] = (
     _k("frames", "render only frames START:END (END exclusive)", "all", values="`START:END`", flag="--frames"),
     _k("hash_frames", "record a hash of every encoded frame in the stats", "off", values="flag",
        flag="--hash-frames"),
+    _k("strict", "treat whatever the engine cannot render faithfully (a <video>, an <iframe>, a font that did "
+       "not load, a blocked request...) as bad input: exit 2, no output; without it each is a warning on stderr and "
+       "in the stats", "off", values="flag", flag="--strict"),
     _k("allow_network", "let the page load from other origins", "off", values="flag", scope="capture",
        flag="--allow-network"),
     _k("url_map", "serve URLs starting with PREFIX from local FOLDER (repeatable)", "none",

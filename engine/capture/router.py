@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..errors import RenderWarning
 from .sandbox import PathRefusedError, map_url, resolve_in_root
 
 __all__ = ["ORIGIN", "AssetRouter", "BlockedRequestWarning"]
@@ -26,7 +27,7 @@ _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css
           ".wasm": "application/wasm", ".glsl": "text/plain"}
 
 
-class BlockedRequestWarning(UserWarning):
+class BlockedRequestWarning(RenderWarning):
     """A request to another origin was blocked (network access is off)."""
 
 

@@ -56,6 +56,50 @@
   window.Date = VirtualDate;
   performance.now = () => now;
 
+  // ---- what HyperFrames' runtime predefines, so its compositions run unchanged ----
+  // Pages assign window.__timelines["id"] = tl and window.__hf.transitions = [...] without
+  // creating the objects. A truthy __HF_VIRTUAL_TIME__ is the render-mode flag of HyperFrames'
+  // shader library (@hyperframes/shader-transitions): HyperShader.init then puts the scenes'
+  // visibility on the timeline and publishes window.__hf.transitions (only if window.__hf
+  // exists) instead of drawing a WebGL preview with a "Preparing scene transitions" loader.
+  if (!window.__timelines || typeof window.__timelines !== 'object') window.__timelines = {};
+  if (!window.__hf) window.__hf = {};
+  window.__HF_VIRTUAL_TIME__ = Object.freeze({ seekToTime: () => now, getTime: () => now });
+  // HyperShader.init's options (accent colour, scenes) are not published: keep them as init is called.
+  const shaderInits = [];
+  let hyperShader;
+  Object.defineProperty(window, 'HyperShader', {
+    configurable: true, enumerable: true,
+    get() { return hyperShader; },
+    set(lib) {
+      if (!lib || typeof lib.init !== 'function') { hyperShader = lib; return; }
+      const init = lib.init;
+      const wrapped = {};
+      for (const key of Object.keys(lib)) wrapped[key] = lib[key];
+      wrapped.init = function initInRenderMode(config) {
+        const out = init.call(this, config);
+        const c = config || {};
+        shaderInits.push({
+          accentColor: typeof c.accentColor === 'string' ? c.accentColor : null,
+          scenes: Array.isArray(c.scenes) ? c.scenes.map(String) : [],
+          shaders: Array.isArray(c.transitions) ? c.transitions.map((t) => (t && t.shader !== undefined ? String(t.shader) : null)) : [],
+          published: !!(window.__hf && window.__hf.transitions),
+        });
+        return out;
+      };
+      hyperShader = Object.freeze(wrapped);
+    },
+  });
+  // A canvas handed to a worker (OffscreenCanvas) is drawn off the virtual clock.
+  const offscreen = new WeakSet();
+  if (window.HTMLCanvasElement && HTMLCanvasElement.prototype.transferControlToOffscreen) {
+    const transfer = HTMLCanvasElement.prototype.transferControlToOffscreen;
+    HTMLCanvasElement.prototype.transferControlToOffscreen = function transferControlToOffscreen() {
+      offscreen.add(this);
+      return transfer.call(this);
+    };
+  }
+
   // ---- virtual timers ----
   let timerSeq = 0;
   const timers = new Map();
@@ -135,7 +179,14 @@
       const name = `window.__timelines[${JSON.stringify(id)}]`;
       if (!tl || (typeof tl !== 'object' && typeof tl !== 'function')) continue;
       try {
-        if (typeof tl.pause === 'function' && !paused.has(tl)) { tl.pause(); paused.add(tl); }
+        if (!paused.has(tl)) {
+          paused.add(tl);
+          if (typeof tl.pause === 'function') tl.pause();
+          // A fresh GSAP timeline renders nothing on a seek to where its playhead already is, so
+          // its set()/from() at time 0 would be missing from frame 0: move it off 0 first (as
+          // HyperFrames' runtime does when it binds a timeline).
+          if (typeof tl.progress === 'function') tl.progress(0.0001, true);
+        }
         let r;
         if (typeof tl.seek === 'function') r = tl.seek(t, false);
         else if (typeof tl.totalTime === 'function') r = tl.totalTime(t, false);
@@ -184,6 +235,55 @@
   };
 
   const result = (extra) => Object.assign({ errors: errors.splice(0) }, extra || {});
+
+  // ---- what the engine cannot render faithfully: named, so Python can warn ----
+  const describeEl = (el) => {
+    let text = '<' + el.tagName.toLowerCase();
+    if (el.id) text += ` id="${el.id}"`;
+    else if (el.getAttribute('class')) text += ` class="${el.getAttribute('class')}"`;
+    const src = el.getAttribute('src') || (el.querySelector && el.querySelector('source[src]') && el.querySelector('source[src]').getAttribute('src'));
+    if (src) text += ` src="${src.length > 80 ? src.slice(0, 77) + '...' : src}"`;
+    return text + '>';
+  };
+  const census = () => {
+    const found = [];
+    const add = (code, element, message) => found.push({ code, element, message });
+    for (const el of document.querySelectorAll('video')) {
+      add('video', describeEl(el), 'video is not decoded into the frames yet: it renders as its poster or black, and its sound is not in the output');
+    }
+    for (const el of document.querySelectorAll('audio')) {
+      add('audio', describeEl(el), 'audio is not mixed into the output yet: the video is silent');
+    }
+    for (const el of document.querySelectorAll('iframe')) {
+      add('iframe', describeEl(el), "an iframe's page is not on the composition's virtual clock: its animations run in real time or stay frozen");
+    }
+    for (const el of document.querySelectorAll('canvas')) {
+      if (offscreen.has(el)) add('canvas', describeEl(el), 'this canvas is drawn by a worker (OffscreenCanvas), off the virtual clock: its frames are not deterministic');
+    }
+    const hf = window.__hf;
+    const loader = document.querySelector('[data-hyper-shader-loading]');
+    if (document.getElementById('gl-canvas') || loader || (hf && (hf.shaderTransitions || hf.shaderTransitionsReady))) {
+      add('preview-mode', loader ? '<div data-hyper-shader-loading aria-label="Preparing scene transitions">' : '<canvas id="gl-canvas">',
+          "HyperFrames' shader library is in preview mode (its WebGL canvas and \"Preparing scene transitions\" loader are on the page): its transitions are not blended and the loader may cover the frames (did the page clear window.__HF_VIRTUAL_TIME__, the library's render-mode flag, before HyperShader.init?)");
+    }
+    for (const init of shaderInits) {
+      if (!init.published) {
+        add('shader-transitions-unpublished', '<script> calling HyperShader.init',
+            'HyperShader.init did not publish window.__hf.transitions (the page replaced window.__hf?): its shader transitions are not blended');
+      }
+    }
+    if (document.fonts) {
+      for (const face of document.fonts) {
+        if (face.status === 'error') add('font', `@font-face "${face.family.replace(/^["']|["']$/g, '')}"`, 'this font failed to load: text set in it falls back to another font');
+      }
+    }
+    for (const img of document.images) {
+      if (img.complete && img.naturalWidth === 0 && img.getAttribute('src')) add('image', describeEl(img), 'this image failed to load or decode: it renders as nothing');
+    }
+    return found;
+  };
+
+
 
   // ---- scene isolation ----
   let isolated = null;
@@ -243,7 +343,8 @@
       if (hf && hf.transitions !== undefined) {
         try { transitions = JSON.parse(JSON.stringify(hf.transitions)); } catch (e) { errors.push(`window.__hf.transitions cannot be read as JSON: ${where(e)}`); }
       }
-      return result({ transitions, hasTransitions: !!(hf && hf.transitions !== undefined) });
+      return result({ transitions, hasTransitions: !!(hf && hf.transitions !== undefined), warnings: census(),
+                      hyperShader: shaderInits.slice() });
     },
     // Put the page at time t (seconds); optionally isolate one scene. Returns {errors, timeout?,
     // missingScene?}: synchronously when nothing is pending (the common case), else a promise.

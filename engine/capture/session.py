@@ -15,6 +15,7 @@ import math
 import os
 import signal
 import threading
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
@@ -24,10 +25,12 @@ from typing import Any
 
 import numpy as np
 
+from ..composition.hypershader import from_hypershader
 from ..composition.plan import Plan
 from ..composition.reader import read_composition
 from ..composition.validate import with_js_transitions
-from ..errors import CaptureError, CompositionError, ConfigError, InputError, close_names
+from ..errors import CaptureError, CompositionError, ConfigError, InputError, RenderWarning, close_names
+from .fidelity import PageWarning, blocked_request, from_census
 from .frames import check_frame, decode_into, new_frame
 from .options import CHROMIUM_CANDIDATES, CaptureOptions, is_headless_shell
 from .router import ORIGIN, AssetRouter
@@ -141,6 +144,7 @@ class BrowserSession:
         self._shutter: Shutter | None = None
         self._isolated = False
         self._page_errors: list[Any] = []
+        self._warnings: list[PageWarning] = []
         self._hung: str | None = None
         self._buffer: np.ndarray | None = None
         self._router = AssetRouter(plan.root_dir, normalize_url_map(self.options.url_map), self.options.allow_network)
@@ -222,12 +226,31 @@ class BrowserSession:
         result = self._evaluate("(ms) => window.__hfEngine.prepare(ms)", self.options.timeout_ms,
                                 "waiting for the page to get ready")
         self._check_result(result, "while the page got ready")
+        for warning in from_census(result.get("warnings")):
+            self._warn(warning)
         if not result.get("hasTransitions"):
             return None
-        if result.get("transitions") is None:  # null (None means "not set" to with_js_transitions)
+        transitions = result.get("transitions")
+        if transitions is None:  # null (None means "not set" to with_js_transitions)
             raise CompositionError(f"{self.plan.source.name}: window.__hf.transitions is null; expected an array "
                                    "(leave it unset, or [], for no transitions)")
-        return result["transitions"]
+        inits = [i for i in result.get("hyperShader") or [] if isinstance(i, dict) and i.get("published")]
+        if inits and isinstance(transitions, list):
+            transitions, page_drawn = from_hypershader(transitions, inits[-1])
+            for text in page_drawn:
+                log.info("%s: %s", self.plan.source.name, text)
+        return transitions
+
+    def _warn(self, warning: PageWarning) -> None:
+        if warning not in self._warnings:
+            self._warnings.append(warning)
+            warnings.warn(f"{self.plan.source.name}: {warning}", RenderWarning, stacklevel=3)
+
+    @property
+    def warnings(self) -> list[PageWarning]:
+        """What this page holds that the engine cannot render faithfully (the page runtime's census
+        at load, and every request the router blocked so far)."""
+        return self._warnings + [blocked_request(url) for url in self._router.blocked]
 
     def close(self) -> None:
         """Close page, context and browser, and stop the driver if no other session uses it. Idempotent."""

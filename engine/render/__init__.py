@@ -43,6 +43,7 @@ def render(
     quality: str = "standard",
     frames: str | tuple[int, int] | None = None,
     hash_frames: bool = False,
+    strict: bool = False,
     capture: Mapping[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
@@ -52,11 +53,14 @@ def render(
     Options as the command line's (``python -m engine.render --help``); `capture` holds
     `engine.capture.CaptureOptions` fields (``allow_network``, ``url_map``, ``capture_format``...);
     `progress(done, total)` is called as frames reach the encoder; setting `cancel` (from any
-    thread) stops the render at the next frame with `RenderCancelled`. The output appears only when
+    thread) stops the render at the next frame with `RenderCancelled`. Whatever the composition holds
+    that the engine cannot render faithfully is a `engine.RenderWarning` (Python `warnings`) and an
+    entry of `RenderResult.warnings`; with `strict` it is an `engine.UnfaithfulRenderError` instead,
+    before anything is written. The output appears only when
     the whole video was written. Raises an `engine.InputError` for bad input and another
     `engine.EngineError` when the render fails.
     """
     options = RenderOptions(fps=None if fps is None else parse_fps(fps), workers=workers, backend=backend, path=path, partition=partition,
                             ring_depth=ring_depth, codec=codec, quality=quality, frames=frames,
-                            hash_frames=hash_frames, capture=dict(capture or {}))
+                            hash_frames=hash_frames, strict=strict, capture=dict(capture or {}))
     return render_plan_and_encode(Path(composition), Path(output), options, progress, cancel)

@@ -7,16 +7,19 @@ Exit codes: 0 success, 1 the render failed, 2 bad input (composition, flags), 13
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
-from ..errors import ConfigError, EngineError, InputError, RenderCancelled
+from ..errors import ConfigError, EngineError, InputError, RenderCancelled, RenderWarning
 from ..knobs import cli_epilog, knob
 
 
@@ -45,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-network", action="store_true", help=_help("allow_network"))
     p.add_argument("--map-url", action="append", default=[], metavar="PREFIX=FOLDER", help=_help("url_map"))
     p.add_argument("--hash-frames", action="store_true", help=_help("hash_frames"))
+    p.add_argument("--strict", action="store_true", help=_help("strict"))
     p.add_argument("--stats-json", metavar="FILE", help=_help("stats_json"))
     p.add_argument("-q", "--quiet", action="store_true", help=_help("quiet"))
     p.add_argument("-v", "--verbose", action="store_true", help=_help("verbose"))
@@ -110,6 +114,29 @@ class _Signals:
         return 143 if self.received == signal.SIGTERM else 130
 
 
+@contextlib.contextmanager
+def _warnings_on_stderr(bar: Any) -> Iterator[None]:
+    """Each `RenderWarning` (what cannot be rendered faithfully, a blocked request) as one
+    ``warning: ...`` line on stderr, once per text, above the progress bar."""
+    previous = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        if not issubclass(category, RenderWarning):
+            previous(message, category, filename, lineno, file, line)
+            return
+        text = f"warning: {message}"
+        if bar is not None:
+            bar.write(text, file=sys.stderr)
+        else:
+            print(text, file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", RenderWarning)
+        warnings.showwarning = show
+        yield
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # argparse exits 2 with the usage for a bad flag
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
@@ -130,11 +157,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 bar.update(done - bar.n)
 
         stats_path = _check_stats_path(args.stats_json)
-        with signals:
+        with signals, _warnings_on_stderr(bar):
             result = render(
                 args.composition, args.output, fps=args.fps, workers=args.workers, backend=args.backend,
                 path=args.path, partition=args.partition, ring_depth=args.ring_depth, codec=args.codec,
-                quality=args.quality, frames=args.frames, hash_frames=args.hash_frames,
+                quality=args.quality, frames=args.frames, hash_frames=args.hash_frames, strict=args.strict,
                 capture=_capture_options(args), progress=progress, cancel=signals.cancel)
     except (KeyboardInterrupt, RenderCancelled):
         name = "terminated" if signals.received == signal.SIGTERM else "interrupted"

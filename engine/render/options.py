@@ -52,6 +52,7 @@ class RenderOptions:
     quality: str = "standard"
     frames: str | tuple[int, int] | None = None
     hash_frames: bool = False
+    strict: bool = False
     capture: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -65,8 +66,9 @@ class RenderOptions:
             object.__setattr__(self, name, knob(name).check(getattr(self, name)))
         depth = ring_depth_from_env() if self.ring_depth is None else knob("ring_depth").check(self.ring_depth)
         object.__setattr__(self, "ring_depth", depth)
-        if not isinstance(self.hash_frames, bool):
-            raise ConfigError(f"hash_frames={self.hash_frames!r} is not valid; expected True or False")
+        for name in ("hash_frames", "strict"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"{name}={getattr(self, name)!r} is not valid; expected True or False")
         if self.frames is not None:
             split_frame_range(self.frames)
         if self.path == "hybrid" and isinstance(self.workers, int) and self.workers < 2:

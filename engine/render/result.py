@@ -12,7 +12,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Stats", "RenderResult"]
+__all__ = ["Stats", "RenderResult", "transition_summary"]
+
+
+def transition_summary(spec: dict[str, Any]) -> dict[str, Any]:
+    """A transition's contract dict with JSON-friendly parameters (an image parameter is named, not copied)."""
+    params = {name: f"<image {value.shape[1]}x{value.shape[0]}>" if hasattr(value, "shape") else value
+              for name, value in spec.get("params", {}).items()}
+    return {**spec, "params": params}
 
 
 class Stats:
@@ -56,6 +63,8 @@ class RenderResult:
     capture_mode: str
     stage_seconds: dict[str, float] = field(default_factory=dict)
     frame_hashes: list[str] | None = None
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    transitions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def frames_per_second(self) -> float:
@@ -72,4 +81,5 @@ class RenderResult:
                 f"({self.capture_format} {self.capture_mode} capture, {self.quality}) in "
                 f"{self.seconds:.1f} s ({self.frames_per_second:.1f} fps); path {self.path}"
                 f"{f' ({self.partition})' if self.partition else ''}, {self.workers} worker(s), ring {self.ring_depth}, "
-                f"blend {self.backend}")
+                f"blend {self.backend}"
+                + (f"; {len(self.warnings)} warning(s): not everything rendered faithfully" if self.warnings else ""))

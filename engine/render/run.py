@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..blend.blender import Blender
+from ..capture.fidelity import strict_error
 from ..capture.session import BrowserSession
 from ..composition.plan import FrameInfo, Plan
 from ..config import available_memory, usable_cpus
@@ -32,7 +33,7 @@ from .browser import Browser
 from .feed import ProgressCallback, feed
 from .job import FenceEntry, Job
 from .options import RenderOptions
-from .result import RenderResult, Stats
+from .result import RenderResult, Stats, transition_summary
 from .worker import Worker, walk
 
 __all__ = ["RenderResult", "render_plan_and_encode", "Stats"]
@@ -86,6 +87,7 @@ class _Render:
                       for i in range(1, 1 + early_workers(self.options, usable_cpus()))]
         with self.stats.timed("startup"):
             self.session = BrowserSession(composition, **self.session_options)
+        self.check_fidelity()
         plan = self.session.plan
         self.plan: Plan = plan if self.options.fps is None else replace(plan, fps=self.options.fps)
 
@@ -148,8 +150,15 @@ class _Render:
         if job.fence.error is not None:
             raise job.fence.error
 
+    def check_fidelity(self) -> None:
+        """With ``strict``, anything the page cannot render faithfully is bad input."""
+        assert self.session is not None
+        if self.options.strict and self.session.warnings:
+            raise strict_error(self.session.plan.source.name, self.session.warnings)
+
     def finish(self) -> None:
         assert self.encoder is not None
+        self.check_fidelity()  # a request blocked during the render counts too
         with self.stats.timed("encode_flush"):
             self.encoder.finish()
         self.stats.seconds["encode"] = self.encoder.seconds
@@ -166,7 +175,9 @@ class _Render:
             gl_renderer=self.blender.gl_renderer, width=plan.width, height=plan.height, fps=plan.fps,
             codec=self.options.codec, quality=self.options.quality,
             capture_format=self.session.options.capture_format, capture_mode=self.session.capture_mode,
-            stage_seconds=dict(self.stats.seconds), frame_hashes=self.encoder.hashes)
+            stage_seconds=dict(self.stats.seconds), frame_hashes=self.encoder.hashes,
+            warnings=[w.as_dict() for w in self.session.warnings],
+            transitions=[transition_summary(t.as_dict()) for t in plan.transitions])
 
     # ---- teardown -----------------------------------------------------------------------------
 

@@ -1,0 +1,278 @@
+"""Compatibility corpus: HyperFrames' own compositions rendered by HyperFrames and by this engine,
+compared frame by frame (issue 11).
+
+    .venv/bin/python bench/compat_hyperframes.py --out out/compat                   # the whole corpus
+    .venv/bin/python bench/compat_hyperframes.py --only many-cuts,hypershader --out out/compat
+
+Not a test, never run by CI. Needs HyperFrames (bench/install_hyperframes.sh, or --install) and,
+for HyperFrames' regression fixtures, a checkout or bare clone of heygen-com/hyperframes
+(--hf-repo; their media are Git LFS objects, absent from a plain clone: such rows say so).
+
+The corpus: the templates the npm package ships (``dist/templates``), every fixture of its
+producer's regression suite (``packages/producer/tests/*/src``), and this repository's
+HyperShader fixture. Both renderers get the same staged copy, offline: CDN URLs of GSAP and of
+``@hyperframes/shader-transitions`` are rewritten to local copies (``/__vendor/...``).
+Settings: HyperFrames' defaults (JPEG q100 capture, x264 crf 16); this engine at ``--quality
+high`` (exact PNG capture, x264 crf 16). Per composition: PSNR of this engine's frames against
+HyperFrames' on every --every-th frame (RGB, 8-bit), outside and inside the transition windows
+this engine found, wall times, warnings, and what failed; a contact sheet of the worst
+compositions (HyperFrames | engine | difference x4) goes to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from fractions import Fraction
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent))
+from compare_hyperframes import DEFAULT_HF_ROOT, HyperFrames  # noqa: E402
+
+HYPERSHADER_FIXTURE = ROOT / "tests" / "fixtures" / "compositions" / "hypershader"
+CDN_REWRITES = (
+    (re.compile(r"https://cdn\.jsdelivr\.net/npm/gsap@[^/\"']+/dist/gsap(?:\.min)?\.js"), "/__vendor/gsap.min.js"),
+    (re.compile(r"https://cdn\.jsdelivr\.net/npm/@hyperframes/shader-transitions@[^/\"']+/dist/index\.global\.js"),
+     "/__vendor/hyper-shader.global.js"),
+)
+LFS_HEADER = b"version https://git-lfs"
+
+
+@dataclass
+class Row:
+    name: str
+    source: str
+    size: str = ""
+    frames_hf: int = 0
+    frames_engine: int = 0
+    psnr_outside_min: float | None = None
+    psnr_outside_mean: float | None = None
+    psnr_inside_min: float | None = None
+    compared: int = 0
+    seconds_hf: float = 0.0
+    seconds_engine: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    problem: str = ""
+    worst_frame: int | None = None
+
+
+def corpus(hf: HyperFrames, repo: Path | None, scratch: Path) -> list[tuple[str, str, Path]]:
+    """(name, source, folder) of every composition found."""
+    found: list[tuple[str, str, Path]] = []
+    templates = hf.root / "node_modules" / "hyperframes" / "dist" / "templates"
+    for folder in sorted(templates.glob("*/index.html")):
+        found.append((f"template-{folder.parent.name}", "npm hyperframes template", folder.parent))
+    if repo is not None:
+        git_dir = repo if (repo / "HEAD").exists() and not (repo / ".git").exists() else repo / ".git"
+        listing = subprocess.run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "--name-only", "HEAD",
+                                  "packages/producer/tests/"], capture_output=True, text=True, check=True).stdout
+        names = sorted({p.split("/")[3] for p in listing.splitlines() if p.endswith("/src/index.html")})
+        export = scratch / "hf-fixtures"
+        export.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "--git-dir", str(git_dir), "archive", "HEAD", "packages/producer/tests/"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(export)], input=archive, check=True)
+        for name in names:
+            found.append((name, "hyperframes producer fixture", export / "packages/producer/tests" / name / "src"))
+    found.append(("hypershader", "this repository (tests/fixtures)", HYPERSHADER_FIXTURE))
+    return found
+
+
+def stage(folder: Path, hf: HyperFrames, into: Path) -> tuple[Path, list[str]]:
+    """A copy of `folder` with CDN scripts pointed at local copies; the LFS pointers it holds."""
+    shutil.copytree(folder, into)
+    vendor = into / "__vendor"
+    vendor.mkdir(exist_ok=True)
+    modules = hf.root / "node_modules"
+    shutil.copy(modules / "gsap" / "dist" / "gsap.min.js", vendor / "gsap.min.js")
+    shutil.copy(modules / "@hyperframes" / "shader-transitions" / "dist" / "index.global.js",
+                vendor / "hyper-shader.global.js")
+    lfs = []
+    for path in into.rglob("*"):
+        if not path.is_file():
+            continue
+        head = path.read_bytes()[:64]
+        if head.startswith(LFS_HEADER):
+            lfs.append(str(path.relative_to(into)))
+        elif path.suffix in (".html", ".js", ".css"):
+            text = path.read_text(encoding="utf-8", errors="surrogateescape")
+            new = text
+            for pattern, local in CDN_REWRITES:
+                new = pattern.sub(local, new)
+            if new != text:
+                path.write_text(new, encoding="utf-8", errors="surrogateescape")
+    return into, lfs
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str], log: Path, timeout: float) -> tuple[int, float]:
+    start = time.perf_counter()
+    with log.open("w") as fh:
+        try:
+            rc = subprocess.run(cmd, cwd=cwd, env=env, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                timeout=timeout).returncode
+        except subprocess.TimeoutExpired:
+            rc = 124
+    return rc, time.perf_counter() - start
+
+
+def decode(path: Path) -> list[np.ndarray]:
+    import av
+
+    with av.open(str(path)) as container:
+        return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return 99.0 if mse == 0 else min(99.0, 10 * math.log10(255.0**2 / mse))
+
+
+def last_error(log: Path) -> str:
+    lines = [ln.strip() for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
+    for line in reversed(lines):
+        if line.startswith(("error:", "render failed:", "Error", "✗")) or "Error:" in line:
+            return line[:300]
+    return lines[-1][:300] if lines else "no output"
+
+
+def write_png(rgb: np.ndarray, path: Path) -> None:
+    h, w, _ = rgb.shape
+    raw = b"".join(b"\0" + rgb[y].tobytes() for y in range(h))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+
+
+def thumb(frame: np.ndarray, width: int = 320) -> np.ndarray:
+    step = max(1, frame.shape[1] // width)
+    return np.ascontiguousarray(frame[::step, ::step])
+
+
+def compare(row: Row, hf_out: Path, engine_out: Path, stats: dict, every: int, sheet: list) -> None:
+    a, b = decode(hf_out), decode(engine_out)
+    row.frames_hf, row.frames_engine = len(a), len(b)
+    fps = float(Fraction(str(stats.get("fps", "30"))))
+    windows = [(t["time"], t["time"] + t["duration"]) for t in stats.get("transitions", [])]
+    outside, inside = [], []
+    worst = (100.0, None)
+    for i in range(0, min(len(a), len(b)), every):
+        value = psnr(a[i], b[i])
+        t = i / fps
+        (inside if any(s <= t < e for s, e in windows) else outside).append(value)
+        if value < worst[0] and not any(s <= t < e for s, e in windows):
+            worst = (value, i)
+    row.compared = len(outside) + len(inside)
+    if outside:
+        row.psnr_outside_min, row.psnr_outside_mean = round(min(outside), 2), round(sum(outside) / len(outside), 2)
+    if inside:
+        row.psnr_inside_min = round(min(inside), 2)
+    if worst[1] is not None:
+        i = worst[1]
+        row.worst_frame = i
+        diff = np.clip(np.abs(a[i].astype(int) - b[i].astype(int)) * 4, 0, 255).astype(np.uint8)
+        sheet.append((worst[0], row.name, np.concatenate([thumb(a[i]), thumb(b[i]), thumb(diff)], axis=1)))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--hf-root", type=Path, default=Path(os.environ.get("HF_ROOT", DEFAULT_HF_ROOT)))
+    ap.add_argument("--hf-repo", type=Path, default=None,
+                    help="checkout or bare clone of heygen-com/hyperframes (its producer fixtures)")
+    ap.add_argument("--install", action="store_true", help="run bench/install_hyperframes.sh first")
+    ap.add_argument("--browser", type=Path, default=Path("/usr/lib/chromium/chromium-headless-shell"))
+    ap.add_argument("--only", default="", help="comma-separated composition names")
+    ap.add_argument("--every", type=int, default=5, help="compare every N-th frame (default 5)")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds per render (default 600)")
+    ap.add_argument("--worst", type=int, default=6, help="compositions on the contact sheet (default 6)")
+    ap.add_argument("--out", type=Path, default=None, help="keep renders, logs, table and sheet here")
+    args = ap.parse_args()
+    if args.install:
+        subprocess.run(["bash", str(ROOT / "bench" / "install_hyperframes.sh")], check=True,
+                       env=dict(os.environ, HF_ROOT=str(args.hf_root)))
+    hf = HyperFrames.find(args.hf_root, None, args.browser)
+    if hf.missing:
+        print(f"HyperFrames is not installed: missing {', '.join(hf.missing)} (bench/install_hyperframes.sh)",
+              file=sys.stderr)
+        return 2
+    out = args.out or Path(tempfile.mkdtemp(prefix="compat-"))
+    out.mkdir(parents=True, exist_ok=True)
+    only = {n.strip() for n in args.only.split(",") if n.strip()}
+    items = [c for c in corpus(hf, args.hf_repo, out / "_sources") if not only or c[0] in only]
+    hf_env = dict(os.environ, HYPERFRAMES_BROWSER_PATH=str(hf.browser), HYPERFRAMES_NO_TELEMETRY="1",
+                  DO_NOT_TRACK="1", NO_COLOR="1", PATH=f"{hf.node.parent}:{os.environ.get('PATH', '')}")
+    rows: list[Row] = []
+    sheet: list = []
+    for n, (name, source, folder) in enumerate(items, 1):
+        row = Row(name, source)
+        work = out / name
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        comp, lfs = stage(folder, hf, work / "comp")
+        hf_out, engine_out, stats_path = work / "hf.mp4", work / "engine.mp4", work / "engine.json"
+        rc_hf, row.seconds_hf = run([str(hf.node), str(hf.cli), "render", ".", "-o", str(hf_out)], comp, hf_env,
+                                    work / "hf.log", args.timeout)
+        rc_en, row.seconds_engine = run(
+            [sys.executable, "-m", "engine.render", str(comp), "-o", str(engine_out), "--quality", "high", "--quiet",
+             "--stats-json", str(stats_path)], ROOT, dict(os.environ), work / "engine.log", args.timeout)
+        problems = []
+        if lfs:
+            problems.append(f"Git LFS media absent ({', '.join(lfs[:3])}{'...' if len(lfs) > 3 else ''})")
+        if rc_hf != 0 or not hf_out.exists():
+            problems.append(f"HyperFrames exit {rc_hf}: {last_error(work / 'hf.log')}")
+        if rc_en != 0 or not engine_out.exists():
+            problems.append(f"engine exit {rc_en}: {last_error(work / 'engine.log')}")
+        stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
+        row.size = f"{stats.get('width', '?')}x{stats.get('height', '?')}" if stats else ""
+        row.warnings = [f"{w['code']}: {w['element']}" for w in stats.get("warnings", [])]
+        if hf_out.exists() and engine_out.exists():
+            try:
+                compare(row, hf_out, engine_out, stats, args.every, sheet)
+            except Exception as exc:  # noqa: BLE001 - a row says what failed; the corpus goes on
+                problems.append(f"comparison failed: {exc}")
+            if row.frames_hf != row.frames_engine:
+                problems.append(f"frame counts differ: HyperFrames {row.frames_hf}, engine {row.frames_engine}")
+        row.problem = "; ".join(problems)
+        rows.append(row)
+        print(f"[{n}/{len(items)}] {name}: outside min {row.psnr_outside_min} dB, mean {row.psnr_outside_mean} dB, "
+              f"hf {row.seconds_hf:.1f}s, engine {row.seconds_engine:.1f}s {row.problem}", file=sys.stderr, flush=True)
+        (out / "compat.json").write_text(json.dumps([asdict(r) for r in rows], indent=1))
+    sheet.sort(key=lambda s: s[0])
+    if sheet:
+        tiles = [s[2] for s in sheet[: args.worst]]
+        width = max(t.shape[1] for t in tiles)
+        tiles = [np.pad(t, ((0, 4), (0, width - t.shape[1]), (0, 0))) for t in tiles]
+        write_png(np.concatenate(tiles, axis=0), out / "worst.png")
+        (out / "worst.txt").write_text("\n".join(f"{v:.2f} dB {name}" for v, name, _ in sheet[: args.worst]) + "\n")
+    table = ["| composition | source | size | frames (HF / engine) | PSNR outside transitions, min / mean (dB) "
+             "| inside, min | HF s | engine s | warnings | what is missing |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        table.append(f"| {r.name} | {r.source} | {r.size} | {r.frames_hf} / {r.frames_engine} | "
+                     f"{r.psnr_outside_min if r.psnr_outside_min is not None else '-'} / "
+                     f"{r.psnr_outside_mean if r.psnr_outside_mean is not None else '-'} | "
+                     f"{r.psnr_inside_min if r.psnr_inside_min is not None else '-'} | {r.seconds_hf:.1f} | "
+                     f"{r.seconds_engine:.1f} | {len(r.warnings)} | {r.problem or ''} |")
+    (out / "compat.md").write_text("\n".join(table) + "\n")
+    print("\n".join(table))
+    print(f"\nrenders, logs, compat.md, compat.json and worst.png in {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

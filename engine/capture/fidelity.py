@@ -1,0 +1,52 @@
+"""What a page holds that the engine cannot render faithfully: `PageWarning`, one per element.
+
+The page runtime's census (``runtime.js``) names each such element (a ``<video>``, an
+``<iframe>``, a worker-drawn canvas, a font or image that failed to load, HyperFrames' shader
+library left in preview mode); the router adds every blocked request. A render reports them on
+stderr and in its stats (``warnings``); ``strict`` makes them bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ..errors import UnfaithfulRenderError
+
+__all__ = ["PageWarning", "from_census", "blocked_request", "strict_error"]
+
+
+@dataclass(frozen=True)
+class PageWarning:
+    """`element` (``<video id="intro" src="a.mp4">``) cannot be rendered faithfully: `message` says how."""
+
+    code: str
+    element: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.element}: {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def from_census(entries: Iterable[Mapping[str, Any]] | None) -> list[PageWarning]:
+    """The runtime's census entries as warnings (malformed entries are skipped)."""
+    found = []
+    for entry in entries or ():
+        if isinstance(entry, Mapping) and all(isinstance(entry.get(k), str) for k in ("code", "element", "message")):
+            found.append(PageWarning(entry["code"], entry["element"], entry["message"]))
+    return found
+
+
+def blocked_request(url: str) -> PageWarning:
+    return PageWarning("blocked-request", url, "the request to another origin was blocked (network access is off): "
+                       "what it loads is missing; map the URL prefix to a folder (--map-url) or allow the network")
+
+
+def strict_error(source: str, warnings: Iterable[PageWarning]) -> UnfaithfulRenderError:
+    """The error a strict render raises for `warnings` of composition `source`."""
+    lines = "; ".join(str(w) for w in warnings)
+    return UnfaithfulRenderError(f"{source}: cannot be rendered faithfully (strict): {lines}")

@@ -1,0 +1,149 @@
+"""Nothing renders silently wrong: each thing the engine cannot render faithfully is a warning that
+names the element (Python warning, stderr line, stats JSON), and `strict` makes it bad input
+with no output. Each case is a real composition in a real Chromium."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import wave
+from collections.abc import Callable
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+import engine
+from engine.errors import RenderWarning, UnfaithfulRenderError
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("chromium_leak_check")]
+
+VENDOR = Path(__file__).parent / "fixtures" / "vendor"
+LIBRARY = "https://cdn.jsdelivr.net/npm/@hyperframes/shader-transitions@0.8.41/dist/"
+GSAP = "https://cdn.jsdelivr.net/npm/gsap@3/dist/"
+URL_MAP = {GSAP: str(VENDOR / "gsap"), LIBRARY: str(VENDOR / "shader-transitions")}
+
+
+def write_video(path: Path) -> None:
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=10)
+        stream.width = stream.height = 32
+        stream.pix_fmt = "yuv420p"
+        for i in range(5):
+            frame = av.VideoFrame.from_ndarray(np.full((32, 32, 3), i * 40, np.uint8), format="rgb24")
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+
+
+def write_wav(path: Path) -> None:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes((np.sin(np.arange(8000) / 8000 * 2 * np.pi * 440) * 8000).astype("<i2").tobytes())
+
+
+def page(body: str, head: str = "") -> str:
+    return f"""<!doctype html><html><head><meta charset="utf-8">
+<style>html,body{{margin:0;background:#123}}</style>{head}</head><body>
+<div id="root" data-composition-id="main" data-width="64" data-height="36" data-duration="0.3" data-fps="10">
+{body}
+</div></body></html>"""
+
+
+def _video(d: Path) -> str:
+    write_video(d / "clip.mp4")
+    return page('<video id="clip" src="clip.mp4" muted></video>')
+
+
+def _audio(d: Path) -> str:
+    write_wav(d / "tone.wav")
+    return page('<audio id="music" src="tone.wav"></audio>')
+
+
+def _font(d: Path) -> str:
+    (d / "broken.woff2").write_bytes(b"not a font at all" * 8)
+    return page('<p style="font-family: Broken">Hello</p>',
+                "<style>@font-face { font-family: Broken; src: url(broken.woff2); }</style>")
+
+
+def _image(d: Path) -> str:
+    (d / "corrupt.png").write_bytes(b"\x89PNG broken" * 4)
+    return page('<img id="pic" src="corrupt.png">')
+
+
+def _preview(d: Path) -> str:
+    # The page clears the render-mode flag before the library's init: it stays in preview mode.
+    return page('<div class="scene" id="a">A</div><div class="scene" id="b">B</div>',
+                f'<script src="{GSAP}gsap.min.js"></script><script src="{LIBRARY}index.global.js"></script>'
+                '<script>window.addEventListener("DOMContentLoaded", () => { window.__HF_VIRTUAL_TIME__ = undefined;'
+                ' HyperShader.init({bgColor: "#000", scenes: ["a", "b"], transitions: [{time: 0.1, shader: "glitch",'
+                ' duration: 0.1}]}); });</script>')
+
+
+CASES: dict[str, tuple[Callable[[Path], str], str]] = {
+    "video": (_video, '<video id="clip" src="clip.mp4">'),
+    "audio": (_audio, '<audio id="music" src="tone.wav">'),
+    "iframe": (lambda d: page('<iframe id="embed" srcdoc="<p>inner page</p>"></iframe>'), '<iframe id="embed">'),
+    "canvas": (lambda d: page('<canvas id="drawn"></canvas><script>'
+                              'document.getElementById("drawn").transferControlToOffscreen();</script>'),
+               '<canvas id="drawn">'),
+    "font": (_font, '@font-face "Broken"'),
+    "image": (_image, '<img id="pic" src="corrupt.png">'),
+    "blocked-request": (lambda d: page('<img src="https://example.com/logo.png">'), "https://example.com/logo.png"),
+    "preview-mode": (_preview, "data-hyper-shader-loading"),
+}
+
+
+def composition(tmp_path: Path, code: str) -> Path:
+    folder = tmp_path / code
+    folder.mkdir()
+    make, _ = CASES[code]
+    (folder / "index.html").write_text(make(folder), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_warned_by_name_and_strict_refuses(code: str, tmp_path: Path) -> None:
+    comp = composition(tmp_path, code)
+    element = CASES[code][1]
+    out = tmp_path / "out.mp4"
+    with pytest.warns(RenderWarning) as caught:
+        result = engine.render(comp, out, workers=1, capture={"url_map": URL_MAP})
+    assert out.exists()
+    found = [w for w in result.warnings if w["code"] == code]
+    assert found, result.warnings
+    assert element in found[0]["element"], found
+    assert any(element in str(w.message) for w in caught)
+    strict_out = tmp_path / "strict.mp4"
+    with pytest.raises(UnfaithfulRenderError, match="cannot be rendered faithfully") as refused:
+        engine.render(comp, strict_out, workers=1, strict=True, capture={"url_map": URL_MAP})
+    assert element in str(refused.value)
+    assert not strict_out.exists() and not list(tmp_path.glob(".strict.mp4*"))
+
+
+def test_cli_prints_warnings_writes_them_to_stats_and_strict_exits_2(tmp_path: Path) -> None:
+    comp = composition(tmp_path, "video")
+    stats = tmp_path / "stats.json"
+    command = [sys.executable, "-m", "engine.render", str(comp), "-o", str(tmp_path / "v.mp4"), "--workers", "1",
+               "--stats-json", str(stats)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(lines) == 1 and '<video id="clip" src="clip.mp4">' in lines[0], done.stderr
+    assert "1 warning(s)" in done.stderr
+    assert [w["code"] for w in json.loads(stats.read_text())["warnings"]] == ["video"]
+    strict = subprocess.run([*command[:5], str(tmp_path / "s.mp4"), "--strict"], capture_output=True, text=True,
+                            timeout=120)
+    assert strict.returncode == 2, strict.stderr
+    assert "error:" in strict.stderr and "<video id=\"clip\"" in strict.stderr
+    assert not (tmp_path / "s.mp4").exists()
+
+
+def test_a_faithful_composition_has_no_warnings(tmp_path: Path, compositions_dir: Path) -> None:
+    result = engine.render(compositions_dir / "scenes", tmp_path / "ok.mp4", workers=1, frames="0:3")
+    assert result.warnings == []
