@@ -46,10 +46,13 @@ from compare_hyperframes import DEFAULT_HF_ROOT, HyperFrames  # noqa: E402
 HYPERSHADER_FIXTURE = ROOT / "tests" / "fixtures" / "compositions" / "hypershader"
 CDN_REWRITES = (
     (re.compile(r"https://cdn\.jsdelivr\.net/npm/gsap@[^/\"']+/dist/gsap(?:\.min)?\.js"), "/__vendor/gsap.min.js"),
+    (re.compile(r"https://cdnjs\.cloudflare\.com/ajax/libs/gsap/[^/\"']+/gsap(?:\.min)?\.js"), "/__vendor/gsap.min.js"),
     (re.compile(r"https://cdn\.jsdelivr\.net/npm/@hyperframes/shader-transitions@[^/\"']+/dist/index\.global\.js"),
      "/__vendor/hyper-shader.global.js"),
 )
 LFS_HEADER = b"version https://git-lfs"
+#: Placeholders `hyperframes init` fills in a template: such a template is not renderable as shipped.
+PLACEHOLDER = re.compile(r"__(?:VIDEO|AUDIO)_[A-Z]+__")
 
 
 @dataclass
@@ -225,6 +228,12 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         comp, lfs = stage(folder, hf, work / "comp")
+        holes = sorted({m for p in comp.rglob("*.html") for m in PLACEHOLDER.findall(p.read_text(errors="replace"))})
+        if holes:
+            row.problem = f"template placeholders {', '.join(holes)} (filled by `hyperframes init`): not renderable as shipped"
+            rows.append(row)
+            print(f"[{n}/{len(items)}] {name}: skipped, {row.problem}", file=sys.stderr, flush=True)
+            continue
         hf_out, engine_out, stats_path = work / "hf.mp4", work / "engine.mp4", work / "engine.json"
         rc_hf, row.seconds_hf = run([str(hf.node), str(hf.cli), "render", ".", "-o", str(hf_out)], comp, hf_env,
                                     work / "hf.log", args.timeout)

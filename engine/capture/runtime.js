@@ -160,11 +160,13 @@
     if (!document.adoptedStyleSheets.includes(sheet)) document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   };
 
+  // Timed elements (class="clip", and sub-composition hosts) show in [start, end): starts inside a
+  // sub-composition count from its host's, ends come from data-duration, data-end or the host's
+  // timeline (compositions.js).
+  const timing = window.__hfEngineTiming;
   const applyClips = (t) => {
-    for (const el of document.querySelectorAll('.clip')) {
-      const start = parseFloat(el.dataset.start || '0') || 0;
-      const d = el.dataset.duration;
-      const end = d === undefined || d.trim() === '' ? Infinity : start + parseFloat(d);
+    for (const el of timing.timed()) {
+      const [start, end] = timing.windowOf(el);
       const hide = !(t >= start - EPS && t < end - EPS);
       if (el.hasAttribute('data-hf-hidden') !== hide) el.toggleAttribute('data-hf-hidden', hide);
     }
@@ -188,8 +190,9 @@
           if (typeof tl.progress === 'function') tl.progress(0.0001, true);
         }
         let r;
-        if (typeof tl.seek === 'function') r = tl.seek(t, false);
-        else if (typeof tl.totalTime === 'function') r = tl.totalTime(t, false);
+        const local = timing.localTime(id, t, tl); // a sub-composition's timeline runs on its host's clock
+        if (typeof tl.seek === 'function') r = tl.seek(local, false);
+        else if (typeof tl.totalTime === 'function') r = tl.totalTime(local, false);
         else { errors.push(`${name} has neither seek(seconds) nor totalTime(seconds)`); continue; }
         // GSAP timelines are thenables resolving on completion: only a distinct promise is awaited.
         if (r && r !== tl && typeof r.then === 'function') pending.push([`${name}.seek(${t})`, r]);
@@ -333,6 +336,7 @@
     // After load: run timers due at time 0, then await the page's readiness promise.
     async prepare(timeoutMs) {
       ensureSheet();
+      for (const problem of timing.takeProblems()) errors.push(problem);
       runTimers(0);
       const hf = window.__hf;
       try {

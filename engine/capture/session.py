@@ -102,8 +102,11 @@ def _release_playwright() -> None:
 
 
 def _runtime_source(seed: int) -> str:
-    js = resources.files("engine.capture").joinpath("runtime.js").read_text(encoding="utf-8")
-    return f"window.__hfEngineConfig = {{seed: {seed}}};\n{js}"
+    """The page runtime: sub-composition assembly and timing (compositions.js), then the clocks,
+    seeking and scene isolation (runtime.js)."""
+    folder = resources.files("engine.capture")
+    parts = [folder.joinpath(name).read_text(encoding="utf-8") for name in ("compositions.js", "runtime.js")]
+    return f"window.__hfEngineConfig = {{seed: {seed}}};\n" + "\n".join(parts)
 
 
 def _error_text(error: Any) -> str:

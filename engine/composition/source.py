@@ -9,7 +9,8 @@ browser starts; the loaded page adds what scripts create (``window.__hf.transiti
 A raw census is a dict: ``root``, ``clips``, ``scenes``, ``html_transitions``, ``media``:
 elements as ``{"tag", "index", "attrs", "line"}`` (`line` only when parsed statically), and
 ``js_transitions``: the page's ``window.__hf.transitions`` (None when not known yet).
-Asset references (``src``/``href`` of script, link, img, video, audio, source) are listed too.
+Asset references (``src``/``href`` of script, link, img, video, audio, source, and the
+``data-composition-src`` of sub-composition hosts) are listed too.
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ class _Census(HTMLParser):
             self.raw["html_transitions"].append(element)
         if tag in _MEDIA_TAGS:
             self.raw["media"].append(element)
+        if amap.get("data-composition-src"):  # a sub-composition's file, from the project root
+            self.raw["assets"].append({"tag": tag, "attr": "data-composition-src", "url": amap["data-composition-src"],
+                                       "line": element["line"]})
         attr = _ASSET_ATTRS.get(tag)
         if attr and amap.get(attr) and not (tag == "link" and "stylesheet" not in amap.get("rel", "").lower()
                                             and "preload" not in amap.get("rel", "").lower()):
