@@ -42,37 +42,38 @@
     out.push(text.slice(start).trim());
     return out.filter(Boolean);
   };
-  const scopeSelector = (sel, scope, authored) => {
+  const scopeSelector = (sel, scope, authored, flattened) => {
     if (sel === '*') return sel;
-    // [data-composition-id="X"] (the file's own root) is the host, whatever its runtime id
+    // [data-composition-id="X"], the file's own root, is the mounted root inside the host
+    // (HyperFrames: scope > [data-hf-inner-root]), whatever the host's runtime id
     const own = `[data-composition-id="${authored}"]`;
-    if (authored && sel.startsWith(own)) return scope + sel.slice(own.length);
+    if (authored && sel.startsWith(own)) return (flattened ? `${scope} > [data-hf-inner-root]` : scope) + sel.slice(own.length);
     const bare = sel.match(/^(html|body|:root)(?![\w-])\s*(.*)$/);
     if (bare) return bare[2] ? `${scope} ${bare[2].replace(/^(body)(?![\w-])\s*/, '')}`.trim() : scope;
     if (sel.startsWith(scope)) return sel;
     return `${scope} ${sel}`;
   };
-  const scopeRules = (rules, scope, authored) => {
+  const scopeRules = (rules, scope, authored, flattened) => {
     let out = '';
     for (const rule of rules) {
       if (rule instanceof CSSStyleRule) {
-        out += `${splitSelectors(rule.selectorText).map((s) => scopeSelector(s, scope, authored)).join(', ')} { ${rule.style.cssText} }\n`;
+        out += `${splitSelectors(rule.selectorText).map((s) => scopeSelector(s, scope, authored, flattened)).join(', ')} { ${rule.style.cssText} }\n`;
       } else if (rule instanceof CSSMediaRule) {
-        out += `@media ${rule.conditionText} {\n${scopeRules(rule.cssRules, scope, authored)}}\n`;
+        out += `@media ${rule.conditionText} {\n${scopeRules(rule.cssRules, scope, authored, flattened)}}\n`;
       } else if (typeof CSSSupportsRule !== 'undefined' && rule instanceof CSSSupportsRule) {
-        out += `@supports ${rule.conditionText} {\n${scopeRules(rule.cssRules, scope, authored)}}\n`;
+        out += `@supports ${rule.conditionText} {\n${scopeRules(rule.cssRules, scope, authored, flattened)}}\n`;
       } else {
         out += rule.cssText + '\n'; // @keyframes, @font-face, @import...: not scoped
       }
     }
     return out;
   };
-  const scopedStyle = (cssText, scope, authored) => {
+  const scopedStyle = (cssText, scope, authored, flattened) => {
     const sheet = new CSSStyleSheet();
     try { sheet.replaceSync(cssText); } catch (e) { return cssText; }
     const style = document.createElement('style');
     style.setAttribute('data-hf-scoped', scope);
-    style.textContent = scopeRules(sheet.cssRules, scope, authored);
+    style.textContent = scopeRules(sheet.cssRules, scope, authored, flattened);
     return style;
   };
 
@@ -204,7 +205,7 @@
     const styles = [...(template ? [] : file.head.querySelectorAll('style')), ...content.querySelectorAll('style')];
     const scripts = [...(template ? [] : file.head.querySelectorAll('script')), ...content.querySelectorAll('script')];
     for (const s of [...styles, ...scripts]) s.remove();
-    for (const s of styles) document.head.appendChild(scopedStyle(s.textContent, scope, childId));
+    for (const s of styles) document.head.appendChild(scopedStyle(s.textContent, scope, childId, !!inner));
     for (const link of file.head.querySelectorAll('link[rel~="stylesheet"][href]')) {
       const href = new URL(link.getAttribute('href'), location.href).href;
       if (![...document.querySelectorAll('link[rel~="stylesheet"][href]')].some((l) => l.href === href)) {
@@ -216,6 +217,10 @@
       node = document.importNode(inner, true);
       for (const a of ['data-composition-id', 'data-start', 'data-duration', 'data-end', 'data-track-index']) node.removeAttribute(a);
       node.setAttribute('data-hf-inner-root', 'true');
+      for (const [attr, prop] of [['data-width', 'width'], ['data-height', 'height']]) {
+        const n = num(inner.getAttribute(attr));
+        node.style[prop] = n && n > 0 ? `${n}px` : '100%';
+      }
       for (const a of ['data-width', 'data-height']) {
         if (!host.hasAttribute(a) && inner.hasAttribute(a)) host.setAttribute(a, inner.getAttribute(a));
       }
@@ -280,8 +285,36 @@
     for (const host of document.querySelectorAll('[data-composition-src]')) mount(host, 1, []);
     const root = document.querySelector('[data-composition-id]');
     if (root) bindVariables(root, window.__hyperframes.getVariables());
+    applyLayout(root);
     runScripts();
   }, { once: true });
+
+  // ---- HyperFrames' layout rules: no browser margins, the root at its size, timed children stacked ----
+  function applyLayout(root) {
+    for (const el of [document.documentElement, document.body]) {
+      if (el) { el.style.margin = '0'; el.style.padding = '0'; el.style.overflow = 'hidden'; }
+    }
+    if (!root) return;
+    if (!root.style.position) root.style.position = 'relative';
+    root.style.overflow = 'hidden';
+    const px = (v) => { const n = num(v); return n && n > 0 ? `${n}px` : null; };
+    if (px(root.getAttribute('data-width'))) root.style.width = px(root.getAttribute('data-width'));
+    if (px(root.getAttribute('data-height'))) root.style.height = px(root.getAttribute('data-height'));
+    for (const el of root.children) {
+      const tag = el.tagName.toLowerCase();
+      if (['script', 'style', 'link', 'meta'].includes(tag) || !el.hasAttribute('data-start')) continue;
+      const computed = getComputedStyle(el);
+      if (computed.position !== 'absolute' && computed.position !== 'fixed') el.style.position = 'absolute';
+      if (!el.style.top && !el.style.bottom && computed.top === 'auto' && computed.bottom === 'auto') el.style.top = '0';
+      if (!el.style.left && !el.style.right && computed.left === 'auto' && computed.right === 'auto') el.style.left = '0';
+      if (tag === 'audio') continue;
+      for (const [attr, prop] of [['data-width', 'width'], ['data-height', 'height']]) {
+        const forced = px(el.getAttribute(attr));
+        const meaningful = computed[prop] !== '0px' && computed[prop] !== 'auto';
+        if (forced) { if (!el.style[prop] && !meaningful) el.style[prop] = forced; } else if (!el.style[prop] && computed[prop] === '0px') el.style[prop] = '100%';
+      }
+    }
+  }
 
   // ---- timing ----
   const rootNode = () => document.querySelector('[data-composition-id]');
