@@ -3,7 +3,7 @@ accepted values, default and help.
 
 Readers of a knob go through this table (`Knob.from_env`, `Knob.check`), the CLI builds its
 flags' help and its epilog from it, and the README's Configuration table is generated from it
-(``python -m engine.knobs`` prints it; a test checks the README holds exactly that), so the
+(`markdown_table`; a test checks the README holds exactly that), so the
 three cannot drift apart.
 """
 
@@ -124,6 +124,9 @@ KNOBS: tuple[Knob, ...] = (
        choices=("auto", "beginframe", "screenshot")),
     _k("timeout_ms", "how long readiness, timeline seeks, fonts and images may take (ms)", "30000",
        scope="capture", env="ENGINE_CAPTURE_TIMEOUT_MS", lo=100, hi=600000),
+    _k("fonts", "hyperframes: the font families a page names resolve to HyperFrames' bundled fonts (Arial and "
+       "Helvetica to Inter...), the same on every machine; system: fontconfig's choice", "hyperframes", scope="capture",
+       env="ENGINE_FONTS", choices=("hyperframes", "system")),
     _k("seed", "seed of the page's Math.random", "0", values="0..2**32-1", scope="capture", lo=0, hi=2**32 - 1),
     _k("extra_args", "more Chromium command-line flags", "none", values="list of strings", scope="capture"),
     _k("gl", "off turns the GL backend off: blends use the CPU kernels, GL-only transitions fail clearly",
@@ -182,7 +185,3 @@ def cli_epilog() -> str:
     lines += ["", "exit codes: 0 done, 1 the render failed, 2 bad input, 130 interrupted (SIGINT), "
               "143 terminated (SIGTERM)"]
     return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":  # pragma: no cover - prints the README table
-    print(markdown_table())

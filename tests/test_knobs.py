@@ -21,7 +21,7 @@ def test_readme_configuration_table_is_the_generated_one() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"<!-- knobs:start[^>]*-->\n(.*?)\n<!-- knobs:end -->", readme, re.S)
     assert block is not None, "README.md lost its knobs:start/knobs:end markers"
-    assert block.group(1) == markdown_table(), "README's table drifted: paste `python -m engine.knobs` into it"
+    assert block.group(1) == markdown_table(), "README's table drifted: paste engine.knobs.markdown_table() into it"
 
 
 def test_every_environment_variable_the_code_reads_is_in_the_table() -> None:

@@ -48,6 +48,8 @@ class CaptureOptions:
     - `jpeg_quality`: 1..100 (default 95, what the ``standard`` preset uses), for ``jpeg`` only.
     - `capture_mode`: ``auto`` (default), ``beginframe`` or ``screenshot`` (env
       ``ENGINE_CAPTURE_MODE``); see `CAPTURE_MODES`. ``beginframe`` needs a headless shell.
+    - `fonts`: ``hyperframes`` (default: the families a page names resolve to HyperFrames'
+      bundled fonts, see `engine.capture.fonts`) or ``system`` (env ``ENGINE_FONTS``).
     - `timeout_ms`: how long the readiness promise, a timeline's seek promise, fonts and images
       may take (env ``ENGINE_CAPTURE_TIMEOUT_MS``; 100..600000, default 30000); the page's load
       event gets at least 30 s.
@@ -63,6 +65,7 @@ class CaptureOptions:
     capture_format: str = "png"
     jpeg_quality: int = 95
     capture_mode: str = "auto"
+    fonts: str = "hyperframes"
     timeout_ms: int = 30000
     seed: int = 0
     allow_network: bool = False
@@ -70,7 +73,7 @@ class CaptureOptions:
     extra_args: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("capture_format", "capture_mode"):
+        for name in ("capture_format", "capture_mode", "fonts"):
             object.__setattr__(self, name, knob(name).check(getattr(self, name)))
         for name in ("jpeg_quality", "timeout_ms", "seed"):
             knob(name).check(getattr(self, name))
@@ -88,6 +91,7 @@ class CaptureOptions:
             "executable": knob("executable").from_env(default_chromium()),
             "capture_format": knob("capture_format").from_env("png"),
             "capture_mode": knob("capture_mode").from_env("auto"),
+            "fonts": knob("fonts").from_env("hyperframes"),
             "timeout_ms": knob("timeout_ms").from_env(30000),
         }
         values.update(overrides)

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import RenderWarning
+from .fonts import FONT_URL_PREFIX, fonts_dir
 from .sandbox import PathRefusedError, map_url, resolve_in_root
 
 __all__ = ["ORIGIN", "AssetRouter", "BlockedRequestWarning"]
@@ -62,6 +63,9 @@ class AssetRouter:
         url = route.request.url
         parts = urlsplit(url)
         if parts.scheme in ("http", "https") and parts.netloc == urlsplit(ORIGIN).netloc:
+            if parts.path.startswith(FONT_URL_PREFIX):  # the engine's bundled fonts (fonts.js asks for them)
+                self._serve(route, fonts_dir(), parts.path[len(FONT_URL_PREFIX):], url, mapped=True)
+                return
             self._serve(route, self.root, parts.path, url, mapped=False)
             return
         mapped = map_url(url, self.url_map)

@@ -280,6 +280,9 @@
         if (face.status === 'error') add('font', `@font-face "${face.family.replace(/^["']|["']$/g, '')}"`, 'this font failed to load: text set in it falls back to another font');
       }
     }
+    for (const name of (window.__hfEngineFonts || { fallback: [] }).fallback) {
+      add('font-fallback', `font-family "${name}"`, 'this family is not installed, not bundled and not declared with @font-face: its text is set in a fallback font');
+    }
     for (const img of document.images) {
       if (img.complete && img.naturalWidth === 0 && img.getAttribute('src')) add('image', describeEl(img), 'this image failed to load or decode: it renders as nothing');
     }

@@ -10,6 +10,7 @@ context manager. A session belongs to the thread that made it (Playwright's sync
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -31,6 +32,7 @@ from ..composition.reader import read_composition
 from ..composition.validate import with_js_transitions
 from ..errors import CaptureError, CompositionError, ConfigError, InputError, RenderWarning, close_names
 from .fidelity import PageWarning, blocked_request, from_census
+from .fonts import runtime_config
 from .frames import check_frame, decode_into, new_frame
 from .options import CHROMIUM_CANDIDATES, CaptureOptions, is_headless_shell
 from .router import ORIGIN, AssetRouter
@@ -101,12 +103,13 @@ def _release_playwright() -> None:
         state[0].stop()
 
 
-def _runtime_source(seed: int) -> str:
-    """The page runtime: sub-composition assembly and timing (compositions.js), then the clocks,
-    seeking and scene isolation (runtime.js)."""
+def _runtime_source(seed: int, fonts: str) -> str:
+    """The page runtime: sub-composition assembly and timing (compositions.js), the deterministic
+    fonts (fonts.js), then the clocks, seeking and scene isolation (runtime.js)."""
     folder = resources.files("engine.capture")
-    parts = [folder.joinpath(name).read_text(encoding="utf-8") for name in ("compositions.js", "runtime.js")]
-    return f"window.__hfEngineConfig = {{seed: {seed}}};\n" + "\n".join(parts)
+    parts = [folder.joinpath(name).read_text(encoding="utf-8") for name in ("compositions.js", "fonts.js", "runtime.js")]
+    config = json.dumps({"seed": seed, "fonts": runtime_config(fonts)})
+    return f"window.__hfEngineConfig = {config};\n" + "\n".join(parts)
 
 
 def _error_text(error: Any) -> str:
@@ -195,7 +198,7 @@ class BrowserSession:
             viewport={"width": plan.width, "height": plan.height}, device_scale_factor=1, locale="en-US",
             timezone_id="UTC", color_scheme="light", reduced_motion="no-preference", service_workers="block")
         self._context.route("**/*", self._router.handle)
-        self._context.add_init_script(_runtime_source(opts.seed))
+        self._context.add_init_script(_runtime_source(opts.seed, opts.fonts))
         self._page = self._context.new_page()
         self._page.on("pageerror", lambda error: self._page_errors.append(error))
         self._cdp = self._context.new_cdp_session(self._page)
