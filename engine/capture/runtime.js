@@ -366,6 +366,10 @@
       const pending = [];
       seekTimelines(t, pending);
       seekAnimations(t);
+      // animation libraries other than GSAP (adapters.js): each registered instance put at t
+      if (window.__hfEngineAdapters) {
+        for (const problem of window.__hfEngineAdapters.seek(t, pending)) errors.push(problem);
+      }
       const finish = () => {
         if (sceneId != null) {
           const missing = isolate(sceneId);
