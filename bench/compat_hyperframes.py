@@ -83,14 +83,16 @@ def corpus(hf: HyperFrames, repo: Path | None, scratch: Path) -> list[tuple[str,
         git_dir = repo if (repo / "HEAD").exists() and not (repo / ".git").exists() else repo / ".git"
         listing = subprocess.run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "--name-only", "HEAD",
                                   "packages/producer/tests/"], capture_output=True, text=True, check=True).stdout
-        names = sorted({p.split("/")[3] for p in listing.splitlines() if p.endswith("/src/index.html")})
+        prefix = "packages/producer/tests/"
+        sources = sorted(p[: -len("/index.html")] for p in listing.splitlines() if p.endswith("/src/index.html"))
         export = scratch / "hf-fixtures"
         export.mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(["git", "--git-dir", str(git_dir), "archive", "HEAD", "packages/producer/tests/"],
                                  capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(export)], input=archive, check=True)
-        for name in names:
-            found.append((name, "hyperframes producer fixture", export / "packages/producer/tests" / name / "src"))
+        for src in sources:
+            name = src[len(prefix): -len("/src")].replace("/", "-")
+            found.append((name, "hyperframes producer fixture", export / src))
     found.append(("hypershader", "this repository (tests/fixtures)", HYPERSHADER_FIXTURE))
     return found
 
@@ -205,6 +207,7 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=600, help="seconds per render (default 600)")
     ap.add_argument("--worst", type=int, default=6, help="compositions on the contact sheet (default 6)")
     ap.add_argument("--out", type=Path, default=None, help="keep renders, logs, table and sheet here")
+    ap.add_argument("--resume", action="store_true", help="keep the rows already in --out/compat.json, render the rest")
     args = ap.parse_args()
     if args.install:
         subprocess.run(["bash", str(ROOT / "bench" / "install_hyperframes.sh")], check=True,
@@ -222,7 +225,22 @@ def main() -> int:
                   DO_NOT_TRACK="1", NO_COLOR="1", PATH=f"{hf.node.parent}:{os.environ.get('PATH', '')}")
     rows: list[Row] = []
     sheet: list = []
+    done: set[str] = set()
+    if args.resume and (out / "compat.json").exists():
+        rows = [Row(**r) for r in json.loads((out / "compat.json").read_text())]
+        done = {r.name for r in rows}
+        for r in rows:  # their contact-sheet tiles again
+            work = out / r.name
+            if r.worst_frame is not None and (work / "hf.mp4").exists() and (work / "engine.mp4").exists():
+                a, b = decode(work / "hf.mp4")[r.worst_frame], decode(work / "engine.mp4")[r.worst_frame]
+                diff = np.clip(np.abs(a.astype(int) - b.astype(int)) * 4, 0, 255).astype(np.uint8)
+                sheet.append((psnr(a, b), r.name, np.concatenate([thumb(a), thumb(b), thumb(diff)], axis=1)))
     for n, (name, source, folder) in enumerate(items, 1):
+        if name in done:
+            continue
+        if not folder.is_dir():
+            rows.append(Row(name, source, problem=f"no such folder {folder}"))
+            continue
         row = Row(name, source)
         work = out / name
         shutil.rmtree(work, ignore_errors=True)

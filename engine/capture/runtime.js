@@ -361,6 +361,7 @@
       const ms = t * 1000;
       reseed(mix(SEED, ms));
       runTimers(ms);
+      if (window.__hfEngineAdapters) window.__hfEngineAdapters.setTime(t);
       runRaf(ms);
       applyClips(t);
       const pending = [];

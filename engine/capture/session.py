@@ -105,9 +105,11 @@ def _release_playwright() -> None:
 
 def _runtime_source(seed: int, fonts: str) -> str:
     """The page runtime: sub-composition assembly and timing (compositions.js), the deterministic
-    fonts (fonts.js), then the clocks, seeking and scene isolation (runtime.js)."""
+    fonts (fonts.js), the animation-library adapters (adapters.js), then the clocks, seeking and
+    scene isolation (runtime.js)."""
     folder = resources.files("engine.capture")
-    parts = [folder.joinpath(name).read_text(encoding="utf-8") for name in ("compositions.js", "fonts.js", "runtime.js")]
+    names = ("compositions.js", "fonts.js", "adapters.js", "runtime.js")
+    parts = [folder.joinpath(name).read_text(encoding="utf-8") for name in names]
     config = json.dumps({"seed": seed, "fonts": runtime_config(fonts)})
     return f"window.__hfEngineConfig = {config};\n" + "\n".join(parts)
 

@@ -1,0 +1,234 @@
+// Animation libraries other than GSAP, driven the way HyperFrames' runtime adapters drive them
+// (its packages/core/src/runtime/adapters/): the page registers its instances in globals and every
+// seek puts them at the frame's time. Injected after compositions.js and fonts.js and before
+// runtime.js, whose seek(t) calls window.__hfEngineAdapters.seek(t, pending) once GSAP timelines and
+// CSS / Web Animations are at t. seek returns the problems it met (a seek that threw, an entry that
+// cannot be seeked) instead of throwing, and pushes [name, promise] onto `pending` for work the
+// frame must wait for (runtime.js awaits them before the capture, with its timeout).
+//
+//   window.__hfAnime   anime.js animations and timelines (v4; v3 too): instance.seek(t * 1000), in
+//                      milliseconds; under v3 the instances in anime.running at the first seek too.
+//   window.__hfLottie  lottie-web AnimationItems: goToAndStop(t * 1000, false) (milliseconds);
+//                      dotLottie players: setCurrentRawFrameValue(min(t * fps, totalFrames - 1)), else
+//                      seek(percent of duration), else setFrame(frame); plus every animation that
+//                      lottie.getRegisteredAnimations() lists at the first seek.
+//   window.__hfThreeTime, window.__hfTypegpuTime   set to t (seconds), then one "hf-seek"
+//                      CustomEvent on window, detail {time, waitUntil(promise)}: the protocol of
+//                      HyperFrames' three.js and TypeGPU/WebGPU adapters.
+//   window.__hfD3      d3 transitions: nothing to seek. d3-timer runs on performance.now and
+//                      requestAnimationFrame, which are on the engine's virtual clock, so a
+//                      transition is at t whenever the page is (going forwards: d3 cannot rewind).
+//                      HyperFrames' d3 adapter only waits for transition.end() before its first
+//                      frame; on a virtual clock that end comes only as frames are seeked.
+//
+// HyperFrames predefines none of these globals (pages write window.__hfAnime = window.__hfAnime || []),
+// so neither does this. It discovers anime.running and lottie's registered animations before its
+// first frame; here that is the first seek. Beyond HyperFrames, and only where it would otherwise
+// capture a frame that depends on load timing: a lottie-web animation whose data is still loading
+// (path: ...) is waited for and re-seeked, and so is three.js' DefaultLoadingManager while it has
+// items in flight (the "hf-seek" event is sent again once they are loaded).
+(() => {
+  'use strict';
+  if (window.__hfEngineAdapters) return;
+  const nativeSetTimeout = window.setTimeout.bind(window); // real time: runtime.js makes the page's virtual
+  const nativeClearTimeout = window.clearTimeout.bind(window);
+  const LOAD_POLL_MS = 10;
+  const LOTTIE_DATA_WAIT_MS = 5000;
+
+  const where = (e) => {
+    const stack = (e && e.stack) ? String(e.stack).split('\n').slice(1).find((l) => l.includes(':')) : '';
+    return (e && e.message ? e.message : String(e)) + (stack ? ' ' + stack.trim() : '');
+  };
+  // A value a seek returned that the frame must wait for: a thenable that is not itself an
+  // animation (anime.js v4 animations and timelines are thenables resolving on completion, and
+  // their seek returns the instance).
+  const awaitable = (r, instance) => !!r && r !== instance && typeof r.then === 'function' && typeof r.seek !== 'function';
+
+  // The entries of window[name]: [[label, instance]...]; any iterable but a string (HyperFrames
+  // iterates it with for...of), else a problem.
+  const registered = (name, problems) => {
+    const value = window[name];
+    if (value === undefined || value === null) return [];
+    if (typeof value === 'string' || typeof value[Symbol.iterator] !== 'function') {
+      problems.push(`window.${name} is not an array (${typeof value}): register instances with window.${name} = window.${name} || []; window.${name}.push(instance)`);
+      return [];
+    }
+    return Array.from(value, (instance, i) => [`window.${name}[${i}]`, instance]);
+  };
+  // The registered entries, then the discovered instances that are not registered.
+  const withDiscovered = (entries, found) => {
+    const seen = new Set(entries.map(([, instance]) => instance));
+    return entries.concat(found.filter(([, instance]) => !seen.has(instance)));
+  };
+
+  // ---- discovery (HyperFrames' discover(), run before its first frame: here, at the first seek) ----
+  let discovered = null;
+  const discover = (problems) => {
+    discovered = { anime: [], lottie: [] };
+    const anime = window.anime;
+    // anime.js v3 lists its playing instances in anime.running (v4 has no such registry)
+    if (anime && Array.isArray(anime.running)) {
+      anime.running.forEach((instance, i) => discovered.anime.push([`anime.running[${i}]`, instance]));
+    }
+    const lottie = window.lottie;
+    if (lottie && typeof lottie.getRegisteredAnimations === 'function') {
+      try {
+        const animations = lottie.getRegisteredAnimations();
+        if (Array.isArray(animations)) {
+          animations.forEach((anim, i) => discovered.lottie.push([`lottie.getRegisteredAnimations()[${i}]`, anim]));
+        }
+      } catch (e) { problems.push(`lottie.getRegisteredAnimations() threw: ${where(e)}`); }
+    }
+  };
+
+  // ---- anime.js ----
+  const seekAnime = (time, pending, problems) => {
+    const ms = time * 1000;
+    for (const [name, instance] of withDiscovered(registered('__hfAnime', problems), discovered.anime)) {
+      if (!instance || (typeof instance !== 'object' && typeof instance !== 'function')) continue;
+      if (typeof instance.seek !== 'function') {
+        problems.push(`${name} has no seek(ms): expected an anime.js animation or timeline (or an object with seek(ms))`);
+        continue;
+      }
+      try {
+        const r = instance.seek(ms);
+        if (awaitable(r, instance)) pending.push([`${name}.seek(${ms})`, r]);
+      } catch (e) { problems.push(`${name}.seek threw: ${where(e)}`); }
+    }
+  };
+
+  // ---- lottie-web and dotLottie ----
+  const isLottieWeb = (anim) => typeof anim.goToAndStop === 'function';
+  const isDotLottie = (anim) => typeof anim.pause === 'function' && ('totalFrames' in anim || 'duration' in anim);
+  // lottie-web loads a path: animation asynchronously; until its data is configured (frameRate
+  // still 0) goToAndStop draws nothing. One promise per animation, settled when its data is
+  // configured ("config_ready"), has failed to load ("data_failed") or after LOTTIE_DATA_WAIT_MS.
+  const lottieData = new WeakMap();
+  const lottieDataLoaded = (anim) => {
+    let loaded = lottieData.get(anim);
+    if (!loaded) {
+      loaded = new Promise((resolve) => {
+        const off = [];
+        let timer = 0;
+        const done = (settle) => () => {
+          nativeClearTimeout(timer);
+          queueMicrotask(() => { for (const f of off) { try { if (typeof f === 'function') f(); } catch (e) { /* destroyed */ } } });
+          settle();
+        };
+        off.push(anim.addEventListener('config_ready', done(resolve)));
+        // a failed load draws nothing, as it would without the wait: the engine reports the missing
+        // or blocked request itself; one that failed before this seek sends no event, hence the cap
+        off.push(anim.addEventListener('data_failed', done(resolve)));
+        timer = nativeSetTimeout(done(resolve), LOTTIE_DATA_WAIT_MS);
+      });
+      lottieData.set(anim, loaded);
+    }
+    return loaded;
+  };
+  const seekLottie = (time, pending, problems) => {
+    const ms = time * 1000;
+    for (const [name, anim] of withDiscovered(registered('__hfLottie', problems), discovered.lottie)) {
+      if (!anim || typeof anim !== 'object') continue;
+      if (isLottieWeb(anim)) {
+        try { anim.goToAndStop(ms, false); } catch (e) { problems.push(`${name}.goToAndStop threw: ${where(e)}`); continue; }
+        if (anim.isLoaded === false && !anim.frameRate && anim.renderer && typeof anim.addEventListener === 'function') {
+          pending.push([`${name} (lottie-web) loading its animation data`,
+                        lottieDataLoaded(anim).then(() => { anim.goToAndStop(ms, false); })]);
+        }
+      } else if (isDotLottie(anim)) {
+        let method = '';
+        let r;
+        try {
+          if (typeof anim.setCurrentRawFrameValue === 'function') { // dotlottie-web v2
+            method = 'setCurrentRawFrameValue';
+            const totalFrames = anim.totalFrames ?? 0;
+            const fps = anim.frameRate ?? 30;
+            if (totalFrames > 0) r = anim.setCurrentRawFrameValue(Math.min(time * fps, totalFrames - 1));
+          } else if (typeof anim.seek === 'function') { // dotlottie-web v1: percent of the duration
+            method = 'seek';
+            const duration = anim.duration ?? 1;
+            r = anim.seek(Math.min(100, (time / duration) * 100));
+          } else if (typeof anim.setFrame === 'function') { // later dotlottie-web (not in HyperFrames' adapter)
+            method = 'setFrame';
+            const totalFrames = Number(anim.totalFrames) || 0;
+            const duration = Number(anim.duration) || 0;
+            const fps = anim.frameRate ?? (duration > 0 ? totalFrames / duration : 30);
+            if (totalFrames > 0) r = anim.setFrame(Math.min(time * fps, totalFrames - 1));
+          } else {
+            problems.push(`${name} looks like a dotLottie player but has none of setCurrentRawFrameValue(frame), seek(percent), setFrame(frame)`);
+          }
+          if (awaitable(r, anim)) pending.push([`${name}.${method}`, r]);
+        } catch (e) { problems.push(`${name}.${method} threw: ${where(e)}`); }
+      } else {
+        problems.push(`${name} is neither a lottie-web animation (goToAndStop) nor a dotLottie player (pause, totalFrames or duration)`);
+      }
+    }
+  };
+
+  // ---- three.js and TypeGPU / WebGPU: the seek time in globals and the "hf-seek" event ----
+  const dispatchSeek = (time, problems) => {
+    const waits = [];
+    let accepting = true;
+    const detail = {
+      time,
+      waitUntil(promise) {
+        if (!accepting) throw new Error('hf-seek waitUntil() must be called synchronously from the event listener');
+        waits.push(promise);
+      },
+    };
+    try {
+      // a listener that throws is reported by the browser as a page error, not here
+      window.dispatchEvent(new CustomEvent('hf-seek', { detail }));
+    } catch (e) { problems.push(`dispatching the hf-seek event threw: ${where(e)}`); } finally { accepting = false; }
+    return waits.length ? Promise.all(waits) : null;
+  };
+  const threeLoading = () => {
+    const three = window.THREE;
+    const mgr = three && three.DefaultLoadingManager;
+    if (!mgr || typeof mgr !== 'object' || typeof mgr.itemsLoaded !== 'number' || typeof mgr.itemsTotal !== 'number') return null;
+    return mgr.itemsTotal > mgr.itemsLoaded ? mgr : null;
+  };
+  const drained = (mgr) => new Promise((resolve) => {
+    const poll = () => (mgr.itemsTotal > mgr.itemsLoaded ? nativeSetTimeout(poll, LOAD_POLL_MS) : resolve());
+    poll();
+  });
+  const seekGpu = (time, pending, problems) => {
+    try {
+      window.__hfThreeTime = time;
+      window.__hfTypegpuTime = time;
+    } catch (e) { problems.push(`setting window.__hfThreeTime / __hfTypegpuTime threw: ${where(e)}`); }
+    const waited = dispatchSeek(time, problems);
+    if (waited) pending.push([`the hf-seek listeners' waitUntil() at t=${time}`, waited]);
+    const mgr = threeLoading();
+    if (mgr) {
+      pending.push([`THREE.DefaultLoadingManager (${mgr.itemsLoaded} of ${mgr.itemsTotal} items loaded)`, drained(mgr).then(() => {
+        window.__hfThreeTime = time;
+        window.__hfTypegpuTime = time;
+        const again = [];
+        const waitedAgain = dispatchSeek(time, again);
+        if (again.length) throw new Error(again.join('; '));
+        return waitedAgain;
+      })]);
+    }
+  };
+
+  const adapters = {
+    // The frame's time for draw loops that read it (three.js, TypeGPU): set before the page's
+    // requestAnimationFrame callbacks run, so a loop drawing in rAF sees this frame's time.
+    setTime(t) {
+      const time = Math.max(0, Number(t) || 0);
+      try { window.__hfThreeTime = time; window.__hfTypegpuTime = time; } catch (e) { /* reported by seek() */ }
+    },
+    // Put every registered instance at t (seconds). Returns the problems met (strings).
+    seek(t, pending) {
+      const problems = [];
+      const time = Math.max(0, Number(t) || 0);
+      if (!discovered) discover(problems);
+      seekAnime(time, pending, problems);
+      seekLottie(time, pending, problems);
+      seekGpu(time, pending, problems);
+      return problems;
+    },
+  };
+  Object.defineProperty(window, '__hfEngineAdapters', { value: Object.freeze(adapters), writable: false, configurable: false, enumerable: false });
+})();
