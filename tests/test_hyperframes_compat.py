@@ -5,6 +5,7 @@ predefines, and GSAP's frame 0."""
 from __future__ import annotations
 
 import shutil
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -132,3 +133,21 @@ def test_predefined_globals_and_gsap_frame_zero(tmp_path: Path, chromium_leak_ch
     frames = decode(out)
     assert frames[0][18, 20].max() < 20 and frames[0][18, 60].max() < 20  # both invisible at frame 0
     assert frames[5][18, 20].max() < 20 and 100 < frames[5][18, 60].min() < 160  # from(): half way at 0.5 s
+
+
+@pytest.mark.browser
+def test_without_data_duration_the_root_timeline_gives_the_duration(tmp_path: Path, chromium_leak_check: None) -> None:
+    page = """<!doctype html><html><head><script src="https://cdn.jsdelivr.net/npm/gsap@3/dist/gsap.min.js"></script>
+</head><body><div id="root" data-composition-id="main" data-width="32" data-height="32" data-fps="10">
+<div id="box" style="width:8px;height:8px;background:#fff"></div></div>
+<script>{}</script></body></html>"""
+    comp = tmp_path / "timed"
+    comp.mkdir()
+    (comp / "index.html").write_text(page.format(
+        'window.__timelines["main"] = gsap.timeline({paused: true}).to("#box", {x: 20, duration: 1.5});'))
+    plan = load_plan(comp, url_map=URL_MAP)
+    assert plan.duration == Fraction(3, 2) and plan.frame_count == 15 and plan.duration_from_timeline
+    (comp / "index.html").write_text(page.format("window.__timelines['other'] = gsap.timeline({paused: true});"))
+    with pytest.raises(engine.CompositionError, match=r"has no data-duration; expected a positive number, or a "
+                                                      r"timeline with a duration registered as window.__timelines\['main'\]"):
+        load_plan(comp, url_map=URL_MAP)

@@ -350,8 +350,12 @@
       if (hf && hf.transitions !== undefined) {
         try { transitions = JSON.parse(JSON.stringify(hf.transitions)); } catch (e) { errors.push(`window.__hf.transitions cannot be read as JSON: ${where(e)}`); }
       }
+      const root = document.querySelector('[data-composition-id]');
+      const rootTimeline = root && window.__timelines[root.getAttribute('data-composition-id')];
+      let rootDuration = null;
+      try { if (rootTimeline && typeof rootTimeline.duration === 'function') rootDuration = Number(rootTimeline.duration()); } catch (e) { report('the root timeline\'s duration()', e); }
       return result({ transitions, hasTransitions: !!(hf && hf.transitions !== undefined), warnings: census(),
-                      hyperShader: shaderInits.slice() });
+                      hyperShader: shaderInits.slice(), rootDuration });
     },
     // Put the page at time t (seconds); optionally isolate one scene. Returns {errors, timeout?,
     // missingScene?}: synchronously when nothing is pending (the common case), else a promise.

@@ -29,7 +29,7 @@ import numpy as np
 from ..composition.hypershader import from_hypershader
 from ..composition.plan import Plan
 from ..composition.reader import read_composition
-from ..composition.validate import with_js_transitions
+from ..composition.validate import with_js_transitions, with_timeline_duration
 from ..errors import CaptureError, CompositionError, ConfigError, InputError, RenderWarning, close_names
 from .fidelity import PageWarning, blocked_request, from_census
 from .fonts import runtime_config
@@ -153,12 +153,15 @@ class BrowserSession:
         self._isolated = False
         self._page_errors: list[Any] = []
         self._warnings: list[PageWarning] = []
+        self._root_duration: Any = None
         self._hung: str | None = None
         self._buffer: np.ndarray | None = None
         self._router = AssetRouter(plan.root_dir, normalize_url_map(self.options.url_map), self.options.allow_network)
         try:
             self._open_with_fallback()
             transitions = self._prepare()
+            if from_page and plan.duration_from_timeline:
+                plan = self.plan = with_timeline_duration(plan, self._root_duration)
             if from_page and transitions is not None:
                 self.plan = with_js_transitions(plan, transitions)
         except BaseException:
@@ -234,6 +237,7 @@ class BrowserSession:
         result = self._evaluate("(ms) => window.__hfEngine.prepare(ms)", self.options.timeout_ms,
                                 "waiting for the page to get ready")
         self._check_result(result, "while the page got ready")
+        self._root_duration = result.get("rootDuration")
         for warning in from_census(result.get("warnings")):
             self._warn(warning)
         if not result.get("hasTransitions"):

@@ -163,6 +163,8 @@ class Plan:
     scenes: tuple[Scene, ...] = ()
     transitions: tuple[TransitionSpec, ...] = ()
     media: tuple[MediaElement, ...] = ()
+    #: The root has no data-duration: the page's root timeline gives it (`with_timeline_duration`).
+    duration_from_timeline: bool = False
 
     @property
     def frame_count(self) -> int:

@@ -51,7 +51,7 @@ class _Census(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.index = 0
         self.raw: dict[str, Any] = {"root": None, "clips": [], "scenes": [], "html_transitions": [], "media": [],
-                                    "assets": [], "js_transitions": None}
+                                    "assets": [], "js_transitions": None, "scripts": 0}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         amap = {name.lower(): (value if value is not None else "") for name, value in attrs}
@@ -68,6 +68,8 @@ class _Census(HTMLParser):
             self.raw["html_transitions"].append(element)
         if tag in _MEDIA_TAGS:
             self.raw["media"].append(element)
+        if tag == "script":
+            self.raw["scripts"] += 1
         if amap.get("data-composition-src"):  # a sub-composition's file, from the project root
             self.raw["assets"].append({"tag": tag, "attr": "data-composition-src", "url": amap["data-composition-src"],
                                        "line": element["line"]})

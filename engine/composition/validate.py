@@ -21,7 +21,7 @@ from ..errors import CompositionError, ParameterError, UnknownTransitionError, c
 from .easing import canonical_ease
 from .plan import Clip, MediaElement, Plan, Scene, TransitionSpec
 
-__all__ = ["build_plan", "with_js_transitions", "parse_number", "MAX_SIZE", "MAX_DURATION", "FPS_RANGE"]
+__all__ = ["build_plan", "with_js_transitions", "with_timeline_duration", "parse_number", "MAX_SIZE", "MAX_DURATION", "FPS_RANGE"]
 
 MAX_SIZE = 8192
 MAX_DURATION = Fraction(24 * 3600)
@@ -175,7 +175,10 @@ def build_plan(raw: Mapping[str, Any], html_file: Path, *, even_size: bool = Tru
                                "data-width, data-height and data-duration")
     width = _size(root, "data-width", where, even_size)
     height = _size(root, "data-height", where, even_size)
-    duration = _root_number(root, "data-duration", where)
+    from_timeline = not root["attrs"].get("data-duration", "").strip() and bool(raw.get("scripts"))
+    # without data-duration a page with scripts may register its root timeline, whose duration
+    # is then the composition's (as in HyperFrames): provisional here, set once the page is loaded
+    duration = MAX_DURATION if from_timeline else _root_number(root, "data-duration", where)
     if not 0 < duration <= MAX_DURATION:
         raise CompositionError(f"{where}: root element {describe(root)} data-duration={root['attrs']['data-duration']!r} "
                                f"is not valid; expected seconds > 0 and at most {int(MAX_DURATION)}")
@@ -206,8 +209,25 @@ def build_plan(raw: Mapping[str, Any], html_file: Path, *, even_size: bool = Tru
             for e in raw.get("html_transitions", [])]
     plan = Plan(source=html_file, root_dir=html_file.parent, composition_id=root["attrs"].get("data-composition-id", ""),
                 width=width, height=height, fps=fps, duration=duration, clips=tuple(clips.values()),
-                scenes=tuple(scenes), transitions=_ordered(html, where), media=tuple(media))
+                scenes=tuple(scenes), transitions=_ordered(html, where), media=tuple(media),
+                duration_from_timeline=from_timeline)
     return plan if js_transitions is None else with_js_transitions(plan, js_transitions)
+
+
+def with_timeline_duration(plan: Plan, seconds: Any) -> Plan:
+    """`plan` (whose root has no data-duration) with the duration of the page's root timeline."""
+    where = plan.source.name
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or seconds <= 0:
+        raise CompositionError(
+            f"{where}: the root element has no data-duration; expected a positive number, or a timeline with a "
+            f"duration registered as window.__timelines[{plan.composition_id!r}] (found "
+            f"{'none' if seconds is None else repr(seconds)})")
+    duration = min(MAX_DURATION, Fraction(repr(float(seconds))))
+    for spec in plan.transitions:
+        if spec.end > duration:
+            raise CompositionError(f"{spec.origin} ends at {float(spec.end):g} s, after the composition's "
+                                   f"{float(duration):g} s (its root timeline's duration)")
+    return replace(plan, duration=duration)
 
 
 def with_js_transitions(plan: Plan, js_transitions: Any) -> Plan:
