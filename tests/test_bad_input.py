@@ -108,7 +108,6 @@ CASES = [
     Case("clip-duration-zero", "data-duration='0' is not positive; expected seconds > 0"),
     Case("clip-duration-not-numeric", "data-duration is 'a while'; expected a number"),
     Case("scene-duplicate-id", "two scenes have id='intro'"),
-    Case("scene-without-id", "(line 8) has no id; expected class=\"scene\" with an id"),
     # transitions (declarative form)
     Case("transition-overlap", "(line 11) starts at 0.5 s, inside <hf-transition> (line 10) ([0.2, 0.6) s); "
                                "transitions must not overlap"),
@@ -116,7 +115,7 @@ CASES = [
                                      "'intro', 'main'"),
     Case("transition-dangling-to", "data-to='mian' names no scene (did you mean 'main'?)"),
     Case("transition-missing-from", "<hf-transition> (line 9) has no data-from"),
-    Case("transition-outside", "spans [0.8, 1.3) s, outside the composition's [0, 1) s"),
+    Case("transition-outside", "spans [1.2, 1.7) s, outside the composition's [0, 1) s"),
     Case("transition-negative-time", "spans [-0.2, 0.1) s, outside the composition's [0, 1) s"),
     Case("transition-negative-duration", "data-duration='-0.3' is not positive; expected seconds > 0"),
     Case("transition-zero-duration", "data-duration='0' is not positive; expected seconds > 0"),

@@ -107,7 +107,7 @@ def test_readiness_promise_rejected(tmp_path: Path) -> None:
      r"window.__hf.transitions\[0\].shader='no-such'"),
     ("{time: 0.5, duration: 0.5, shader: 'crossfade', fromScene: 'a', toScene: 'b', params: {bogus: 1}}", ParameterError,
      "bogus"),
-    ("{time: 1.8, duration: 0.5, shader: 'crossfade', fromScene: 'a', toScene: 'b'}", CompositionError,
+    ("{time: 2.5, duration: 0.5, shader: 'crossfade', fromScene: 'a', toScene: 'b'}", CompositionError,
      "outside the composition"),
 ])
 def test_page_transitions_are_validated(tmp_path: Path, transition: str, error: type, message: str) -> None:

@@ -145,9 +145,10 @@ def _transition(raw: dict[str, Any], scene_ids: list[str], total: Fraction) -> T
     duration = parse_number(raw["duration"], f"{what}{sep}{attr('duration')}")
     if duration <= 0:
         raise CompositionError(f"{what}{sep}{attr('duration')}={raw['duration']!r} is not positive; expected seconds > 0")
-    if time < 0 or time + duration > total:
+    # A transition may run past the end (the video ends inside it, as in HyperFrames), not start outside.
+    if time < 0 or time >= total:
         raise CompositionError(f"{what} spans [{float(time):g}, {float(time + duration):g}) s, outside the composition's "
-                               f"[0, {float(total):g}) s; expected 0 <= time and time + duration <= data-duration")
+                               f"[0, {float(total):g}) s; expected 0 <= time < data-duration")
     for key in ("from", "to"):
         scene = raw[key]
         if not isinstance(scene, str) or scene not in scene_ids:
@@ -195,7 +196,7 @@ def build_plan(raw: Mapping[str, Any], html_file: Path, *, even_size: bool = Tru
     for element in raw.get("scenes", []):
         scene_id = element["attrs"].get("id", "").strip()
         if not scene_id:
-            raise CompositionError(f"{where}: scene {describe(element)} has no id; expected class=\"scene\" with an id")
+            continue  # a scene without an id is only a style (HyperFrames' too): no transition can name it
         if any(s.id == scene_id for s in scenes):
             raise CompositionError(f"{where}: two scenes have id={scene_id!r} ({describe(element)}); scene ids must be unique")
         scenes.append(Scene(scene_id, element["tag"], element["index"], clips.get(element["index"])))
@@ -224,9 +225,9 @@ def with_timeline_duration(plan: Plan, seconds: Any) -> Plan:
             f"{'none' if seconds is None else repr(seconds)})")
     duration = min(MAX_DURATION, Fraction(repr(float(seconds))))
     for spec in plan.transitions:
-        if spec.end > duration:
-            raise CompositionError(f"{spec.origin} ends at {float(spec.end):g} s, after the composition's "
-                                   f"{float(duration):g} s (its root timeline's duration)")
+        if spec.time >= duration:
+            raise CompositionError(f"{spec.origin} starts at {float(spec.time):g} s, at or after the end of the "
+                                   f"composition ({float(duration):g} s, its root timeline's duration)")
     return replace(plan, duration=duration)
 
 
