@@ -88,7 +88,9 @@ def _preview(d: Path) -> str:
 CASES: dict[str, tuple[Callable[[Path], str], str]] = {
     "video": (_video, '<video id="clip" src="clip.mp4">'),
     "audio": (_audio, '<audio id="music" src="tone.wav">'),
-    "iframe": (lambda d: page('<iframe id="embed" srcdoc="<p>inner page</p>"></iframe>'), '<iframe id="embed">'),
+    # another origin's page (same-origin iframes run on the virtual clock: tests/test_hyperframes_compat.py)
+    "iframe": (lambda d: page('<iframe id="embed" src="https://example.com/embed"></iframe>'),
+               '<iframe id="embed" src="https://example.com/embed">'),
     "canvas": (lambda d: page('<canvas id="drawn"></canvas><script>'
                               'document.getElementById("drawn").transferControlToOffscreen();</script>'),
                '<canvas id="drawn">'),

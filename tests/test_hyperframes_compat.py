@@ -151,3 +151,27 @@ def test_without_data_duration_the_root_timeline_gives_the_duration(tmp_path: Pa
     with pytest.raises(engine.CompositionError, match=r"has no data-duration; expected a positive number, or a "
                                                       r"timeline with a duration registered as window.__timelines\['main'\]"):
         load_plan(comp, url_map=URL_MAP)
+
+
+@pytest.mark.browser
+def test_same_origin_iframes_run_on_the_virtual_clock(tmp_path: Path, chromium_leak_check: None) -> None:
+    """An iframe whose page animates with requestAnimationFrame (x = timestamp / 10 px) shows each
+    frame's own time, forwards and backwards, and is no warning."""
+    comp = tmp_path / "iframe"
+    comp.mkdir()
+    (comp / "index.html").write_text("""<!doctype html><html><head><style>html,body{margin:0;background:#000}
+iframe{border:0;position:absolute;left:0;top:0;width:200px;height:40px}</style></head><body>
+<div id="root" data-composition-id="main" data-width="200" data-height="40" data-duration="2" data-fps="10">
+<iframe id="embed" src="inner.html"></iframe></div></body></html>""")
+    (comp / "inner.html").write_text("""<!doctype html><html><body style="margin:0;background:#000">
+<div id="b" style="position:absolute;top:0;width:20px;height:20px;background:#fff"></div><script>
+const b = document.getElementById('b');
+const loop = (ts) => { b.style.left = `${Math.round(ts / 10)}px`; requestAnimationFrame(loop); };
+requestAnimationFrame(loop);</script></body></html>""")
+    with engine.BrowserSession(comp, capture_format="png") as session:
+        assert session.warnings == []
+        lefts = []
+        for t in (0.5, 1.2, 0.3):
+            row = session.capture_frame(t)[10] >> 8
+            lefts.append(int(np.flatnonzero(row.min(axis=1) > 200)[0]))
+    assert lefts == [50, 120, 30]

@@ -238,6 +238,7 @@
   };
 
   const result = (extra) => Object.assign({ errors: errors.splice(0) }, extra || {});
+  const childEngine = (frame) => { try { return frame.contentWindow && frame.contentWindow.__hfEngine; } catch (e) { return null; } };
 
   // ---- what the engine cannot render faithfully: named, so Python can warn ----
   const describeEl = (el) => {
@@ -258,7 +259,7 @@
       add('audio', describeEl(el), 'audio is not mixed into the output yet: the video is silent');
     }
     for (const el of document.querySelectorAll('iframe')) {
-      add('iframe', describeEl(el), "an iframe's page is not on the composition's virtual clock: its animations run in real time or stay frozen");
+      if (!childEngine(el)) add('iframe', describeEl(el), "this iframe's page is not on the composition's virtual clock (another origin, or not loaded): its animations run in real time or stay frozen");
     }
     for (const el of document.querySelectorAll('canvas')) {
       if (offscreen.has(el)) add('canvas', describeEl(el), 'this canvas is drawn by a worker (OffscreenCanvas), off the virtual clock: its frames are not deterministic');
@@ -374,6 +375,15 @@
       // animation libraries other than GSAP (adapters.js): each registered instance put at t
       if (window.__hfEngineAdapters) {
         for (const problem of window.__hfEngineAdapters.seek(t, pending)) errors.push(problem);
+      }
+      // same-origin iframes run this runtime too (it is injected into every frame): the same time
+      for (const frame of document.querySelectorAll('iframe')) {
+        const child = childEngine(frame);
+        if (!child) continue;
+        const r = child.seek(t, null, timeoutMs);
+        const where = `the page of ${describeEl(frame)}`;
+        const take = (res) => { for (const e of (res && res.errors) || []) errors.push(`${where}: ${e}`); if (res && res.timeout) throw new Error(`${where}: ${res.timeout}`); };
+        if (r && typeof r.then === 'function') pending.push([where, r.then(take)]); else take(r);
       }
       const finish = () => {
         if (sceneId != null) {
