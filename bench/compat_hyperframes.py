@@ -207,6 +207,8 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=600, help="seconds per render (default 600)")
     ap.add_argument("--worst", type=int, default=6, help="compositions on the contact sheet (default 6)")
     ap.add_argument("--out", type=Path, default=None, help="keep renders, logs, table and sheet here")
+    ap.add_argument("--always-engine", action="store_true",
+                    help="render with this engine also where HyperFrames failed (default: skip, nothing to compare)")
     ap.add_argument("--resume", action="store_true", help="keep the rows already in --out/compat.json, render the rest")
     args = ap.parse_args()
     if args.install:
@@ -255,15 +257,17 @@ def main() -> int:
         hf_out, engine_out, stats_path = work / "hf.mp4", work / "engine.mp4", work / "engine.json"
         rc_hf, row.seconds_hf = run([str(hf.node), str(hf.cli), "render", ".", "-o", str(hf_out)], comp, hf_env,
                                     work / "hf.log", args.timeout)
-        rc_en, row.seconds_engine = run(
-            [sys.executable, "-m", "engine.render", str(comp), "-o", str(engine_out), "--quality", "high", "--quiet",
-             "--stats-json", str(stats_path)], ROOT, dict(os.environ), work / "engine.log", args.timeout)
+        rc_en = 0
+        if hf_out.exists() or args.always_engine:  # nothing to compare with otherwise
+            rc_en, row.seconds_engine = run(
+                [sys.executable, "-m", "engine.render", str(comp), "-o", str(engine_out), "--quality", "high",
+                 "--quiet", "--stats-json", str(stats_path)], ROOT, dict(os.environ), work / "engine.log", args.timeout)
         problems = []
         if lfs:
             problems.append(f"Git LFS media absent ({', '.join(lfs[:3])}{'...' if len(lfs) > 3 else ''})")
         if rc_hf != 0 or not hf_out.exists():
             problems.append(f"HyperFrames exit {rc_hf}: {last_error(work / 'hf.log')}")
-        if rc_en != 0 or not engine_out.exists():
+        if (hf_out.exists() or args.always_engine) and (rc_en != 0 or not engine_out.exists()):
             problems.append(f"engine exit {rc_en}: {last_error(work / 'engine.log')}")
         stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
         row.size = f"{stats.get('width', '?')}x{stats.get('height', '?')}" if stats else ""

@@ -17,10 +17,12 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
   #b {{ top: 40px; font-family: "Inter"; }}
   #c {{ top: 80px; font-family: sans-serif; }}
   #d {{ top: 120px; font-family: "Nonexistent Display Face", serif; }}
+  :root {{ --brand: "Montserrat", sans-serif; }}
+  #e {{ top: 140px; font-size: 10px; font-family: var(--brand); }}
 </style></head><body>
 <div id="root" data-composition-id="main" data-width="320" data-height="160" data-duration="1">
   <p id="a">Hamburgefonts 0123</p><p id="b">Hamburgefonts 0123</p><p id="c">Hamburgefonts 0123</p>
-  <p id="d">Hamburgefonts 0123</p>
+  <p id="d">Hamburgefonts 0123</p><p id="e">brand</p>
 </div></body></html>"""
 
 
@@ -45,7 +47,7 @@ def test_arial_and_generic_stacks_resolve_to_inter_and_missing_families_warn(tmp
     with BrowserSession(tmp_path, capture_format="png", fonts="system") as system:
         plain = system.capture_frame(0) >> 8
         assert system._evaluate("() => window.__hfEngineFonts.injected", None) == []
-    assert {"Arial", "Inter"} <= set(state["injected"])
+    assert {"Arial", "Inter", "Montserrat"} <= set(state["injected"])  # Montserrat through var(--brand)
     rows = {name: frame[top:top + 36, :] for name, top in (("a", 0), ("b", 40), ("c", 80))}
     # Arial is Inter here (HyperFrames' alias), and a stack that starts with sans-serif gets Inter first
     assert np.array_equal(rows["a"], rows["b"]) and np.array_equal(rows["c"], rows["b"])

@@ -285,7 +285,7 @@
     for (const host of document.querySelectorAll('[data-composition-src]')) mount(host, 1, []);
     const root = document.querySelector('[data-composition-id]');
     if (root) bindVariables(root, window.__hyperframes.getVariables());
-    applyLayout(root);
+    if (window === window.top) applyLayout(root); // an iframe's page keeps its own layout, as in HyperFrames
     runScripts();
   }, { once: true });
 

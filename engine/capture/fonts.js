@@ -10,7 +10,7 @@
   const cfg = (window.__hfEngineConfig || {}).fonts || null;
   const state = { requested: [], injected: [], fallback: [] };
   Object.defineProperty(window, '__hfEngineFonts', { value: state, writable: false, configurable: false, enumerable: false });
-  if (!cfg) return;
+  if (!cfg || window !== window.top) return; // an iframe's page keeps its own fonts, as in HyperFrames
   const GENERIC = new Set(cfg.generic);
   const KEYWORDS = new Set(['inherit', 'initial', 'unset', 'revert', 'revert-layer']);
   const norm = (f) => f.trim().replace(/^['"]|['"]$/g, '').trim().toLowerCase();
@@ -35,9 +35,18 @@
     requested.set(n, plain);
   };
   const DECLARATION = /(^|[;{\s])(font-family\s*:\s*)([^;{}]+)/gi;
+  // custom properties, for a font-family that is var(--x, fallback) (resolved up to 8 deep, as there)
+  const custom = new Map();
+  const collectCustom = (css) => { for (const m of css.matchAll(/(--[\w-]+)\s*:\s*([^;{}]+)/g)) if (!custom.has(m[1])) custom.set(m[1], m[2].trim()); };
+  const stackOf = (value, depth = 0) => families(value).flatMap((entry) => {
+    const m = entry.trim().match(/^var\(\s*(--[\w-]+)\s*(?:,\s*(.*))?\)$/);
+    if (!m || depth >= 8) return [entry];
+    const own = custom.get(m[1]);
+    return stackOf(own !== undefined ? own : (m[2] || ''), depth + 1);
+  });
   const rewrite = (css) => css.split(/(@font-face\s*\{[^}]*\})/i).map((part, i) => (i % 2 ? part : part.replace(
     DECLARATION, (match, before, property, value) => {
-      const stack = families(value.replace(/!important\s*$/i, ''));
+      const stack = stackOf(value.replace(/!important\s*$/i, ''));
       for (const f of stack) request(f);
       if (stack.length && GENERIC.has(norm(stack[0]))) {
         request(cfg.primary);
@@ -64,6 +73,8 @@
   };
 
   document.addEventListener('DOMContentLoaded', () => {
+    for (const style of document.querySelectorAll('style')) collectCustom(style.textContent);
+    for (const el of document.querySelectorAll('[style]')) collectCustom(el.getAttribute('style'));
     for (const style of document.querySelectorAll('style')) {
       const text = style.textContent;
       const next = rewrite(text);
