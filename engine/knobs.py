@@ -63,6 +63,10 @@ class Knob:
             return check_int(self.env, raw, self.lo, self.hi)
         return raw.strip()
 
+    def int_from_env(self, default: int) -> int:
+        """`from_env` for an integer knob."""
+        return int(self.from_env(default))  # type: ignore[call-overload]
+
     def env_set(self) -> bool:
         """Whether the environment variable holds a value."""
         return bool(self.env and os.environ.get(self.env, "").strip())
@@ -78,70 +82,66 @@ class Knob:
         return ""
 
 
-def _k(option: str, help: str, default: str, **kw: object) -> Knob:
-    return Knob(option, help, default, **kw)  # type: ignore[arg-type]
-
-
 #: The table. Order: render options, capture options, blend and environment, CLI only, build.
 KNOBS: tuple[Knob, ...] = (
-    _k("workers", "browser sessions: N or auto (one per CPU, as memory and frames allow)", "auto",
+    Knob("workers", "browser sessions: N or auto (one per CPU, as memory and frames allow)", "auto",
        values="1..64 or `auto`", flag="--workers", lo=1, hi=64),
-    _k("path", "render path; auto follows the hybrid gate", "auto", flag="--path",
+    Knob("path", "render path; auto follows the hybrid gate", "auto", flag="--path",
        choices=("auto", "sequential", "hybrid")),
-    _k("partition", "how hybrid workers share frames: dynamic (the next frame to whichever worker is free), "
+    Knob("partition", "how hybrid workers share frames: dynamic (the next frame to whichever worker is free), "
        "interleaved or contiguous fixed shares", "dynamic", flag="--partition",
        choices=("dynamic", "interleaved", "contiguous")),
-    _k("ring_depth", "buffer triples per worker", "4", flag="--ring-depth", env="ENGINE_RING_DEPTH", lo=1, hi=64),
-    _k("backend", "blend backend (also Blender(backend)); see Blending", "auto", flag="--backend",
+    Knob("ring_depth", "buffer triples per worker", "4", flag="--ring-depth", env="ENGINE_RING_DEPTH", lo=1, hi=64),
+    Knob("backend", "blend backend (also Blender(backend)); see Blending", "auto", flag="--backend",
        choices=("auto", "gl", "cpu")),
-    _k("codec", "encoder: h264 (MP4), hevc (10-bit MP4) or prores (4444 MOV); the output extension must match",
+    Knob("codec", "encoder: h264 (MP4), hevc (10-bit MP4) or prores (4444 MOV); the output extension must match",
        "h264", flag="--codec", choices=("h264", "hevc", "prores")),
-    _k("quality", "encoder preset, and capture format unless one is set (table above)", "standard",
+    Knob("quality", "encoder preset, and capture format unless one is set (table above)", "standard",
        flag="--quality", choices=("draft", "standard", "high")),
-    _k("fps", "override the composition's frame rate", "the composition's", values="1..240, e.g. `30000/1001`",
+    Knob("fps", "override the composition's frame rate", "the composition's", values="1..240, e.g. `30000/1001`",
        flag="--fps"),
-    _k("frames", "render only frames START:END (END exclusive)", "all", values="`START:END`", flag="--frames"),
-    _k("hash_frames", "record a hash of every encoded frame in the stats", "off", values="flag",
+    Knob("frames", "render only frames START:END (END exclusive)", "all", values="`START:END`", flag="--frames"),
+    Knob("hash_frames", "record a hash of every encoded frame in the stats", "off", values="flag",
        flag="--hash-frames"),
-    _k("strict", "treat whatever the engine cannot render faithfully (a <video>, an <iframe>, a font that did "
+    Knob("strict", "treat whatever the engine cannot render faithfully (a <video>, an <iframe>, a font that did "
        "not load, a blocked request...) as bad input: exit 2, no output; without it each is a warning on stderr and "
        "in the stats", "off", values="flag", flag="--strict"),
-    _k("allow_network", "let the page load from other origins", "off", values="flag", scope="capture",
+    Knob("allow_network", "let the page load from other origins", "off", values="flag", scope="capture",
        flag="--allow-network"),
-    _k("url_map", "serve URLs starting with PREFIX from local FOLDER (repeatable)", "none",
+    Knob("url_map", "serve URLs starting with PREFIX from local FOLDER (repeatable)", "none",
        values="`PREFIX=FOLDER`", scope="capture", flag="--map-url"),
-    _k("executable", "the Chromium binary; the headless shell starts and captures faster",
+    Knob("executable", "the Chromium binary; the headless shell starts and captures faster",
        "Debian's `chromium-headless-shell` if installed, else `/usr/bin/chromium`", values="path",
        scope="capture", env="ENGINE_CHROMIUM"),
-    _k("capture_format", "capture format: png is exact, jpeg lossy and faster",
+    Knob("capture_format", "capture format: png is exact, jpeg lossy and faster",
        "by quality: `png` at `high`, else `jpeg`", scope="capture", env="ENGINE_CAPTURE_FORMAT",
        choices=("png", "jpeg")),
-    _k("jpeg_quality", "JPEG capture quality", "by quality: 95 at `standard` and `high`, 80 at `draft`",
+    Knob("jpeg_quality", "JPEG capture quality", "by quality: 95 at `standard` and `high`, 80 at `draft`",
        scope="capture", lo=1, hi=100),
-    _k("capture_mode", "how a frame is taken: beginframe draws it on demand with HeadlessExperimental.beginFrame "
+    Knob("capture_mode", "how a frame is taken: beginframe draws it on demand with HeadlessExperimental.beginFrame "
        "(headless shell only, faster), screenshot uses Page.captureScreenshot (any Chromium); auto picks "
        "beginframe on a headless shell", "auto", scope="capture", env="ENGINE_CAPTURE_MODE",
        choices=("auto", "beginframe", "screenshot")),
-    _k("timeout_ms", "how long readiness, timeline seeks, fonts and images may take (ms)", "30000",
+    Knob("timeout_ms", "how long readiness, timeline seeks, fonts and images may take (ms)", "30000",
        scope="capture", env="ENGINE_CAPTURE_TIMEOUT_MS", lo=100, hi=600000),
-    _k("fonts", "hyperframes: the font families a page names resolve to HyperFrames' bundled fonts (Arial and "
+    Knob("fonts", "hyperframes: the font families a page names resolve to HyperFrames' bundled fonts (Arial and "
        "Helvetica to Inter...), the same on every machine; system: fontconfig's choice", "hyperframes", scope="capture",
        env="ENGINE_FONTS", choices=("hyperframes", "system")),
-    _k("seed", "seed of the page's Math.random", "0", values="0..2**32-1", scope="capture", lo=0, hi=2**32 - 1),
-    _k("extra_args", "more Chromium command-line flags", "none", values="list of strings", scope="capture"),
-    _k("gl", "off turns the GL backend off: blends use the CPU kernels, GL-only transitions fail clearly",
+    Knob("seed", "seed of the page's Math.random", "0", values="0..2**32-1", scope="capture", lo=0, hi=2**32 - 1),
+    Knob("extra_args", "more Chromium command-line flags", "none", values="list of strings", scope="capture"),
+    Knob("gl", "off turns the GL backend off: blends use the CPU kernels, GL-only transitions fail clearly",
        "egl", scope="env", env="ENGINE_GL", choices=("egl", "off")),
-    _k("cpu_threads", "OpenMP threads per CPU blend (also Blender(cpu_threads=))", "CPUs available",
+    Knob("cpu_threads", "OpenMP threads per CPU blend (also Blender(cpu_threads=))", "CPUs available",
        scope="env", env="ENGINE_CPU_THREADS", lo=1, hi=256),
-    _k("stats_json", "write the render statistics as JSON to FILE", "none", values="FILE", scope="cli",
+    Knob("stats_json", "write the render statistics as JSON to FILE", "none", values="FILE", scope="cli",
        flag="--stats-json"),
-    _k("quiet", "no progress bar and no summary", "off", values="flag", scope="cli", flag="-q/--quiet"),
-    _k("verbose", "log what the engine decides", "off", values="flag", scope="cli", flag="-v/--verbose"),
-    _k("native", "compile the kernels with -march=native (the default build is portable; hot loops still use "
+    Knob("quiet", "no progress bar and no summary", "off", values="flag", scope="cli", flag="-q/--quiet"),
+    Knob("verbose", "log what the engine decides", "off", values="flag", scope="cli", flag="-v/--verbose"),
+    Knob("native", "compile the kernels with -march=native (the default build is portable; hot loops still use "
        "AVX2 at run time where the CPU has it)", "0", scope="build", env="ENGINE_NATIVE", choices=("0", "1")),
-    _k("openmp", "OpenMP when the compiler supports it, forced on, or a serial build", "auto", scope="build",
+    Knob("openmp", "OpenMP when the compiler supports it, forced on, or a serial build", "auto", scope="build",
        env="ENGINE_OPENMP", choices=("auto", "1", "0")),
-    _k("kernels", "build only these kernel modules (development)", "all", values="comma-separated module names",
+    Knob("kernels", "build only these kernel modules (development)", "all", values="comma-separated module names",
        scope="build", env="ENGINE_KERNELS"),
 )
 

@@ -49,7 +49,7 @@ def available_kernels() -> dict[str, tuple[ModuleType, int]]:
 
 def default_threads() -> int:
     """`ENGINE_CPU_THREADS` (1..256), else the number of CPUs this process may use."""
-    return int(knob("cpu_threads").from_env(usable_cpus()))  # type: ignore[call-overload]
+    return knob("cpu_threads").int_from_env(usable_cpus())
 
 
 class CPUBackend:

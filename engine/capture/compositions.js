@@ -283,7 +283,7 @@
     }
     observer.disconnect();
     for (const host of document.querySelectorAll('[data-composition-src]')) mount(host, 1, []);
-    const root = document.querySelector('[data-composition-id]');
+    const root = rootNode();
     if (root) bindVariables(root, window.__hyperframes.getVariables());
     if (window === window.top) applyLayout(root); // an iframe's page keeps its own layout, as in HyperFrames
     runScripts();
@@ -317,7 +317,8 @@
   }
 
   // ---- timing ----
-  const rootNode = () => document.querySelector('[data-composition-id]');
+  let rootCache = null; // the root composition never changes once the parser has reached it
+  const rootNode = () => rootCache || (rootCache = document.querySelector('[data-composition-id]'));
   const parentComposition = (el) => (el.parentElement ? el.parentElement.closest('[data-composition-id]') : null);
   const startOf = (el) => { // absolute start: data-start offsets summed up the chain of compositions
     let start = 0;

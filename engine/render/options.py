@@ -35,7 +35,7 @@ def parse_fps(value: Any) -> Fraction:
 def ring_depth_from_env() -> int:
     """`ENGINE_RING_DEPTH` (1..64), default 4."""
     ring = knob("ring_depth")
-    return int(ring.from_env(int(ring.default)))  # type: ignore[call-overload]
+    return ring.int_from_env(int(ring.default))
 
 
 @dataclass(frozen=True)
