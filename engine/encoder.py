@@ -3,7 +3,9 @@
 Output goes to a temporary file beside the target and is renamed onto it only when the whole
 video was written: a failed or interrupted render leaves neither the output nor the temporary
 file. rgb48le is converted by swscale (bt709 matrix, limited range) straight to the codec's
-pixel format, and the stream is tagged bt709.
+pixel format, and the stream is tagged bt709. With `audio`, an audio stream (see
+`engine.media.audio_encode`) is interleaved with the video: after frame i, the samples up to
+(i + 1) / fps are muxed, and the audio lasts exactly as long as the frames written.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import numpy as np
 
 from .config import check_choice
 from .errors import ConfigError, EngineError
+from .media.audio_encode import AudioTrack, check_samples
 
 __all__ = ["Encoder", "CODECS", "QUALITIES", "EncodeError", "check_output_path"]
 
@@ -91,6 +94,9 @@ class Encoder:
     `callback` runs as soon as the frame's pixels were copied out, so its buffer can be reused.
     `finish()` flushes and renames the file into place; `abort()` discards everything. Both are
     safe to call more than once, and `abort()` after `finish()` does nothing.
+
+    `audio`: planar stereo float32 samples ``(2, n)`` at `sample_rate`, starting with the first
+    frame (see `engine.media.audio.mix_audio`); None writes no audio stream.
     """
 
     def __init__(
@@ -104,6 +110,8 @@ class Encoder:
         quality: str = "standard",
         queue_depth: int = 8,
         hash_frames: bool = False,
+        audio: np.ndarray | None = None,
+        sample_rate: int = 48000,
     ) -> None:
         self.codec = check_choice("codec", codec, tuple(CODECS))
         self.quality = check_choice("quality", quality, QUALITIES)
@@ -112,6 +120,12 @@ class Encoder:
         self.frames_written = 0
         self.seconds = 0.0
         self.hashes: list[str] | None = [] if hash_frames else None
+        try:
+            self._samples = None if audio is None else check_samples(audio)
+        except ValueError as exc:
+            raise EncodeError(f"{self.output}: {exc}") from None
+        self.sample_rate = sample_rate
+        self._audio: AudioTrack | None = None
         self._tmp = self.output.with_name(f".{self.output.name}.{uuid.uuid4().hex[:8]}.partial{self.output.suffix}")
         self._queue: queue.Queue[tuple[np.ndarray, Callable[[], None] | None] | None] = queue.Queue(queue_depth)
         self._error: BaseException | None = None
@@ -141,6 +155,8 @@ class Encoder:
             ctx = stream.codec_context
             ctx.colorspace = ctx.color_primaries = ctx.color_trc = 1  # bt709
             ctx.color_range = 1  # limited (MPEG) range
+            if self._samples is not None:
+                self._audio = AudioTrack(container, fmt, self._samples, self.sample_rate)
         except BaseException:
             container.close()
             self._tmp.unlink(missing_ok=True)
@@ -175,6 +191,8 @@ class Encoder:
                 for packet in self._stream.encode(video):
                     self._container.mux(packet)
                 self.frames_written += 1
+                if self._audio is not None:
+                    self._audio.write_until(self._audio.target(self.frames_written, self.fps))
                 self.seconds += time.perf_counter() - start
             except BaseException as exc:
                 self._error = EncodeError(f"encoding frame {self.frames_written} to {self.output} failed: {exc}")
@@ -218,6 +236,8 @@ class Encoder:
             try:
                 for packet in self._stream.encode(None):
                     self._container.mux(packet)
+                if self._audio is not None:
+                    self._audio.finish(self._audio.target(self.frames_written, self.fps))
                 self._container.close()
             except BaseException as exc:
                 raise EncodeError(f"finishing {self.output} failed: {exc}") from exc

@@ -23,6 +23,7 @@ __all__ = [
     "BlendError",
     "CompositionError",
     "CaptureError",
+    "MediaError",
     "ConfigError",
     "RenderCancelled",
     "UnfaithfulRenderError",
@@ -69,6 +70,11 @@ class ProgressError(InputError):
 
 class CompositionError(InputError):
     """A composition file is missing, malformed or inconsistent."""
+
+
+class MediaError(CompositionError):
+    """A media file of the composition (video, audio, image) is missing, unreadable, corrupt or
+    unsupported; the message names the element and the file."""
 
 
 class BackendUnavailableError(EngineError):

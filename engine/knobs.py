@@ -103,7 +103,10 @@ KNOBS: tuple[Knob, ...] = (
     Knob("frames", "render only frames START:END (END exclusive)", "all", values="`START:END`", flag="--frames"),
     Knob("hash_frames", "record a hash of every encoded frame in the stats", "off", values="flag",
        flag="--hash-frames"),
-    Knob("strict", "treat whatever the engine cannot render faithfully (a <video>, an <iframe>, a font that did "
+    Knob("audio", "mix the <audio> clips and the sound of unmuted <video> clips into the output (48 kHz stereo: "
+       "AAC in MP4 and MKV, 24-bit PCM in MOV); --no-audio writes no audio stream", "on", values="flag",
+       flag="--no-audio"),
+    Knob("strict", "treat whatever the engine cannot render faithfully (an <iframe> of another origin, a font that did "
        "not load, a blocked request...) as bad input: exit 2, no output; without it each is a warning on stderr and "
        "in the stats", "off", values="flag", flag="--strict"),
     Knob("allow_network", "let the page load from other origins", "off", values="flag", scope="capture",

@@ -23,13 +23,13 @@ SCENES = '<div class="scene" id="a"></div><div class="scene" id="b"></div>'
 @pytest.fixture(scope="module", autouse=True)
 def warm_playwright_driver():
     """Keep this thread's Playwright driver up across the module (each test still launches its own Chromium)."""
-    from engine.capture import session
+    from engine.capture import chromium
 
-    session._acquire_playwright()
+    chromium.acquire_playwright()
     try:
         yield
     finally:
-        session._release_playwright()
+        chromium.release_playwright()
 
 
 def page(tmp_path: Path, body: str = "", script: str = "", head: str = "") -> Path:

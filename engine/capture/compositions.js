@@ -349,10 +349,17 @@
   };
   // As in HyperFrames, every element with data-start is timed (class="clip" too, from 0 if it has none).
   const timed = () => [...document.querySelectorAll('.clip, [data-start]')].filter((el) => el !== rootNode());
-  const windowOf = (el) => { const start = startOf(el); return [start, start + durationOf(el, start)]; };
+  // Media clips end where their source ends unless data-duration says otherwise: Python, which
+  // decodes them, sets their ends (setEnd) once it has probed the files.
+  const fixedEnds = new WeakMap();
+  const windowOf = (el) => {
+    const start = startOf(el);
+    return [start, fixedEnds.has(el) ? fixedEnds.get(el) : start + durationOf(el, start)];
+  };
+  const setEnd = (el, end) => { fixedEnds.set(el, end === null ? Infinity : end); };
 
   Object.defineProperty(window, '__hfEngineTiming', {
-    value: Object.freeze({ localTime, timed, windowOf, takeProblems: () => problems.splice(0) }),
+    value: Object.freeze({ localTime, timed, windowOf, setEnd, takeProblems: () => problems.splice(0) }),
     writable: false, configurable: false, enumerable: false,
   });
 })();

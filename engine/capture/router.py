@@ -6,6 +6,10 @@ which serves files of the composition's folder (and of mapped folders), refuses 
 would leave them, and blocks every other origin unless network access is allowed. A blocked
 URL is reported once per session as a `BlockedRequestWarning` (Python `warnings`).
 Missing local files and refused paths are recorded; the session raises `CompositionError`.
+
+Chromium never loads a ``<video>`` or ``<audio>`` source (requests of type ``media`` are
+aborted): the engine decodes media itself, and the page fetches the decoded frames from the
+engine's loopback frame server (`pass_origin`), the one other origin it can reach.
 """
 
 from __future__ import annotations
@@ -49,6 +53,20 @@ class AssetRouter:
         self.refused: list[str] = []
         self.blocked: list[str] = []
         self._seen_blocked: set[str] = set()
+        self._passed: list[str] = []
+
+    def pass_origin(self, origin: str) -> None:
+        """Let requests to `origin` (the engine's own frame server) go straight to the network."""
+        self._passed.append(origin.rstrip("/") + "/")
+
+    def local_path(self, url: str) -> Path | None:
+        """The local file `url` is served from (the composition's folder or a mapped one), or None
+        for another origin. Raises `PathRefusedError` for a path that would leave its folder."""
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc == urlsplit(ORIGIN).netloc:
+            return resolve_in_root(self.root, parts.path)
+        mapped = map_url(url, self.url_map)
+        return resolve_in_root(*mapped) if mapped is not None else None
 
     def url_for(self, html_file: Path) -> str:
         return ORIGIN + "/" + html_file.resolve().relative_to(self.root).as_posix()
@@ -61,6 +79,12 @@ class AssetRouter:
 
     def handle(self, route) -> None:  # noqa: ANN001 - playwright Route
         url = route.request.url
+        if any(url.startswith(origin) for origin in self._passed):
+            route.fallback()
+            return
+        if route.request.resource_type == "media":  # decoded by the engine, never by Chromium
+            route.abort("aborted")
+            return
         parts = urlsplit(url)
         if parts.scheme in ("http", "https") and parts.netloc == urlsplit(ORIGIN).netloc:
             if parts.path.startswith(FONT_URL_PREFIX):  # the engine's bundled fonts (fonts.js asks for them)

@@ -223,16 +223,69 @@
     if (open.size) throw new Error(`timed out after ${timeoutMs} ms waiting for ${[...open].join(', ')}`);
   };
 
+  // Images are loaded *and decoded* before a frame is captured: lazy images load eagerly, each
+  // <img> source is decode()d once, and images named by stylesheets (backgrounds, masks) or by
+  // SVG <image> are fetched and decoded at load and kept alive, so no frame shows them half-done.
+  const decodedSrc = new WeakMap();
+  const preloaded = new Map();
+  const decodeOnce = (img, name, pending) => {
+    const src = img.currentSrc || img.src;
+    if (!src || decodedSrc.get(img) === src || typeof img.decode !== 'function') return;
+    decodedSrc.set(img, src);
+    // a source that fails to decode is named by the census (it renders as nothing): not an error here
+    pending.push([name, img.decode().catch(() => {})]);
+  };
   const assetsPending = () => {
     const pending = [];
     if (document.fonts && document.fonts.status !== 'loaded') pending.push(['document.fonts.ready', document.fonts.ready]);
     for (const img of document.images) {
+      if (img.loading === 'lazy') img.loading = 'eager';
+      const name = `image ${img.getAttribute('src')}`;
       if (!img.complete) {
-        pending.push([`image ${img.getAttribute('src')}`, new Promise((resolve) => {
+        pending.push([name, new Promise((resolve) => {
           img.addEventListener('load', resolve, { once: true });
           img.addEventListener('error', resolve, { once: true });
-        })]);
+        }).then(() => { const more = []; decodeOnce(img, name, more); return Promise.all(more.map((p) => p[1])); })]);
+      } else if (img.naturalWidth > 0) {
+        decodeOnce(img, name, pending);
       }
+    }
+    return pending;
+  };
+  const cssImageUrls = () => {
+    const urls = new Set();
+    const scan = (text, base) => {
+      for (const m of text.matchAll(/url\(\s*(['"]?)([^'")]+)\1\s*\)/g)) {
+        if (/^(data:|#)/.test(m[2]) || /\.(woff2?|ttf|otf|eot|svg#.*)$/i.test(m[2])) continue;
+        try { urls.add(new URL(m[2], base).href); } catch (e) { /* not a URL */ }
+      }
+    };
+    const walk = (rules, base) => {
+      for (const rule of rules) {
+        if (rule.type === CSSRule.FONT_FACE_RULE) continue;
+        if (rule.cssRules) walk(rule.cssRules, base);
+        if (rule.styleSheet) { try { walk(rule.styleSheet.cssRules, rule.styleSheet.href || base); } catch (e) { /* other origin */ } }
+        if (rule.style) scan(rule.style.cssText, base);
+      }
+    };
+    for (const sheet of [...document.styleSheets]) {
+      try { walk(sheet.cssRules, sheet.href || document.baseURI); } catch (e) { /* another origin's sheet */ }
+    }
+    for (const el of document.querySelectorAll('[style*="url("]')) scan(el.getAttribute('style'), document.baseURI);
+    for (const el of document.querySelectorAll('image')) {
+      const href = el.getAttribute('href') || el.getAttribute('xlink:href');
+      if (href && !href.startsWith('data:')) { try { urls.add(new URL(href, document.baseURI).href); } catch (e) { /* not a URL */ } }
+    }
+    return urls;
+  };
+  const preloadCssImages = () => {
+    const pending = [];
+    for (const url of cssImageUrls()) {
+      if (preloaded.has(url)) continue;
+      const image = new Image();
+      image.src = url;
+      preloaded.set(url, image);
+      pending.push([`image ${url}`, image.decode().catch(() => {})]);
     }
     return pending;
   };
@@ -252,12 +305,6 @@
   const census = () => {
     const found = [];
     const add = (code, element, message) => found.push({ code, element, message });
-    for (const el of document.querySelectorAll('video')) {
-      add('video', describeEl(el), 'video is not decoded into the frames yet: it renders as its poster or black, and its sound is not in the output');
-    }
-    for (const el of document.querySelectorAll('audio')) {
-      add('audio', describeEl(el), 'audio is not mixed into the output yet: the video is silent');
-    }
     for (const el of document.querySelectorAll('iframe')) {
       if (!childEngine(el)) add('iframe', describeEl(el), "this iframe's page is not on the composition's virtual clock (another origin, or not loaded): its animations run in real time or stay frozen");
     }
@@ -345,7 +392,7 @@
       const hf = window.__hf;
       try {
         if (hf && hf.ready && typeof hf.ready.then === 'function') await settle([['window.__hf.ready', hf.ready]], timeoutMs);
-        await settle(assetsPending(), timeoutMs);
+        await settle(assetsPending().concat(preloadCssImages()), timeoutMs);
       } catch (e) { return result({ timeout: e.message }); }
       let transitions = null;
       if (hf && hf.transitions !== undefined) {
@@ -356,11 +403,12 @@
       let rootDuration = null;
       try { if (rootTimeline && typeof rootTimeline.duration === 'function') rootDuration = Number(rootTimeline.duration()); } catch (e) { report('the root timeline\'s duration()', e); }
       return result({ transitions, hasTransitions: !!(hf && hf.transitions !== undefined), warnings: census(),
-                      hyperShader: shaderInits.slice(), rootDuration });
+                      hyperShader: shaderInits.slice(), rootDuration, media: window.__hfEngineMedia.census() });
     },
     // Put the page at time t (seconds); optionally isolate one scene. Returns {errors, timeout?,
     // missingScene?}: synchronously when nothing is pending (the common case), else a promise.
-    seek(t, sceneId, timeoutMs) {
+    // `frames`: the video frames to show (media.js show()), from Python's decoders.
+    seek(t, sceneId, timeoutMs, frames) {
       restore();
       ensureSheet();
       const ms = t * 1000;
@@ -372,6 +420,7 @@
       const pending = [];
       seekTimelines(t, pending);
       seekAnimations(t);
+      if (frames) window.__hfEngineMedia.show(frames, pending);
       // animation libraries other than GSAP (adapters.js): each registered instance put at t
       if (window.__hfEngineAdapters) {
         for (const problem of window.__hfEngineAdapters.seek(t, pending)) errors.push(problem);
@@ -408,6 +457,8 @@
       return missing ? result({ missingScene: missing }) : result();
     },
     restore() { restore(); return result(); },
+    // Where each media clip ends (Python probed the sources): {index: seconds or null}.
+    setMediaEnds(ends) { window.__hfEngineMedia.setEnds(ends); return result(); },
     get time() { return now / 1000; },
   };
   Object.defineProperty(window, '__hfEngine', { value: Object.freeze(engine), writable: false, configurable: false, enumerable: false });

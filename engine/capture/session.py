@@ -31,6 +31,9 @@ from ..composition.plan import Plan
 from ..composition.reader import read_composition
 from ..composition.validate import with_js_transitions, with_timeline_duration
 from ..errors import CaptureError, CompositionError, ConfigError, InputError, RenderWarning, close_names
+from ..media.census import clips_from_census, probe_clips
+from ..media.feed import VideoFeed, media_ends
+from .chromium import CHROMIUM_FLAGS, OFFLINE_FLAGS, acquire_playwright, feature_flags, release_playwright
 from .fidelity import PageWarning, blocked_request, from_census
 from .fonts import runtime_config
 from .frames import check_frame, decode_into, new_frame
@@ -51,20 +54,6 @@ def answer_limit_s(timeout_ms: int) -> float:
     the settle timeout (a seek may legitimately wait that long for promises) plus half, plus 5 s."""
     return timeout_ms * 1.5 / 1000 + 5.0
 
-#: Flags every session passes to Chromium: no background work, no GPU, deterministic rendering.
-CHROMIUM_FLAGS = (
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-default-apps",
-    "--no-first-run", "--no-default-browser-check", "--disable-quic", "--mute-audio",
-    "--force-color-profile=srgb", "--font-render-hinting=none", "--disable-font-subpixel-positioning",
-    "--disable-lcd-text", "--hide-scrollbars", "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows",
-    "--disable-ipc-flooding-protection", "--disable-partial-raster",
-)
-#: Added when network access is off: no host name resolves, so nothing can leave even unrouted.
-OFFLINE_FLAGS = ("--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE composition.localhost",)
-
-
 class PageScriptError(CompositionError):
     """A script of the composition threw (during load, or in a callback the runtime ran)."""
 
@@ -81,34 +70,12 @@ class MissingAssetError(CompositionError):
     """The page requested a local file that does not exist (or lies outside the folder)."""
 
 
-_local = threading.local()
-
-
-def _acquire_playwright() -> Any:
-    """The calling thread's Playwright driver, started on first use (reference counted)."""
-    state = getattr(_local, "state", None)
-    if state is None:
-        from playwright.sync_api import sync_playwright
-
-        state = _local.state = [sync_playwright().start(), 0]
-    state[1] += 1
-    return state[0]
-
-
-def _release_playwright() -> None:
-    state = _local.state
-    state[1] -= 1
-    if state[1] == 0:
-        _local.state = None
-        state[0].stop()
-
-
 def _runtime_source(seed: int, fonts: str) -> str:
     """The page runtime: sub-composition assembly and timing (compositions.js), the deterministic
-    fonts (fonts.js), the animation-library adapters (adapters.js), then the clocks, seeking and
-    scene isolation (runtime.js)."""
+    fonts (fonts.js), the animation-library adapters (adapters.js), video frames shown as posters
+    (media.js), then the clocks, seeking and scene isolation (runtime.js)."""
     folder = resources.files("engine.capture")
-    names = ("compositions.js", "fonts.js", "adapters.js", "runtime.js")
+    names = ("compositions.js", "fonts.js", "adapters.js", "media.js", "runtime.js")
     parts = [folder.joinpath(name).read_text(encoding="utf-8") for name in names]
     config = json.dumps({"seed": seed, "fonts": runtime_config(fonts)})
     return f"window.__hfEngineConfig = {config};\n" + "\n".join(parts)
@@ -154,6 +121,8 @@ class BrowserSession:
         self._page_errors: list[Any] = []
         self._warnings: list[PageWarning] = []
         self._root_duration: Any = None
+        self._media_census: list[Any] = []
+        self._video: VideoFeed | None = None
         self._hung: str | None = None
         self._buffer: np.ndarray | None = None
         self._router = AssetRouter(plan.root_dir, normalize_url_map(self.options.url_map), self.options.allow_network)
@@ -163,7 +132,8 @@ class BrowserSession:
             if from_page and plan.duration_from_timeline:
                 plan = self.plan = with_timeline_duration(plan, self._root_duration)
             if from_page and transitions is not None:
-                self.plan = with_js_transitions(plan, transitions)
+                plan = self.plan = with_js_transitions(plan, transitions)
+            self._open_media(from_page)
         except BaseException:
             self.close()
             raise
@@ -189,9 +159,9 @@ class BrowserSession:
                 raise ConfigError(f"Chromium executable {executable!r} (ENGINE_CHROMIUM or capture executable=) does "
                                   "not exist; expected the path of a Chromium binary")
             raise CaptureError(f"Chromium not found at {executable!r}; install Debian's chromium or set ENGINE_CHROMIUM")
-        self._pw = _acquire_playwright()
+        self._pw = acquire_playwright()
         args = (list(CHROMIUM_FLAGS) + ([] if opts.allow_network else list(OFFLINE_FLAGS))
-                + (list(BEGIN_FRAME_FLAGS) if begin_frame else []) + list(opts.extra_args))
+                + (list(BEGIN_FRAME_FLAGS) if begin_frame else []) + feature_flags(opts.extra_args))
         try:
             self._browser = self._pw.chromium.launch(executable_path=executable, args=args, headless=True,
                                                      timeout=max(opts.timeout_ms, 30000))
@@ -238,6 +208,7 @@ class BrowserSession:
                                 "waiting for the page to get ready")
         self._check_result(result, "while the page got ready")
         self._root_duration = result.get("rootDuration")
+        self._media_census = [m for m in result.get("media") or [] if isinstance(m, dict)]
         for warning in from_census(result.get("warnings")):
             self._warn(warning)
         if not result.get("hasTransitions"):
@@ -252,6 +223,28 @@ class BrowserSession:
             for text in page_drawn:
                 log.info("%s: %s", self.plan.source.name, text)
         return transitions
+
+    def _open_media(self, from_page: bool) -> None:
+        """Validate and probe the page's media (from the page) or check it matches the plan's;
+        then tell the page where each clip ends and start the video feed if there is video."""
+        name = self.plan.source.name
+        if from_page:
+            found, notes = clips_from_census(self._media_census, self._router.local_path, name)
+            for element, message in notes:
+                self._warn(PageWarning("media-rate", element, message))
+            self.plan = replace(self.plan, media_clips=tuple(probe_clips(found, name)))
+        elif [m.get("index") for m in self._media_census if m.get("src")] != [c.index for c in self.plan.media_clips]:
+            raise CaptureError(f"{name}: the page's <video>/<audio> elements differ from the plan's (a page script "
+                               "that creates media elements differently on each load?)")
+        clips = self.plan.media_clips
+        if not clips:
+            return
+        ends = media_ends(clips, float(self.plan.duration))
+        self._check_result(self._evaluate("(ends) => window.__hfEngine.setMediaEnds(ends)", ends,
+                                          "setting the media clips' windows"), "setting the media clips' windows")
+        if any(clip.kind == "video" for clip in clips):
+            self._video = VideoFeed(clips, float(self.plan.duration))
+            self._router.pass_origin(self._video.origin)
 
     def _warn(self, warning: PageWarning) -> None:
         if warning not in self._warnings:
@@ -273,6 +266,9 @@ class BrowserSession:
 
     def _shutdown(self) -> None:
         """Stop the browser and release the driver (close's work; also before a relaunch)."""
+        if self._video is not None:
+            self._video.close()
+            self._video = None
         for obj, method in ((self._cdp, "detach"), (self._context, "close"), (self._browser, "close")):
             if obj is not None:
                 try:
@@ -281,7 +277,7 @@ class BrowserSession:
                     pass
         if self._pw is not None:
             self._pw = None
-            _release_playwright()
+            release_playwright()
         if self._browser_pid is not None:
             try:
                 os.kill(self._browser_pid, signal.SIGKILL)
@@ -385,8 +381,9 @@ class BrowserSession:
         seconds = self._time(t)
         what = f"seeking to t={seconds:g} s" + (f" (scene {scene_id!r})" if scene_id else "")
         self._isolated = False  # the runtime's seek undoes any isolation first
-        result = self._evaluate("([t, s, ms]) => window.__hfEngine.seek(t, s, ms)",
-                                [seconds, scene_id, self.options.timeout_ms], what)
+        frames = self._video.frames_at(seconds) if self._video is not None else None
+        result = self._evaluate("([t, s, ms, f]) => window.__hfEngine.seek(t, s, ms, f)",
+                                [seconds, scene_id, self.options.timeout_ms, frames], what)
         self._check_result(result, f"at t={seconds:g} s")
 
     def screenshot(self) -> str:

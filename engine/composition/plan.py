@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..media.clips import MediaClip
 from .easing import get_ease
 
 __all__ = ["Clip", "Scene", "TransitionSpec", "MediaElement", "Plan", "FrameInfo", "frame_time", "transition_at", "frame_count"]
@@ -163,6 +164,8 @@ class Plan:
     scenes: tuple[Scene, ...] = ()
     transitions: tuple[TransitionSpec, ...] = ()
     media: tuple[MediaElement, ...] = ()
+    #: The page's video and audio clips, validated and probed (`engine.capture` fills them in).
+    media_clips: tuple[MediaClip, ...] = ()
     #: The root has no data-duration: the page's root timeline gives it (`with_timeline_duration`).
     duration_from_timeline: bool = False
 

@@ -76,7 +76,8 @@ class _Census(HTMLParser):
         attr = _ASSET_ATTRS.get(tag)
         if attr and amap.get(attr) and not (tag == "link" and "stylesheet" not in amap.get("rel", "").lower()
                                             and "preload" not in amap.get("rel", "").lower()):
-            self.raw["assets"].append({"tag": tag, "attr": attr, "url": amap[attr], "line": element["line"]})
+            self.raw["assets"].append({"tag": tag, "attr": attr, "url": amap[attr], "line": element["line"],
+                                       "id": amap.get("id")})
 
     handle_startendtag = handle_starttag
 
@@ -109,6 +110,7 @@ def local_asset_refs(raw: dict[str, Any], html_file: Path) -> list[tuple[str, Pa
             continue
         rel = unquote(parts.path)
         target = (html_file.parent / rel.lstrip("/")) if rel.startswith("/") else (html_file.parent / rel)
-        where = f"{html_file.name}:{ref['line']}: <{ref['tag']} {ref['attr']}={url!r}>"
+        ident = f" id={ref['id']!r}" if ref.get("id") else ""
+        where = f"{html_file.name}:{ref['line']}: <{ref['tag']}{ident} {ref['attr']}={url!r}>"
         out.append((where, target))
     return out

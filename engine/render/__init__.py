@@ -44,6 +44,7 @@ def render(
     frames: str | tuple[int, int] | None = None,
     hash_frames: bool = False,
     strict: bool = False,
+    audio: bool = True,
     capture: Mapping[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
@@ -62,5 +63,5 @@ def render(
     """
     options = RenderOptions(fps=None if fps is None else parse_fps(fps), workers=workers, backend=backend, path=path, partition=partition,
                             ring_depth=ring_depth, codec=codec, quality=quality, frames=frames,
-                            hash_frames=hash_frames, strict=strict, capture=dict(capture or {}))
+                            hash_frames=hash_frames, strict=strict, audio=audio, capture=dict(capture or {}))
     return render_plan_and_encode(Path(composition), Path(output), options, progress, cancel)

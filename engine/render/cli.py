@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map-url", action="append", default=[], metavar="PREFIX=FOLDER", help=_help("url_map"))
     p.add_argument("--hash-frames", action="store_true", help=_help("hash_frames"))
     p.add_argument("--strict", action="store_true", help=_help("strict"))
+    p.add_argument("--no-audio", dest="audio", action="store_false", help=_help("audio"))
     p.add_argument("--stats-json", metavar="FILE", help=_help("stats_json"))
     p.add_argument("-q", "--quiet", action="store_true", help=_help("quiet"))
     p.add_argument("-v", "--verbose", action="store_true", help=_help("verbose"))
@@ -162,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.composition, args.output, fps=args.fps, workers=args.workers, backend=args.backend,
                 path=args.path, partition=args.partition, ring_depth=args.ring_depth, codec=args.codec,
                 quality=args.quality, frames=args.frames, hash_frames=args.hash_frames, strict=args.strict,
-                capture=_capture_options(args), progress=progress, cancel=signals.cancel)
+                audio=args.audio, capture=_capture_options(args), progress=progress, cancel=signals.cancel)
     except (KeyboardInterrupt, RenderCancelled):
         name = "terminated" if signals.received == signal.SIGTERM else "interrupted"
         print(f"\n{name}: no output written", file=sys.stderr)

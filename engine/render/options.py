@@ -53,6 +53,7 @@ class RenderOptions:
     frames: str | tuple[int, int] | None = None
     hash_frames: bool = False
     strict: bool = False
+    audio: bool = True
     capture: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -66,7 +67,7 @@ class RenderOptions:
             object.__setattr__(self, name, knob(name).check(getattr(self, name)))
         depth = ring_depth_from_env() if self.ring_depth is None else knob("ring_depth").check(self.ring_depth)
         object.__setattr__(self, "ring_depth", depth)
-        for name in ("hash_frames", "strict"):
+        for name in ("hash_frames", "strict", "audio"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name}={getattr(self, name)!r} is not valid; expected True or False")
         if self.frames is not None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Stats", "RenderResult", "transition_summary"]
+__all__ = ["Stats", "RenderResult", "transition_summary", "media_summary"]
 
 
 def transition_summary(spec: dict[str, Any]) -> dict[str, Any]:
@@ -20,6 +20,14 @@ def transition_summary(spec: dict[str, Any]) -> dict[str, Any]:
     params = {name: f"<image {value.shape[1]}x{value.shape[0]}>" if hasattr(value, "shape") else value
               for name, value in spec.get("params", {}).items()}
     return {**spec, "params": params}
+
+
+def media_summary(clips: Sequence[Any], mix: Any) -> dict[str, Any]:
+    """The media clips a render decoded, and its audio mix (None: no audio stream)."""
+    listed = [{"element": c.element, "kind": c.kind, "src": c.src, "start": round(c.start, 6),
+               "source_duration": c.source_duration, "audible": c.audible} for c in clips]
+    audio = None if mix is None else {"clips": mix.clips, "peak": round(float(mix.peak), 4), "clipped": mix.clipped}
+    return {"clips": listed, "audio": audio}
 
 
 class Stats:
@@ -65,6 +73,7 @@ class RenderResult:
     frame_hashes: list[str] | None = None
     warnings: list[dict[str, str]] = field(default_factory=list)
     transitions: list[dict[str, Any]] = field(default_factory=list)
+    media: dict[str, Any] = field(default_factory=dict)
 
     @property
     def frames_per_second(self) -> float:

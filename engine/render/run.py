@@ -29,11 +29,12 @@ from ..pipeline.dispenser import FrameSource, frame_sources
 from ..pipeline.fence import FenceAborted, ReorderFence
 from ..pipeline.planning import RenderDecision, decide, early_workers, parse_frame_range
 from ..pipeline.ring import BufferRing
+from .audio import AudioMixer
 from .browser import Browser
 from .feed import ProgressCallback, feed
 from .job import FenceEntry, Job
 from .options import RenderOptions
-from .result import RenderResult, Stats, transition_summary
+from .result import RenderResult, Stats, media_summary, transition_summary
 from .worker import Worker, walk
 
 __all__ = ["RenderResult", "render_plan_and_encode", "Stats"]
@@ -52,6 +53,7 @@ def render_plan_and_encode(
     try:
         render.open_sessions(composition)  # worker 0 reads the plan; the others start their browsers at once
         render.plan_frames()               # frame range, path, workers
+        render.start_audio()               # the mix, once per render, beside the next steps
         render.open_blender()              # every shader checked (and compiled) before any capture
         render.start_pipeline(progress, cancel)  # fence, blend pool, rings, encoder, feeder, workers 1..W-1
         render.run_worker_zero()
@@ -79,6 +81,7 @@ class _Render:
         self.encoder: Encoder | None = None
         self.job: Job | None = None
         self.shares: list[FrameSource[FrameInfo]] = []
+        self.audio: AudioMixer | None = None
 
     # ---- the steps ----------------------------------------------------------------------------
 
@@ -98,6 +101,12 @@ class _Render:
         self.decision: RenderDecision = decide(
             self.options, frame_count=len(self.frames), transition_frames=self.transition_frames,
             frame_bytes=plan.width * plan.height * 6, cpus=usable_cpus(), available_bytes=available_memory())
+
+    def start_audio(self) -> None:
+        if self.options.audio and any(clip.audible for clip in self.plan.media_clips):
+            fps = self.plan.fps
+            self.audio = AudioMixer(self.plan, self.frames[0].index / fps, (self.frames[-1].index + 1) / fps,
+                                    self.stats)
 
     def open_blender(self) -> None:
         self.blender = blender = Blender(self.options.backend)
@@ -121,7 +130,8 @@ class _Render:
                                     options.partition if hybrid else "contiguous")
         job.rings = [BufferRing(depth, plan.width, plan.height) for _ in self.shares]
         self.encoder = Encoder(self.out_path, plan.width, plan.height, plan.fps, codec=options.codec,
-                               quality=options.quality, hash_frames=options.hash_frames)
+                               quality=options.quality, hash_frames=options.hash_frames,
+                               audio=self.audio.samples() if self.audio is not None else None)
         feeder = threading.Thread(target=feed, args=(job, self.encoder, progress), name="engine-feed", daemon=True)
         feeder.start()
         self.threads.append(feeder)
@@ -176,8 +186,10 @@ class _Render:
             codec=self.options.codec, quality=self.options.quality,
             capture_format=self.session.options.capture_format, capture_mode=self.session.capture_mode,
             stage_seconds=dict(self.stats.seconds), frame_hashes=self.encoder.hashes,
-            warnings=[w.as_dict() for w in self.session.warnings],
-            transitions=[transition_summary(t.as_dict()) for t in plan.transitions])
+            warnings=[w.as_dict() for w in self.session.warnings]
+            + ([self.audio.warning.as_dict()] if self.audio is not None and self.audio.warning else []),
+            transitions=[transition_summary(t.as_dict()) for t in plan.transitions],
+            media=media_summary(plan.media_clips, self.audio.mix if self.audio is not None else None))
 
     # ---- teardown -----------------------------------------------------------------------------
 
@@ -201,3 +213,5 @@ class _Render:
             self.session.close()
         if self.blender is not None:
             self.blender.close()
+        if self.audio is not None:
+            self.audio.join()

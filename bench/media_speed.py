@@ -1,0 +1,106 @@
+"""Video layer against a still image, end to end (issue 12).
+
+    .venv/bin/python bench/media_speed.py [--size 1920x1080] [--seconds 4] [--rounds 2] [--workers auto]
+
+Two compositions that differ only in one full-frame layer: a 1080p H.264 video over the whole
+duration (textured, moving: the decoder has real work) or a PNG still of its first frame. Each is
+rendered with `engine.render` at the defaults, alternately, best of `--rounds`; prints frames per
+second and the ratio video/still (the issue's gate: at least 0.8).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import av
+import numpy as np
+
+import engine
+
+PAGE = """<!doctype html><html><head><style>
+.layer {{ position: absolute; left: 0; top: 0; width: {w}px; height: {h}px; object-fit: cover; }}
+.title {{ position: absolute; left: 5%; top: 40%; font: bold {fs}px sans-serif; color: #fff;
+          text-shadow: 0 0 20px #000; animation: drift {dur}s linear both; }}
+@keyframes drift {{ to {{ left: 45%; }} }}
+</style></head><body>
+<div id="root" data-composition-id="bench" data-width="{w}" data-height="{h}" data-duration="{dur}" data-fps="30">
+  {layer}
+  <div class="title">Media layer</div>
+</div></body></html>"""
+
+
+def footage(width: int, height: int, frames: int, fps: int = 30) -> np.ndarray:
+    """Frame `i` of a textured, moving picture (a generator: one frame at a time)."""
+    rng = np.random.default_rng(1)
+    noise = rng.integers(0, 48, (height, width, 1), dtype=np.uint8)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    for i in range(frames):
+        phase = i / fps
+        r = (127 + 100 * np.sin(x / 97 + phase * 2)).astype(np.uint8)
+        g = (127 + 100 * np.sin(y / 61 - phase * 3)).astype(np.uint8)
+        b = (127 + 100 * np.sin((x + y) / 143 + phase)).astype(np.uint8)
+        yield np.ascontiguousarray(np.stack([r, g, b], axis=2) + noise[:, :, [0, 0, 0]] // 2)
+
+
+def write_media(folder: Path, width: int, height: int, seconds: float) -> None:
+    frames = int(seconds * 30)
+    with av.open(str(folder / "clip.mp4"), "w") as container:
+        stream = container.add_stream("libx264", rate=30, options={"preset": "veryfast", "crf": "20"})
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        first = None
+        for rgb in footage(width, height, frames):
+            first = rgb if first is None else first
+            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    png = av.CodecContext.create("png", "w")
+    png.width, png.height, png.pix_fmt = width, height, "rgb24"
+    packets = png.encode(av.VideoFrame.from_ndarray(first, format="rgb24")) + png.encode(None)
+    (folder / "still.png").write_bytes(b"".join(bytes(p) for p in packets))
+
+
+def composition(folder: Path, name: str, layer: str, width: int, height: int, seconds: float) -> Path:
+    target = folder / name
+    target.mkdir()
+    for media in ("clip.mp4", "still.png"):
+        (target / media).write_bytes((folder / media).read_bytes())
+    (target / "index.html").write_text(PAGE.format(w=width, h=height, dur=seconds, fs=height // 10, layer=layer))
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", default="1920x1080")
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", default="auto")
+    args = parser.parse_args()
+    width, height = (int(v) for v in args.size.split("x"))
+    workers = args.workers if args.workers == "auto" else int(args.workers)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_media(folder, width, height, args.seconds)
+        video = composition(folder, "video", '<video class="layer" src="clip.mp4" muted></video>', width, height,
+                            args.seconds)
+        still = composition(folder, "still", '<img class="layer" src="still.png">', width, height, args.seconds)
+        best: dict[str, float] = {}
+        results = {}
+        for _ in range(args.rounds):
+            for name, comp in (("still", still), ("video", video)):
+                start = time.perf_counter()
+                results[name] = engine.render(comp, folder / f"{name}.mp4", workers=workers)
+                best[name] = min(best.get(name, float("inf")), time.perf_counter() - start)
+        frames = results["video"].frames
+        for name in ("still", "video"):
+            r = results[name]
+            print(f"{name:5s}: {frames} frames {width}x{height} in {best[name]:.2f} s = {frames / best[name]:.2f} fps "
+                  f"(path {r.path}, {r.workers} workers, {r.capture_format} {r.capture_mode})")
+        print(f"video / still: {best['still'] / best['video']:.2f} (gate: >= 0.80)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+// The page side of media (injected before runtime.js, into every frame).
+//
+// Chromium never plays or decodes a composition's <video> and <audio>: the router refuses their
+// requests, play() does nothing. The engine decodes each source with PyAV, in Python, and shows
+// the frame of each video as the element's *poster*, which Chromium paints exactly like video
+// content: the element keeps all its CSS (size, object-fit, object-position, transforms,
+// opacity, radius, filters, masks, z-order). Each frame is fetched from the engine's loopback
+// frame server, decoded (img.decode()) before the poster is switched, so a capture never sees a
+// half-loaded frame: the poster then comes from the memory cache, synchronously.
+(() => {
+  'use strict';
+  if (window.__hfEngineMedia) return;
+  const defineHidden = (name, value) => Object.defineProperty(window, name, { value, writable: false, configurable: false, enumerable: false });
+
+  // Nothing plays in real time (and no promise rejects because the source was refused).
+  const proto = HTMLMediaElement.prototype;
+  proto.play = function play() { return Promise.resolve(); };
+
+  const describe = (el) => {
+    let text = '<' + el.tagName.toLowerCase();
+    if (el.id) text += ` id="${el.id}"`;
+    else if (el.getAttribute('class')) text += ` class="${el.getAttribute('class')}"`;
+    const src = sourceOf(el);
+    if (src) text += ` src="${src.length > 80 ? src.slice(0, 77) + '...' : src}"`;
+    return text + '>';
+  };
+  const sourceOf = (el) => {
+    const own = el.getAttribute('src');
+    if (own) return own;
+    const child = el.querySelector('source[src]');
+    return child ? child.getAttribute('src') : null;
+  };
+
+  let elements = [];
+  const shown = new WeakMap();   // element -> URL of the frame it shows
+  const held = new WeakMap();    // element -> the decoded Image keeping that frame in memory
+
+  // Every <video> and <audio> of the page (after sub-compositions were mounted), with its
+  // HyperFrames timing attributes as written; Python validates and resolves them.
+  const census = () => {
+    const timing = window.__hfEngineTiming;
+    elements = [...document.querySelectorAll('video, audio')];
+    return elements.map((el, index) => {
+      const src = sourceOf(el);
+      let url = null;
+      try { url = src ? new URL(src, document.baseURI).href : null; } catch (e) { url = null; }
+      const [start, end] = timing ? timing.windowOf(el) : [0, Infinity];
+      const host = el.parentElement && el.parentElement.closest('[data-composition-id]');
+      const hostEnd = host && timing ? timing.windowOf(host)[1] : Infinity;
+      return {
+        index, tag: el.tagName.toLowerCase(), element: describe(el), src, url,
+        timed: el.matches('.clip, [data-start]'),
+        start, end: Number.isFinite(end) ? end : null, hostEnd: Number.isFinite(hostEnd) ? hostEnd : null,
+        mediaStart: el.getAttribute('data-playback-start') ?? el.getAttribute('data-media-start'),
+        rate: el.getAttribute('data-playback-rate'),
+        volume: el.getAttribute('data-volume'),
+        muted: el.muted || el.hasAttribute('muted'),
+        loop: el.loop,
+        hasAudio: el.getAttribute('data-has-audio'),
+      };
+    });
+  };
+
+  // Switch each video to its frame at this time: `frames` maps an element's index to the URL of
+  // its frame (or is missing it when it keeps what it shows). Pushes one promise per new frame
+  // onto `pending` (as [name, promise]); the poster is switched once the frame is decoded.
+  const show = (frames, pending) => {
+    for (const [key, url] of Object.entries(frames || {})) {
+      const el = elements[Number(key)];
+      if (!el || !url || shown.get(el) === url) continue;
+      shown.set(el, url);
+      const image = new Image();
+      image.src = url;
+      pending.push([`the frame of ${describe(el)}`, image.decode().then(() => {
+        el.setAttribute('poster', url);
+        held.set(el, image);
+      })]);
+    }
+  };
+
+  // The windows Python resolved (a clip without data-duration lasts as long as its source):
+  // `ends` maps an element's index to its end in composition seconds (null: never ends).
+  const setEnds = (ends) => {
+    for (const [key, end] of Object.entries(ends || {})) {
+      const el = elements[Number(key)];
+      if (el && window.__hfEngineTiming) window.__hfEngineTiming.setEnd(el, end);
+    }
+  };
+
+  defineHidden('__hfEngineMedia', Object.freeze({ census, show, setEnds, describe }));
+})();
