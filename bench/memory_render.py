@@ -1,8 +1,9 @@
 """Memory of long renders: peak resident memory must not grow with the number of frames.
 
-    .venv/bin/python bench/memory_render.py [--frames 500,2000] [--size 160x90]
+    .venv/bin/python bench/memory_render.py [--frames 500,2000] [--size 160x90] [--media]
 
-Each render runs in a fresh Python process (so peaks do not mix); a sampler thread records
+With --media the composition also plays a looping H.264 video under its scenes and a looping
+tone (issue 12: memory must stay flat over a 2,000-frame render with video and audio). Each render runs in a fresh Python process (so peaks do not mix); a sampler thread records
 the peak resident set of the engine's process and, separately, of its Chromium processes.
 """
 
@@ -54,15 +55,46 @@ html, body {{ margin: 0; }} #root {{ position: relative; width: {w}px; height: {
 </div></body></html>"""
 
 
-def write(folder: Path, w: int, h: int, frames: int) -> Path:
-    """Scenes alternating every 2 s with a 0.5 s crossfade between each pair."""
+def write_media(folder: Path, w: int, h: int) -> str:
+    """A 4 s looping video (moving gradient) and a 4 s tone; the HTML that plays them."""
+    import av
+    import numpy as np
+
+    with av.open(str(folder / "loop.mp4"), "w") as out:
+        stream = out.add_stream("libx264", rate=30, options={"preset": "veryfast"})
+        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        x = np.arange(w, dtype=np.float32)[None, :, None]
+        for i in range(120):
+            rgb = np.broadcast_to((127 + 100 * np.sin(x / 17 + i / 5)).astype(np.uint8), (h, w, 3)).copy()
+            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    with av.open(str(folder / "tone.wav"), "w") as out:
+        stream = out.add_stream("pcm_s16le", rate=48000, layout="stereo")
+        tone = (np.sin(np.arange(4 * 48000) / 48000 * 2 * np.pi * 440) * 8000).astype(np.int16)
+        frame = av.AudioFrame.from_ndarray(np.repeat(tone, 2)[None, :], format="s16", layout="stereo")
+        frame.sample_rate = 48000
+        for packet in stream.encode(frame):
+            out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return (f'<video src="loop.mp4" loop muted style="position:absolute;left:0;top:0;width:{w}px;height:{h}px">'
+            '</video><audio src="tone.wav" loop></audio>')
+
+
+def write(folder: Path, w: int, h: int, frames: int, media: bool = False) -> Path:
+    """Scenes alternating every 2 s with a 0.5 s crossfade between each pair (over a video and a tone)."""
     seconds = frames / 30
     scenes, transitions = [], []
+    if media:
+        scenes.append(write_media(folder, w, h))
     n = max(1, int(seconds // 2))
     for i in range(n):
         end = "" if i == n - 1 else ' data-duration="2.5"'
         colour = ("#248", "#842", "#284")[i % 3]
-        scenes.append(f'<div class="scene clip" id="s{i}" data-start="{2 * i}"{end} style="background: {colour}">'
+        opacity = "; opacity: 0.7" if media else ""
+        scenes.append(f'<div class="scene clip" id="s{i}" data-start="{2 * i}"{end} style="background: {colour}{opacity}">'
                       f'frame<div class="dot"></div></div>')
         if i:
             transitions.append(f'<hf-transition data-shader="crossfade" data-time="{2 * i}" data-duration="0.5" '
@@ -76,12 +108,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--frames", default="500,2000")
     parser.add_argument("--size", default="160x90")
+    parser.add_argument("--media", action="store_true", help="add a looping video and a looping tone")
     args = parser.parse_args()
     w, h = (int(v) for v in args.size.split("x"))
     rows = []
     for frames in (int(f) for f in args.frames.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
-            comp = write(Path(tmp), w, h, frames)
+            comp = write(Path(tmp), w, h, frames, args.media)
             done = subprocess.run([sys.executable, "-c", CHILD, str(comp), str(Path(tmp) / "o.mp4"), str(frames)],
                                   capture_output=True, text=True, check=True)
             row = json.loads(done.stdout.strip().splitlines()[-1])

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from .config import check_choice
-from .errors import ConfigError, EngineError
-from .media.audio_encode import AudioTrack, check_samples
+from .errors import ConfigError, EngineError, MediaError
+from .media.audio_encode import AudioTrack, SampleReader, check_samples
 
 __all__ = ["Encoder", "CODECS", "QUALITIES", "EncodeError", "check_output_path"]
 
@@ -64,6 +64,19 @@ CODECS: dict[str, CodecSpec] = {
 _CONTAINERS = {".mp4": "mp4", ".mkv": "matroska", ".mov": "mov"}
 
 
+def _rgb48_frame(pixels: np.ndarray) -> Any:
+    """An rgb48le `av.VideoFrame` holding a copy of `pixels`. The copy is numpy's, which lets other
+    threads run (``VideoFrame.from_ndarray`` holds the GIL for the whole 12 MB of a 1080p frame)."""
+    from av.video.frame import VideoFrame
+
+    height, width = pixels.shape[:2]
+    video = VideoFrame(width, height, "rgb48le")
+    plane = video.planes[0]
+    rows = np.frombuffer(memoryview(plane), np.uint8).reshape(height, plane.line_size)
+    np.copyto(rows[:, :width * 6].view(np.uint16).reshape(height, width, 3), pixels)
+    return video
+
+
 class EncodeError(EngineError):
     """The encoder failed (disk full, codec error); the message names the frame."""
 
@@ -96,7 +109,8 @@ class Encoder:
     safe to call more than once, and `abort()` after `finish()` does nothing.
 
     `audio`: planar stereo float32 samples ``(2, n)`` at `sample_rate`, starting with the first
-    frame (see `engine.media.audio.mix_audio`); None writes no audio stream.
+    frame, or a `SampleReader` giving them in order (`engine.media.mixer.MixStream`, which mixes
+    as the video advances); None writes no audio stream.
     """
 
     def __init__(
@@ -110,7 +124,7 @@ class Encoder:
         quality: str = "standard",
         queue_depth: int = 8,
         hash_frames: bool = False,
-        audio: np.ndarray | None = None,
+        audio: np.ndarray | SampleReader | None = None,
         sample_rate: int = 48000,
     ) -> None:
         self.codec = check_choice("codec", codec, tuple(CODECS))
@@ -121,7 +135,7 @@ class Encoder:
         self.seconds = 0.0
         self.hashes: list[str] | None = [] if hash_frames else None
         try:
-            self._samples = None if audio is None else check_samples(audio)
+            self._samples = check_samples(audio) if isinstance(audio, np.ndarray) else audio
         except ValueError as exc:
             raise EncodeError(f"{self.output}: {exc}") from None
         self.sample_rate = sample_rate
@@ -164,7 +178,6 @@ class Encoder:
         self._container, self._stream, self._pix_fmt = container, stream, spec.pix_fmt
 
     def _loop(self) -> None:
-        from av.video.frame import VideoFrame
         from av.video.reformatter import ColorRange, Colorspace
 
         while True:
@@ -180,7 +193,7 @@ class Encoder:
                 start = time.perf_counter()
                 if self.hashes is not None:
                     self.hashes.append(hashlib.blake2b(frame.data, digest_size=16).hexdigest())
-                video = VideoFrame.from_ndarray(frame, format="rgb48le")
+                video = _rgb48_frame(frame)
                 if done:
                     done()
                     done = None
@@ -194,6 +207,8 @@ class Encoder:
                 if self._audio is not None:
                     self._audio.write_until(self._audio.target(self.frames_written, self.fps))
                 self.seconds += time.perf_counter() - start
+            except MediaError as exc:  # a media file that fails while its sound is mixed: bad input, named
+                self._error = exc
             except BaseException as exc:
                 self._error = EncodeError(f"encoding frame {self.frames_written} to {self.output} failed: {exc}")
                 self._error.__cause__ = exc
@@ -239,6 +254,8 @@ class Encoder:
                 if self._audio is not None:
                     self._audio.finish(self._audio.target(self.frames_written, self.fps))
                 self._container.close()
+            except MediaError:
+                raise
             except BaseException as exc:
                 raise EncodeError(f"finishing {self.output} failed: {exc}") from exc
             os.replace(self._tmp, self.output)

@@ -100,8 +100,9 @@ def test_rate_loop_and_hold(tmp_path: Path, media: Path) -> None:
             assert held == expected_frame(t, 0, media_start=2), f"held clip at t={t}"  # holds 71 from t=1
 
 
-def test_render_two_workers_and_transition(tmp_path: Path, media: Path) -> None:
-    """Each scene holds a video; a crossfade between them; hybrid path with 2 workers; output decoded."""
+@pytest.mark.parametrize("path", ["sequential", "hybrid"])
+def test_render_both_paths_with_a_transition(tmp_path: Path, media: Path, path: str) -> None:
+    """Each scene holds a video; a crossfade between them; each render path (hybrid: 2 workers); output decoded."""
     body = ('<div id="s1" class="scene clip" data-start="0" data-duration="2">'
             '<video class="v" src="count.mp4" muted></video></div>'
             '<div id="s2" class="scene clip" data-start="1.5" data-duration="1.5">'
@@ -110,8 +111,9 @@ def test_render_two_workers_and_transition(tmp_path: Path, media: Path) -> None:
     folder = page(tmp_path / "c", body, duration=3)
     link(folder, media, "count.mp4")
     out = tmp_path / "out.mp4"
-    result = engine.render(folder, out, workers=2, path="hybrid", quality="high")
-    assert result.path == "hybrid" and result.workers == 2
+    workers = 2 if path == "hybrid" else 1
+    result = engine.render(folder, out, workers=workers, path=path, quality="high")
+    assert result.path == path and result.workers == workers
     with av.open(str(out)) as container:
         frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
     assert len(frames) == 90
@@ -225,3 +227,72 @@ def test_a_mix_above_full_scale_is_clipped_and_warned(tmp_path: Path, media: Pat
     assert result.media["audio"]["clipped"] > 0 and result.media["audio"]["peak"] > 1
     samples, _, _, _ = decode_audio(tmp_path / "loud.mp4")
     assert np.abs(samples).max() <= 1.05  # AAC may overshoot a clipped square slightly
+
+
+SOURCES = [  # (file name, media_gen codec, extra arguments): every container and codec the issue names
+    ("hevc.mp4", "hevc", {}),
+    ("hevc10.mp4", "hevc10", {}),
+    ("vp9.webm", "vp9", {}),
+    ("av1.mp4", "av1", {}),
+    ("prores.mov", "prores", {}),
+    ("rotated.mp4", "h264", {"rotation": 90}),
+    ("vfr.mkv", "h264", {"pts": [i / 24 + (0.02 if i % 3 == 1 else 0.0) for i in range(48)]}),
+]
+
+
+@pytest.mark.parametrize(("name", "codec", "extra"), SOURCES, ids=[s[0] for s in SOURCES])
+def test_every_source_kind_shows_its_exact_frames(tmp_path: Path, name: str, codec: str, extra: dict) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    size = (96, 160) if extra.get("rotation") else (160, 96)  # displayed size; a rotated clip is portrait
+    write_numbered_video(folder / name, frames=48, fps=SRC_FPS, size=size, codec=codec, **extra)
+    style = "" if not extra.get("rotation") else ' style="width:54px;height:90px"'
+    page(folder, f'<video class="clip v" src="{name}" data-start="0" data-duration="2" muted{style}></video>', duration=2)
+    pts = extra.get("pts")
+    with BrowserSession(folder) as session:
+        for i in (0, 1, 7, 13, 29, 40, 59):
+            t = Fraction(i, FPS)
+            frame = session.capture_frame(t)
+            if extra.get("rotation"):
+                x, y = BOX[0], BOX[1]
+                got = read_frame_number(frame[y:y + 90, x:x + 54])
+            else:
+                got = shown(frame)
+            if pts is not None:  # the frame whose interval holds t
+                want = max(k for k, p in enumerate(pts) if p <= float(t) + 1e-9)
+            else:
+                want = expected_frame(t, 0, frames=48)
+            assert got == want, f"{name} at t={t}: shows {got}, expected {want}"
+
+
+def test_images_are_decoded_before_the_first_capture(tmp_path: Path) -> None:
+    """WebP, AVIF, SVG, a lazy <img> and a CSS background are all complete in the very first frame."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    red = np.zeros((64, 64, 3), np.uint8)
+    red[..., 0] = 230
+    for name, codec, fmt in (("a.webp", "libwebp", "webp"), ("b.avif", "libsvtav1", "avif")):
+        with av.open(str(folder / name), "w", format=fmt) as out:
+            stream = out.add_stream(codec, rate=1)
+            stream.width = stream.height = 64
+            stream.pix_fmt = "yuv420p"
+            for packet in stream.encode(av.VideoFrame.from_ndarray(red, format="rgb24")):
+                out.mux(packet)
+            for packet in stream.encode(None):
+                out.mux(packet)
+    (folder / "c.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64">'
+                                  '<rect width="64" height="64" fill="rgb(230,0,0)"/></svg>')
+    shutil.copyfile(folder / "a.webp", folder / "d.webp")
+    shutil.copyfile(folder / "a.webp", folder / "e.webp")
+    body = ('<img src="a.webp" style="position:absolute;left:0;top:0;width:64px;height:64px">'
+            '<img src="b.avif" style="position:absolute;left:70px;top:0;width:64px;height:64px">'
+            '<img src="c.svg" style="position:absolute;left:140px;top:0;width:64px;height:64px">'
+            '<img src="d.webp" loading="lazy" style="position:absolute;left:210px;top:0;width:64px;height:64px">'
+            '<div style="position:absolute;left:0;top:80px;width:64px;height:64px;background:url(e.webp) 0 0/64px 64px">'
+            '</div>')
+    page(folder, body, duration=1)
+    with BrowserSession(folder, capture_format="png") as session:
+        frame = session.capture_frame(0)
+    for x, y in ((32, 32), (102, 32), (172, 32), (242, 32), (32, 112)):
+        r, g, b = (frame[y, x] >> 8).tolist()
+        assert r > 180 and g < 60 and b < 60, f"pixel at {(x, y)} is {(r, g, b)}: the image was not ready"

@@ -61,21 +61,38 @@
     });
   };
 
+  // Frames being fetched or fetched, by URL (the few latest: the current and the next ones).
+  const loads = new Map();
+  const load = (url) => {
+    let entry = loads.get(url);
+    if (!entry) {
+      const image = new Image();
+      image.src = url;
+      entry = { image, ready: image.decode() };
+      entry.ready.catch(() => {}); // a prefetch may be refused (204: no change); show() retries
+      loads.set(url, entry);
+      while (loads.size > 8) loads.delete(loads.keys().next().value);
+    }
+    return entry;
+  };
+
   // Switch each video to its frame at this time: `frames` maps an element's index to the URL of
-  // its frame (or is missing it when it keeps what it shows). Pushes one promise per new frame
-  // onto `pending` (as [name, promise]); the poster is switched once the frame is decoded.
-  const show = (frames, pending) => {
+  // its new frame (an element missing from it keeps what it shows). Pushes one promise per new
+  // frame onto `pending` (as [name, promise]); the poster is switched once the frame is decoded.
+  // `prefetch` names the frames of the time captured next: fetched now, while this one is captured.
+  const show = (frames, prefetch, pending) => {
     for (const [key, url] of Object.entries(frames || {})) {
       const el = elements[Number(key)];
       if (!el || !url || shown.get(el) === url) continue;
       shown.set(el, url);
-      const image = new Image();
-      image.src = url;
-      pending.push([`the frame of ${describe(el)}`, image.decode().then(() => {
-        el.setAttribute('poster', url);
-        held.set(el, image);
+      const use = (entry, src) => entry.ready.then(() => { el.setAttribute('poster', src); held.set(el, entry.image); });
+      const entry = load(url);
+      pending.push([`the frame of ${describe(el)}`, use(entry, url).catch(() => {
+        const again = load(url + '?show');
+        return use(again, url + '?show');
       })]);
     }
+    for (const url of Object.values(prefetch || {})) load(url);
   };
 
   // The windows Python resolved (a clip without data-duration lasts as long as its source):

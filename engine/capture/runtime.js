@@ -407,8 +407,8 @@
     },
     // Put the page at time t (seconds); optionally isolate one scene. Returns {errors, timeout?,
     // missingScene?}: synchronously when nothing is pending (the common case), else a promise.
-    // `frames`: the video frames to show (media.js show()), from Python's decoders.
-    seek(t, sceneId, timeoutMs, frames) {
+    // `media`: [frames, prefetch], the video frames to show and to fetch ahead (media.js show()).
+    seek(t, sceneId, timeoutMs, media) {
       restore();
       ensureSheet();
       const ms = t * 1000;
@@ -420,7 +420,7 @@
       const pending = [];
       seekTimelines(t, pending);
       seekAnimations(t);
-      if (frames) window.__hfEngineMedia.show(frames, pending);
+      if (media) window.__hfEngineMedia.show(media[0], media[1], pending);
       // animation libraries other than GSAP (adapters.js): each registered instance put at t
       if (window.__hfEngineAdapters) {
         for (const problem of window.__hfEngineAdapters.seek(t, pending)) errors.push(problem);

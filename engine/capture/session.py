@@ -32,7 +32,8 @@ from ..composition.reader import read_composition
 from ..composition.validate import with_js_transitions, with_timeline_duration
 from ..errors import CaptureError, CompositionError, ConfigError, InputError, RenderWarning, close_names
 from ..media.census import clips_from_census, probe_clips
-from ..media.feed import VideoFeed, media_ends
+from ..media.feed import PageVideo, VideoFrames, media_ends
+from ..media.pictures import picture_writer
 from .chromium import CHROMIUM_FLAGS, OFFLINE_FLAGS, acquire_playwright, feature_flags, release_playwright
 from .fidelity import PageWarning, blocked_request, from_census
 from .fonts import runtime_config
@@ -122,7 +123,8 @@ class BrowserSession:
         self._warnings: list[PageWarning] = []
         self._root_duration: Any = None
         self._media_census: list[Any] = []
-        self._video: VideoFeed | None = None
+        self._video: PageVideo | None = None
+        self._own_frames: VideoFrames | None = None
         self._hung: str | None = None
         self._buffer: np.ndarray | None = None
         self._router = AssetRouter(plan.root_dir, normalize_url_map(self.options.url_map), self.options.allow_network)
@@ -242,9 +244,36 @@ class BrowserSession:
         ends = media_ends(clips, float(self.plan.duration))
         self._check_result(self._evaluate("(ends) => window.__hfEngine.setMediaEnds(ends)", ends,
                                           "setting the media clips' windows"), "setting the media clips' windows")
-        if any(clip.kind == "video" for clip in clips):
-            self._video = VideoFeed(clips, float(self.plan.duration))
-            self._router.pass_origin(self._video.origin)
+
+
+    # ---- video frames ----
+    def _page_video(self) -> PageVideo | None:
+        """This page's view of the video frames: shared ones (`share_video`), else the session's own."""
+        if self._video is None and any(clip.kind == "video" for clip in self.plan.media_clips):
+            self._own_frames = VideoFrames(self.plan.media_clips, float(self.plan.duration),
+                                           writer=picture_writer(self.options.capture_format, self.options.jpeg_quality))
+            self._attach(self._own_frames)
+        return self._video
+
+    def _attach(self, frames: VideoFrames) -> None:
+        self._video = frames.page()
+        self._router.pass_origin(frames.origin)
+
+    def share_video(self, frames: VideoFrames) -> None:
+        """Take the video frames from `frames` (decoded once for a whole render) instead of decoding
+        them in this session. Idempotent."""
+        if self._video is not None and self._video.frames is frames:
+            return
+        self._drop_video()
+        self._attach(frames)
+
+    def _drop_video(self) -> None:
+        if self._video is not None:
+            self._video.forget()
+            self._video = None
+        if self._own_frames is not None:
+            self._own_frames.close()
+            self._own_frames = None
 
     def _warn(self, warning: PageWarning) -> None:
         if warning not in self._warnings:
@@ -266,9 +295,7 @@ class BrowserSession:
 
     def _shutdown(self) -> None:
         """Stop the browser and release the driver (close's work; also before a relaunch)."""
-        if self._video is not None:
-            self._video.close()
-            self._video = None
+        self._drop_video()
         for obj, method in ((self._cdp, "detach"), (self._context, "close"), (self._browser, "close")):
             if obj is not None:
                 try:
@@ -376,14 +403,23 @@ class BrowserSession:
         return value
 
     # ---- seeking and capture ----
-    def seek(self, t: float | Fraction, scene_id: str | None = None) -> None:
-        """Put the page at time `t` (seconds); with `scene_id`, isolate that scene (until the next call)."""
+    def seek(self, t: float | Fraction, scene_id: str | None = None, *, next_time: float | Fraction | None = None) -> None:
+        """Put the page at time `t` (seconds); with `scene_id`, isolate that scene (until the next call).
+
+        `next_time`: the time the caller captures next, if it knows (a render's worker does): the
+        video frames of that time are decoded and fetched while this one is captured.
+        """
         seconds = self._time(t)
         what = f"seeking to t={seconds:g} s" + (f" (scene {scene_id!r})" if scene_id else "")
         self._isolated = False  # the runtime's seek undoes any isolation first
-        frames = self._video.frames_at(seconds) if self._video is not None else None
-        result = self._evaluate("([t, s, ms, f]) => window.__hfEngine.seek(t, s, ms, f)",
-                                [seconds, scene_id, self.options.timeout_ms, frames], what)
+        media = None
+        video = self._page_video()
+        if video is not None:
+            ahead = float(next_time) if next_time is not None and 0 <= float(next_time) <= float(self.plan.duration) \
+                else None
+            media = video.frames_at(seconds, ahead)
+        result = self._evaluate("([t, s, ms, m]) => window.__hfEngine.seek(t, s, ms, m)",
+                                [seconds, scene_id, self.options.timeout_ms, media], what)
         self._check_result(result, f"at t={seconds:g} s")
 
     def screenshot(self) -> str:
@@ -404,14 +440,15 @@ class BrowserSession:
             self._buffer = new_frame(self.plan.height, self.plan.width)
         return self._buffer
 
-    def capture_frame(self, t: float | Fraction, *, out: np.ndarray | None = None) -> np.ndarray:
+    def capture_frame(self, t: float | Fraction, *, out: np.ndarray | None = None,
+                      next_time: float | Fraction | None = None) -> np.ndarray:
         """The whole frame at time `t` as rgb48le.
 
         Written into `out` when given, else into the session's reused buffer, which the next
-        capture overwrites (copy it to keep it).
+        capture overwrites (copy it to keep it). `next_time`: as in `seek`.
         """
         buffer = self._out(out)
-        self.seek(t)
+        self.seek(t, next_time=next_time)
         return decode_into(self._shot(), buffer)
 
     def capture_scene(self, t: float | Fraction, scene_id: str, *, out: np.ndarray | None = None) -> np.ndarray:
@@ -423,9 +460,11 @@ class BrowserSession:
         self.capture_scenes(t, [(scene_id, buffer)])
         return buffer
 
-    def capture_scenes(self, t: float | Fraction, scenes: Sequence[tuple[str, np.ndarray]]) -> None:
+    def capture_scenes(self, t: float | Fraction, scenes: Sequence[tuple[str, np.ndarray]], *,
+                       next_time: float | Fraction | None = None) -> None:
         """Each ``(scene_id, out)`` of `scenes` alone at time `t`, into its `out` buffer: one seek,
-        then each scene isolated and captured in turn (a transition's two scenes cost one seek)."""
+        then each scene isolated and captured in turn (a transition's two scenes cost one seek).
+        `next_time`: as in `seek`."""
         for scene_id, _ in scenes:
             if scene_id not in self.plan.scene_ids:
                 known = ", ".join(repr(s) for s in self.plan.scene_ids) or "none"
@@ -434,7 +473,7 @@ class BrowserSession:
         buffers = [check_frame(out, "out", shape=(self.plan.height, self.plan.width, 3), writeable=True) for _, out in scenes]
         for n, ((scene_id, _), buffer) in enumerate(zip(scenes, buffers, strict=True)):
             if n == 0:
-                self.seek(t, scene_id)
+                self.seek(t, scene_id, next_time=next_time)
             else:
                 result = self._evaluate("(s) => window.__hfEngine.isolateScene(s)", scene_id,
                                         f"isolating scene {scene_id!r}")

@@ -16,7 +16,7 @@ Deviations: a clip is placed at sample ``round(start * rate)`` (HyperFrames' ``a
 whole milliseconds); looping is honoured (HyperFrames' mixer ignores ``loop``; the browser loops).
 
 Samples are planar, shape ``(2, n)`` float32 (the layout of PyAV's ``fltp`` AAC frames). Each clip
-is streamed from its file straight into the output buffer: only that buffer is held in full.
+is streamed from its file; `engine.media.mixer.MixStream` sums them block by block.
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ from typing import Any
 import numpy as np
 
 from ..errors import MediaError
-from .clips import RATE_RANGE, MediaClip, audible_span
+from .clips import RATE_RANGE, MediaClip
 
 __all__ = ["SAMPLE_RATE", "MAX_GAIN", "AudioSource", "MixResult", "mix_audio", "segment"]
 
 SAMPLE_RATE = 48000
 #: HyperFrames' ``MAX_AUDIO_GAIN``: +12 dB.
 MAX_GAIN = 10 ** (12 / 20)
-_BLOCK = 1 << 18  # samples per block when scanning the mix for its peak
+_BLOCK = 1 << 18  # samples of silence per chunk where a looped file runs short
 
 
 @dataclass(frozen=True)
@@ -66,36 +66,18 @@ class MixResult:
 def mix_audio(sources: Sequence[AudioSource], composition_duration: float, *, sample_rate: int = SAMPLE_RATE) -> MixResult:
     """Decode, place and sum every audible clip over ``round(composition_duration * sample_rate)`` samples.
 
-    A clip's file that cannot be read or decoded raises MediaError naming the element and the file;
-    a ``<video>`` whose file has no audio stream is silent (not counted in ``clips``).
+    The whole mix at once (a render streams it instead: `engine.media.mixer.MixStream`, the same
+    rules). A clip's file that cannot be read or decoded raises MediaError naming the element and
+    the file; a ``<video>`` whose file has no audio stream is silent (not counted in ``clips``).
     """
-    n = max(0, round(composition_duration * sample_rate))
-    out = np.zeros((2, n), np.float32)
-    mixed = 0
-    for source in sources:
-        clip = source.clip
-        span = audible_span(clip, source.source_duration, composition_duration)
-        if span is None:
-            continue
-        first, last = round(span[0] * sample_rate), min(n, round(span[1] * sample_rate))
-        if last <= first:
-            continue
-        gain = max(0.0, min(float(clip.volume), MAX_GAIN))
-        try:
-            _place(out, _clip_stream(source, sample_rate), first, last, gain)
-        except _NoAudio:  # a video without sound is silent, not an error
-            continue
-        mixed += 1
-    peak, clipped = 0.0, 0
-    for i in range(0, n, _BLOCK):
-        block = out[:, i:i + _BLOCK]
-        magnitude = np.abs(block)
-        peak = max(peak, float(magnitude.max()))
-        over = int(np.count_nonzero(magnitude > 1.0))
-        if over:
-            clipped += over
-            np.clip(block, -1.0, 1.0, out=block)
-    return MixResult(out, peak, clipped, mixed, sample_rate)
+    from .mixer import MixStream
+
+    stream = MixStream(sources, composition_duration, sample_rate=sample_rate)
+    try:
+        samples = stream.read(stream.end)
+    finally:
+        stream.close()
+    return MixResult(samples, stream.peak, stream.clipped, stream.clips, sample_rate)
 
 
 def segment(mix: MixResult, start_s: float, end_s: float) -> np.ndarray:
@@ -106,23 +88,6 @@ def segment(mix: MixResult, start_s: float, end_s: float) -> np.ndarray:
     if hi > lo:
         part[:, lo - first:hi - first] = mix.samples[:, lo:hi]
     return part
-
-
-def _place(out: np.ndarray, chunks: Iterator[np.ndarray], first: int, last: int, gain: float) -> None:
-    """Add ``gain`` times the streamed chunks into ``out[:, first:last]`` (a mono chunk feeds both rows)."""
-    pos = first
-    try:
-        for chunk in chunks:
-            take = min(chunk.shape[1], last - pos)
-            if take > 0:
-                out[:, pos:pos + take] += gain * chunk[:, :take]
-                pos += take
-            if pos >= last:
-                break
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()  # closes the file the generator holds
 
 
 def _clip_stream(source: AudioSource, sr: int) -> Iterator[np.ndarray]:

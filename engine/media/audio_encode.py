@@ -11,11 +11,11 @@ by Matroska as its codec delay, so the first decoded sample is at time 0 with th
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-__all__ = ["AUDIO_CODECS", "AAC_BIT_RATE", "AudioTrack", "check_samples"]
+__all__ = ["AUDIO_CODECS", "AAC_BIT_RATE", "AudioTrack", "ArraySamples", "SampleReader", "check_samples"]
 
 #: Container format -> (encoder, the sample format it takes).
 AUDIO_CODECS = {"mp4": ("aac", "fltp"), "matroska": ("aac", "fltp"), "mov": ("pcm_s24le", "s32")}
@@ -31,17 +31,40 @@ def check_samples(samples: np.ndarray) -> np.ndarray:
     return data
 
 
+class SampleReader(Protocol):
+    """Where the encoder takes its audio from, in order: `engine.media.mixer.MixStream`, or an array."""
+
+    def read(self, count: int) -> np.ndarray:
+        """The next `count` samples, planar stereo float32 ``(2, count)`` (zeros past the end)."""
+
+
+class ArraySamples:
+    """A `SampleReader` over planar stereo float32 samples held in memory."""
+
+    def __init__(self, samples: np.ndarray) -> None:
+        self.samples, self.pos = check_samples(samples), 0
+
+    def read(self, count: int) -> np.ndarray:
+        out = np.zeros((2, count), np.float32)
+        have = self.samples[:, self.pos:self.pos + count]
+        out[:, :have.shape[1]] = have
+        self.pos += count
+        return out
+
+
 class AudioTrack:
-    """Encodes `samples` (planar stereo float32) into an audio stream of `container`, in order.
+    """Encodes the samples of `samples` (a `SampleReader` or a planar stereo float32 array) into an
+    audio stream of `container`, in order.
 
     `write_until(n)` encodes and muxes the samples before sample `n` (AAC: whole 1024-sample frames
     only); `finish(n)` encodes the rest up to exactly `n` samples (the given array trimmed or
     zero-padded to that length) and flushes the encoder.
     """
 
-    def __init__(self, container: Any, fmt: str, samples: np.ndarray, sample_rate: int) -> None:
+    def __init__(self, container: Any, fmt: str, samples: SampleReader | np.ndarray, sample_rate: int) -> None:
         codec, sample_fmt = AUDIO_CODECS[fmt]
-        self.samples, self.sample_rate = check_samples(samples), sample_rate
+        self.samples = ArraySamples(samples) if isinstance(samples, np.ndarray) else samples
+        self.sample_rate = sample_rate
         stream: Any = container.add_stream(codec, rate=sample_rate)
         stream.layout, stream.format = "stereo", sample_fmt
         stream.time_base = Fraction(1, sample_rate)
@@ -71,9 +94,7 @@ class AudioTrack:
         step = self._frame or max(end - self.written, 1)
         while self.written < end:
             count = min(step, end - self.written)
-            data = np.zeros((2, count), np.float32)
-            have = self.samples[:, self.written:self.written + count]
-            data[:, :have.shape[1]] = have
+            data = np.ascontiguousarray(self.samples.read(count), dtype=np.float32)
             frame = AudioFrame.from_ndarray(data, format="fltp", layout="stereo")
             frame.sample_rate, frame.pts = self.sample_rate, self.written
             frame.time_base = Fraction(1, self.sample_rate)

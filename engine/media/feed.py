@@ -1,23 +1,35 @@
-"""`VideoFeed`: one browser session's video decoders and the frames it hands to its page.
+"""The video frames of a render, decoded once, and what each browser session's page is shown.
 
-For each seek the session asks `frames_at(t)`: every video clip on screen at ``t`` is decoded
-(sequentially: a worker walking forward never seeks) to the source frame whose presentation
-interval holds its source time, published on the session's `FrameServer` (once per distinct
-source frame: a 24 fps source at 30 fps publishes 24 frames a second) and named to the page by
-URL. A transition's two scene captures share the one seek, so each video is decoded once per
-output frame whatever the number of captures.
+`VideoFrames` owns the decoders, one decode thread and the loopback `FrameServer`. For a render
+it is shared by every session and given the render's frame times (`schedule`): it decodes each
+clip once, sequentially, in frame order, as far as the workers have asked (a worker never waits
+for frames another worker's decoder walked through, and nothing is decoded twice). Without a
+schedule (a session used on its own) it prepares times in the order they are asked for. A time
+asked for out of order (a browser restarted on an old frame) is prepared by a second decoder
+per clip, so the sequential ones never seek back.
+
+`PageVideo` is one session's view: at each seek to ``t`` it names the frames that changed since
+what its page shows, and the frames of the time it captures next (`next_t`), which the page
+fetches while this frame is captured (the server answers 204 when that frame is the one shown).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+import threading
+from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 from .clips import MediaClip, clip_end, source_time
-from .server import FrameServer, bmp_bytes
+from .pictures import BmpWriter, JpegWriter
+from .server import NO_CHANGE, FrameServer
 
-__all__ = ["VideoFeed", "media_ends"]
+__all__ = ["VideoFrames", "PageVideo", "media_ends", "time_key"]
+
+_Entry = dict[int, tuple[int, bytes]]  # clip index -> (frame id, BMP bytes) of every video on screen
 
 
 def media_ends(clips: Sequence[MediaClip], composition_duration: float) -> dict[str, float | None]:
@@ -29,29 +41,53 @@ def media_ends(clips: Sequence[MediaClip], composition_duration: float) -> dict[
     return ends
 
 
-class VideoFeed:
-    """Decoders and frame server of one session (created only when the page has video clips)."""
+def time_key(t: float) -> int:
+    """A frame time as whole microseconds (frame URLs name it; exact for any sane frame rate)."""
+    return round(t * 1_000_000)
 
-    def __init__(self, clips: Sequence[MediaClip], composition_duration: float) -> None:
+
+class VideoFrames:
+    """Decoded frames of the video clips at any frame time, as pictures (`writer`: BMP by default),
+    served to pages."""
+
+    def __init__(self, clips: Sequence[MediaClip], composition_duration: float,
+                 schedule: Sequence[float] | None = None, keep: int = 12,
+                 writer: BmpWriter | JpegWriter | None = None) -> None:
         self.videos = [clip for clip in clips if clip.kind == "video"]
         self.duration = composition_duration
-        self.server = FrameServer()
+        self.keep = keep
+        self.writer = writer if writer is not None else BmpWriter()
+        self._schedule = sorted({time_key(t) for t in schedule}) if schedule is not None else None
+        self._produced = 0  # schedule position produced next (the one being made counts as produced
+        # only once it is remembered: until then askers wait for it)
+        self._wanted = -1   # highest schedule position asked for
+        self._queue: list[int] = []  # without a schedule: keys in the order asked
+        self._entries: OrderedDict[int, _Entry] = OrderedDict()
+        self._errors: dict[int, BaseException] = {}
+        self._last: _Entry = {}
+        self._cond = threading.Condition()
         self._decoders: dict[int, Any] = {}
-        self._published: dict[int, tuple[int, str]] = {}  # clip index -> (frame id, URL)
-        self.frames_published = 0
+        self._random: dict[int, Any] = {}
+        self._random_lock = threading.Lock()
+        self._pages: dict[int, PageVideo] = {}
+        self._ids = itertools.count()
+        self._closed = False
+        self.frames_encoded = 0
+        self.out_of_order = 0  # times prepared by the random-access decoders
+        self.server = FrameServer(self._serve)
+        self._thread = threading.Thread(target=self._run, name="engine-video", daemon=True)
+        self._thread.start()
 
     @property
     def origin(self) -> str:
         return self.server.origin
 
-    def _decoder(self, clip: MediaClip) -> Any:
-        decoder = self._decoders.get(clip.index)
-        if decoder is None:
-            from .probe import probe_source
-            from .video import VideoDecoder
-
-            decoder = self._decoders[clip.index] = VideoDecoder(probe_source(clip.path, clip.element, need_video=True))
-        return decoder
+    def page(self) -> PageVideo:
+        """A new session's view of these frames."""
+        with self._cond:
+            page = PageVideo(self, next(self._ids))
+            self._pages[page.id] = page
+            return page
 
     def when(self, clip: MediaClip, t: float) -> float | None:
         """The source time `clip` shows at composition time `t` (None: not on screen)."""
@@ -61,25 +97,176 @@ class VideoFeed:
             when = source
         return when
 
-    def frames_at(self, t: float) -> dict[str, str]:
-        """``{clip index: frame URL}`` for every video on screen at `t`."""
-        frames: dict[str, str] = {}
+    # ---- asking for a time --------------------------------------------------------------------
+
+    def _position(self, key: int) -> int | None:
+        if self._schedule is None:
+            return None
+        i = bisect_left(self._schedule, key)
+        return i if i < len(self._schedule) and self._schedule[i] == key else None
+
+    def request(self, key: int) -> None:
+        """Start preparing time `key` (without waiting)."""
+        with self._cond:
+            self._ask(key)
+
+    def _ask(self, key: int) -> bool:
+        """Queue `key` for the decode thread; False when only the random-access path can make it."""
+        if key in self._entries:
+            return True
+        position = self._position(key)
+        if position is not None:
+            if position < self._produced:
+                return False  # produced and dropped already: out of order
+            if position > self._wanted:
+                self._wanted = position
+                self._cond.notify_all()
+            return True
+        if self._schedule is not None:
+            return False
+        if key not in self._queue:
+            self._queue.append(key)
+            self._cond.notify_all()
+        return True
+
+    def entry(self, key: int) -> _Entry:
+        """The frames of time `key`, waiting for the decode thread (or preparing them out of order)."""
+        with self._cond:
+            if self._ask(key):
+                while key not in self._entries and key not in self._errors and not self._closed:
+                    self._cond.wait()
+                if key in self._errors:
+                    raise self._errors[key]
+                if key in self._entries:
+                    return self._entries[key]
+        with self._random_lock:
+            self.out_of_order += 1
+            entry = self._prepare(key, self._random, {})
+        with self._cond:
+            self._remember(key, entry)
+        return entry
+
+    # ---- the decode thread --------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._closed and not self._queue and self._produced > self._wanted:
+                    self._cond.wait()
+                if self._closed:
+                    return
+                key = self._schedule[self._produced] if self._schedule is not None else self._queue[0]
+            try:
+                entry = self._prepare(key, self._decoders, self._last)
+            except BaseException as exc:  # raised by entry() on the session's thread
+                with self._cond:
+                    self._errors[key] = exc
+                    self._advance()
+                continue
+            self._last = entry
+            with self._cond:
+                self._remember(key, entry)
+                self._advance()
+
+    def _advance(self) -> None:
+        if self._schedule is not None:
+            self._produced += 1
+        else:
+            self._queue.pop(0)
+        self._cond.notify_all()
+
+    def _remember(self, key: int, entry: _Entry) -> None:
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.keep:
+            self._entries.popitem(last=False)
+        self._cond.notify_all()
+
+    def _decoder(self, pool: dict[int, Any], clip: MediaClip) -> Any:
+        decoder = pool.get(clip.index)
+        if decoder is None:
+            from .probe import probe_source
+            from .video import VideoDecoder
+
+            info = probe_source(clip.path, clip.element, need_video=True)
+            decoder = pool[clip.index] = VideoDecoder(info, order=self.writer.order, accurate=self.writer.accurate)
+        return decoder
+
+    def _prepare(self, key: int, decoders: dict[int, Any], before: _Entry) -> _Entry:
+        t = key / 1_000_000
+        entry: _Entry = {}
         for clip in self.videos:
             when = self.when(clip, t)
             if when is None:
                 continue
-            frame_id, pixels = self._decoder(clip).frame_at(when)
-            published = self._published.get(clip.index)
-            if published is None or published[0] != frame_id:
-                url = self.server.publish(clip.key, f"{frame_id}.bmp", bmp_bytes(pixels[..., ::-1].copy()))
-                published = self._published[clip.index] = (frame_id, url)
-                self.frames_published += 1
-            frames[str(clip.index)] = published[1]
-        return frames
+            decoder = self._decoder(decoders, clip)
+            frame_id = decoder.frame_id_at(when)
+            old = before.get(clip.index)
+            if old is not None and old[0] == frame_id:
+                entry[clip.index] = old
+                continue
+            entry[clip.index] = (frame_id, self.writer(decoder.frame_at(when)[1]))
+            self.frames_encoded += 1
+        return entry
+
+    # ---- the server's side --------------------------------------------------------------------
+
+    def _serve(self, page_id: int, clip: int, key: int, shown: bool) -> bytes | None:
+        page = self._pages.get(page_id)
+        if page is None:
+            return None
+        frame = self.entry(key).get(clip)
+        if frame is None:
+            return None
+        if not shown and page.shown.get(clip) == frame[0]:
+            return NO_CHANGE
+        return frame[1]
 
     def close(self) -> None:
-        """Close every decoder and the server. Idempotent."""
-        decoders, self._decoders = self._decoders, {}
-        for decoder in decoders.values():
-            decoder.close()
+        """Stop the decode thread and the server, close every decoder. Idempotent."""
+        with self._cond:
+            if self._closed:
+                return
+            self._closed = True
+            self._cond.notify_all()
         self.server.close()
+        self._thread.join()
+        for pool in (self._decoders, self._random):
+            for decoder in pool.values():
+                decoder.close()
+            pool.clear()
+
+
+class PageVideo:
+    """One session's page: the frames it shows, and which to fetch ahead."""
+
+    def __init__(self, frames: VideoFrames, page_id: int) -> None:
+        self.frames, self.id = frames, page_id
+        self.shown: dict[int, int] = {}  # clip index -> id of the frame the page shows
+
+    @property
+    def origin(self) -> str:
+        return self.frames.origin
+
+    def frames_at(self, t: float, next_t: float | None = None) -> tuple[dict[str, str], dict[str, str]]:
+        """``(show, prefetch)``: ``{clip index: URL}`` of each frame the page must show at `t`
+        (only those that changed), and of the frames to fetch now for `next_t`."""
+        key = time_key(t)
+        self.frames.request(key)  # before the next one: without a schedule, times are made in this order
+        if next_t is not None and next_t > t:
+            self.frames.request(time_key(next_t))
+        show: dict[str, str] = {}
+        for index, (frame_id, _) in self.frames.entry(key).items():
+            if self.shown.get(index) != frame_id:
+                self.shown[index] = frame_id
+                show[str(index)] = self.frames.server.url(self.id, index, key)
+        prefetch: dict[str, str] = {}
+        if next_t is not None and next_t > t:
+            next_key = time_key(next_t)
+            prefetch = {str(c.index): self.frames.server.url(self.id, c.index, next_key) for c in self.frames.videos
+                        if self.frames.when(c, next_t) is not None}
+        return show, prefetch
+
+    def forget(self) -> None:
+        """The page is gone (its session closed or restarted)."""
+        self.frames._pages.pop(self.id, None)

@@ -2,43 +2,29 @@
 
 Why a socket: a 1080p frame is 6 MB, and Playwright's request interception carries a body as
 base64 through its driver (about 370 ms a frame, measured); Chromium fetching the same bytes
-from a loopback server takes 30-55 ms, and the page overlaps that with the capture of the
-previous frame. The server binds 127.0.0.1 on a free port, serves only the frames published to
-it, under a random token, and keeps the last few per clip (older ones are forgotten, so memory
-stays flat). Frames are BMP: uncompressed, so the page's decode is a copy and exact.
+from a loopback server takes 30-55 ms, and the page fetches the next frame while the current one
+is captured. The server binds 127.0.0.1 on a free port and answers only paths under its random
+token, ``/TOKEN/PAGE/CLIP/KEY``, by asking its `source` for them (which may wait for a frame being
+decoded). Frames are BMP or JPEG files (`engine.media.pictures`).
 """
 
 from __future__ import annotations
 
 import secrets
-import struct
 import threading
-from collections import OrderedDict
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import numpy as np
+from .pictures import content_type
 
-__all__ = ["FrameServer", "bmp_bytes", "bmp_header"]
+__all__ = ["FrameServer", "FrameSource", "NO_CHANGE"]
 
-
-def bmp_header(width: int, height: int) -> bytes:
-    """The 54-byte header of a top-down 24-bit BMP of that size (rows padded to 4 bytes)."""
-    row = (width * 3 + 3) & ~3
-    size = row * height
-    return (b"BM" + struct.pack("<IHHI", 54 + size, 0, 0, 54)
-            + struct.pack("<IiiHHIIiiII", 40, width, -height, 1, 24, 0, size, 2835, 2835, 0, 0))
-
-
-def bmp_bytes(bgr: np.ndarray) -> bytes:
-    """A BMP file of `bgr` (uint8, (height, width, 3), blue first: BMP's byte order)."""
-    height, width = bgr.shape[:2]
-    row = (width * 3 + 3) & ~3
-    if row == width * 3 and bgr.flags.c_contiguous:
-        return bmp_header(width, height) + bgr.tobytes()
-    padded = np.zeros((height, row), np.uint8)
-    padded[:, :width * 3] = bgr.reshape(height, width * 3)
-    return bmp_header(width, height) + padded.tobytes()
+#: What a source returns for a prefetched frame that is the one the page already shows (204).
+NO_CHANGE = b""
+#: `source(page, clip, key, shown)`: the frame's bytes, `NO_CHANGE` (never when `shown`: the URL
+#: carries ``?show``, the page needs the picture whatever it shows), or None (404).
+FrameSource = Callable[[int, int, int, bool], "bytes | None"]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -46,12 +32,20 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server protocol
-        body = self.server.owner.lookup(self.path)
+        try:
+            body = self.server.owner.lookup(self.path)
+        except Exception:  # noqa: BLE001 - the session raises the decoder's error itself
+            body = None
         if body is None:
             self.send_error(404)
             return
+        if body is NO_CHANGE:
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(200)
-        self.send_header("Content-Type", "image/bmp")
+        self.send_header("Content-Type", content_type(body))
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "private, max-age=31536000, immutable")
         self.end_headers()
@@ -67,13 +61,11 @@ class _Server(ThreadingHTTPServer):
 
 
 class FrameServer:
-    """Serves published frames at ``http://127.0.0.1:PORT/TOKEN/NAME`` until `close()`."""
+    """Serves ``http://127.0.0.1:PORT/TOKEN/PAGE/CLIP/KEY`` from `source` until `close()`."""
 
-    def __init__(self, keep: int = 3) -> None:
-        self.keep = keep
+    def __init__(self, source: FrameSource) -> None:
+        self._source = source
         self._token = secrets.token_hex(8)
-        self._frames: dict[str, OrderedDict[str, bytes]] = {}
-        self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
         self.origin = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -81,34 +73,24 @@ class FrameServer:
         self._thread.start()
         self._closed = False
 
-    def publish(self, clip: str, name: str, data: bytes) -> str:
-        """Serve `data` as frame `name` of `clip`; returns its URL. The clip's oldest frames beyond
-        `keep` are forgotten."""
-        with self._lock:
-            frames = self._frames.setdefault(clip, OrderedDict())
-            frames[name] = data
-            frames.move_to_end(name)
-            while len(frames) > self.keep:
-                frames.popitem(last=False)
-        return f"{self.origin}/{self._token}/{clip}/{name}"
+    def url(self, page: int, clip: int, key: int) -> str:
+        return f"{self.origin}/{self._token}/{page}/{clip}/{key}"
 
     def lookup(self, path: str) -> bytes | None:
-        parts = path.split("?", 1)[0].strip("/").split("/")
-        if len(parts) != 3 or parts[0] != self._token:
+        where, _, query = path.partition("?")
+        parts = where.strip("/").split("/")
+        if len(parts) != 4 or parts[0] != self._token or not all(p.isdigit() for p in parts[1:]):
             return None
-        with self._lock:
-            frames = self._frames.get(parts[1])
-            return None if frames is None else frames.get(parts[2])
+        return self._source(int(parts[1]), int(parts[2]), int(parts[3]), query == "show")
 
     def close(self) -> None:
-        """Stop serving and drop every frame. Idempotent."""
+        """Stop serving. Idempotent."""
         if self._closed:
             return
         self._closed = True
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
-        self._frames.clear()
 
     def __enter__(self) -> FrameServer:
         return self

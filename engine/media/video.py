@@ -53,7 +53,10 @@ _Decoded = tuple[int, Any]  # (pts, av.VideoFrame)
 class VideoDecoder:
     """Sequential decoder of one video source, giving the frame shown at any source time."""
 
-    def __init__(self, info: SourceInfo, *, depth: int = 8, threads: int = 0) -> None:
+    def __init__(self, info: SourceInfo, *, depth: int = 8, threads: int = 0, order: str = "rgb",
+                 accurate: bool = True) -> None:
+        """`order` ``bgr`` gives BMP's byte order; ``accurate=False`` converts with swscale's fast
+        path (2-3 levels off the exact matrix, a tenth of the cost: for frames going to JPEG)."""
         if info.video is None:
             raise ValueError(f"{info.path}: VideoDecoder needs a source probed with its video stream")
         if depth not in (8, 16):
@@ -64,8 +67,10 @@ class VideoDecoder:
         self.seeks = 0
         self.decoded = 0
         self._element = info.element or "<video>"
-        self._format = "rgb24" if depth == 8 else "rgb48le"
-        self._interpolation = _ACCURATE_8 if depth == 8 else _ACCURATE
+        if order not in ("rgb", "bgr"):
+            raise ValueError(f"order must be 'rgb' or 'bgr', not {order!r}")
+        self._format = order + ("24" if depth == 8 else "48le")  # bgr: the byte order of BMP
+        self._interpolation = (_ACCURATE_8 if depth == 8 else _ACCURATE) if accurate else Interpolation.BILINEAR
         self._turns = -(self.video.rotation // 90) % 4  # np.rot90 turns counter-clockwise
         self._reformatter = VideoReformatter()  # one swscale context for all frames (a new one per frame is slow)
         self._gains: dict[tuple[str, int, int], float] = {}
@@ -103,6 +108,22 @@ class VideoDecoder:
             raise ValueError(f"source time must be a finite number, not {when!r}")
         if when == self._last_when and self._result is not None:
             return self._result
+        pts, frame = self.raw_at(when)
+        if self._result is None or self._result[0] != pts:
+            self._result = (pts, self._convert(frame))
+        self._last_when = when
+        return self._result
+
+    def frame_id_at(self, when: float) -> int:
+        """The id (pts) of the frame shown at `when`, decoding up to it but converting nothing."""
+        return self.raw_at(when)[0]
+
+    def raw_at(self, when: float) -> tuple[int, Any]:
+        """``(frame_id, av.VideoFrame)`` shown at `when`, as decoded (not converted, not rotated)."""
+        if self._closed:
+            raise ValueError(f"{self.info.path}: the decoder is closed")
+        if not math.isfinite(when):
+            raise ValueError(f"source time must be a finite number, not {when!r}")
         limit = self._start + (when + self.tolerance) * self._ticks_per_second
         try:
             self._position(limit)
@@ -112,11 +133,7 @@ class VideoDecoder:
                              f"({exc})") from None
         if self._cur is None:
             raise MediaError(f"{self._element}: no frame of {self.info.path} could be decoded")
-        pts, frame = self._cur
-        if self._result is None or self._result[0] != pts:
-            self._result = (pts, self._convert(frame))
-        self._last_when = when
-        return self._result
+        return self._cur
 
     def close(self) -> None:
         """Release the file and the decoder (idempotent)."""

@@ -1,58 +1,41 @@
-"""`AudioMixer`: the render's sound, mixed once (not per worker) on a thread of its own.
-
-The mix starts as soon as the plan is known and runs beside the blender's set-up; the encoder
-takes its samples when it opens. A clip that clips the sum is a warning, not an error.
+"""The render's sound: its clips mixed once (not per worker), block by block as the encoder writes
+(`engine.media.mixer.MixStream`: memory stays flat however long the render), from the first
+rendered frame's time on. A mix that went above full scale is a warning once the video is done.
 """
 
 from __future__ import annotations
 
-import threading
 import warnings
 from typing import Any
-
-import numpy as np
 
 from ..capture.fidelity import PageWarning
 from ..composition.plan import Plan
 from ..errors import RenderWarning
-from ..media.audio import AudioSource, MixResult, mix_audio, segment
-from .result import Stats
+from ..media.audio import AudioSource
+from ..media.mixer import MixStream
 
-__all__ = ["AudioMixer"]
+__all__ = ["RenderAudio"]
 
 
-class AudioMixer:
-    """Mixes every audible clip of `plan` and keeps the samples from `start_s` to `end_s`."""
+class RenderAudio:
+    """The audible clips of `plan`, mixed from composition time `start_s` on (see `stream`)."""
 
-    def __init__(self, plan: Plan, start_s: Any, end_s: Any, stats: Stats) -> None:
-        self.plan, self.start_s, self.end_s, self.stats = plan, float(start_s), float(end_s), stats
-        self.mix: MixResult | None = None
+    def __init__(self, plan: Plan, start_s: Any) -> None:
+        self.plan = plan
+        sources = [AudioSource(clip, clip.source_duration or 0.0) for clip in plan.media_clips if clip.audible]
+        self.stream = MixStream(sources, float(plan.duration), start_s=float(start_s))
         self.warning: PageWarning | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="engine-audio", daemon=True)
-        self._thread.start()
 
-    def _run(self) -> None:
-        try:
-            with self.stats.timed("audio_mix"):
-                sources = [AudioSource(clip, clip.source_duration or 0.0) for clip in self.plan.media_clips
-                           if clip.audible]
-                self.mix = mix_audio(sources, float(self.plan.duration))
-        except BaseException as exc:  # raised by samples(), on the render's thread
-            self._error = exc
-
-    def join(self) -> None:
-        self._thread.join()
-
-    def samples(self) -> np.ndarray:
-        """The mixed samples of the rendered span (planar stereo float32); raises the mix's error."""
-        self.join()
-        if self._error is not None:
-            raise self._error
-        assert self.mix is not None
-        if self.mix.clipped and self.warning is None:
+    def check(self) -> None:
+        """After the encoder finished: warn (once) if the mix clipped."""
+        if self.stream.clipped and self.warning is None:
             self.warning = PageWarning(
-                "audio-clipping", "the audio mix", f"it peaks at {self.mix.peak:.2f} (above full scale): "
-                f"{self.mix.clipped} samples were clipped; lower some clips' data-volume")
+                "audio-clipping", "the audio mix", f"it peaks at {self.stream.peak:.2f} (above full scale): "
+                f"{self.stream.clipped} samples were clipped; lower some clips' data-volume")
             warnings.warn(f"{self.plan.source.name}: {self.warning}", RenderWarning, stacklevel=2)
-        return segment(self.mix, self.start_s, self.end_s)
+
+    def summary(self) -> dict[str, Any]:
+        return {"clips": self.stream.clips, "peak": round(float(self.stream.peak), 4), "clipped": self.stream.clipped}
+
+    def close(self) -> None:
+        self.stream.close()

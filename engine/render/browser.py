@@ -37,18 +37,22 @@ class Browser:
         self.session.close()
 
 
-def capture_into(job: Job, browser: Browser, info: FrameInfo, slot: Slot) -> None:
+def capture_into(job: Job, browser: Browser, info: FrameInfo, slot: Slot, next_info: FrameInfo | None = None) -> None:
     """Capture frame `info` into `slot` (a transition frame's two scenes into its from/to
-    buffers); on a browser failure start a new session and capture again (MAX_RESTARTS)."""
+    buffers); on a browser failure start a new session and capture again (MAX_RESTARTS).
+    `next_info`: the frame this worker captures next (its video frames are fetched ahead)."""
+    next_time = next_info.time if next_info is not None else None
     while True:
         try:
             with job.stats.timed("capture"):
                 session = browser.session
+                if job.video is not None:
+                    session.share_video(job.video)
                 if info.transition is None:
-                    session.capture_frame(info.time, out=slot.out)
+                    session.capture_frame(info.time, out=slot.out, next_time=next_time)
                 else:
                     session.capture_scenes(info.time, [(info.transition.from_scene, slot.frm),
-                                                       (info.transition.to_scene, slot.to)])
+                                                       (info.transition.to_scene, slot.to)], next_time=next_time)
             return
         except CaptureError as exc:
             where = f"frame {info.index} (t={float(info.time):g} s)"

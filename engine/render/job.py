@@ -11,6 +11,7 @@ from ..blend.blender import Blender
 from ..blend.registry import Transition
 from ..composition.plan import FrameInfo, Plan
 from ..errors import BlendError
+from ..media.feed import VideoFrames
 from ..pipeline.fence import ReorderFence
 from ..pipeline.ring import BufferRing, Slot
 from .result import Stats
@@ -35,6 +36,7 @@ class Job:
     cancel: threading.Event | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     rings: list[BufferRing] = field(default_factory=list)
+    video: VideoFrames | None = None  # the video clips' frames, decoded once for every worker
 
     def abort(self, error: BaseException) -> None:
         """Stop every thread of the render: the fence and each ring raise `error` to their waiters."""

@@ -22,11 +22,10 @@ def transition_summary(spec: dict[str, Any]) -> dict[str, Any]:
     return {**spec, "params": params}
 
 
-def media_summary(clips: Sequence[Any], mix: Any) -> dict[str, Any]:
+def media_summary(clips: Sequence[Any], audio: dict[str, Any] | None) -> dict[str, Any]:
     """The media clips a render decoded, and its audio mix (None: no audio stream)."""
     listed = [{"element": c.element, "kind": c.kind, "src": c.src, "start": round(c.start, 6),
                "source_duration": c.source_duration, "audible": c.audible} for c in clips]
-    audio = None if mix is None else {"clips": mix.clips, "peak": round(float(mix.peak), 4), "clipped": mix.clipped}
     return {"clips": listed, "audio": audio}
 
 

@@ -25,11 +25,13 @@ from ..capture.session import BrowserSession
 from ..composition.plan import FrameInfo, Plan
 from ..config import available_memory, usable_cpus
 from ..encoder import Encoder, check_output_path
+from ..media.feed import VideoFrames
+from ..media.pictures import picture_writer
 from ..pipeline.dispenser import FrameSource, frame_sources
 from ..pipeline.fence import FenceAborted, ReorderFence
 from ..pipeline.planning import RenderDecision, decide, early_workers, parse_frame_range
 from ..pipeline.ring import BufferRing
-from .audio import AudioMixer
+from .audio import RenderAudio
 from .browser import Browser
 from .feed import ProgressCallback, feed
 from .job import FenceEntry, Job
@@ -53,7 +55,7 @@ def render_plan_and_encode(
     try:
         render.open_sessions(composition)  # worker 0 reads the plan; the others start their browsers at once
         render.plan_frames()               # frame range, path, workers
-        render.start_audio()               # the mix, once per render, beside the next steps
+        render.start_audio()               # the mix, once per render (made as the encoder writes)
         render.open_blender()              # every shader checked (and compiled) before any capture
         render.start_pipeline(progress, cancel)  # fence, blend pool, rings, encoder, feeder, workers 1..W-1
         render.run_worker_zero()
@@ -81,7 +83,8 @@ class _Render:
         self.encoder: Encoder | None = None
         self.job: Job | None = None
         self.shares: list[FrameSource[FrameInfo]] = []
-        self.audio: AudioMixer | None = None
+        self.audio: RenderAudio | None = None
+        self.video: VideoFrames | None = None
 
     # ---- the steps ----------------------------------------------------------------------------
 
@@ -104,9 +107,7 @@ class _Render:
 
     def start_audio(self) -> None:
         if self.options.audio and any(clip.audible for clip in self.plan.media_clips):
-            fps = self.plan.fps
-            self.audio = AudioMixer(self.plan, self.frames[0].index / fps, (self.frames[-1].index + 1) / fps,
-                                    self.stats)
+            self.audio = RenderAudio(self.plan, self.frames[0].index / self.plan.fps)
 
     def open_blender(self) -> None:
         self.blender = blender = Blender(self.options.backend)
@@ -125,13 +126,19 @@ class _Render:
                                                        capacity=max(2, decision.workers * depth))
         pool = ThreadPoolExecutor(max_workers=max(1, min(2, usable_cpus() - 1)), thread_name_prefix="engine-blend") \
             if hybrid and self.transition_frames else None
-        self.job = job = Job(plan, self.frames, self.blender, self.transitions, self.stats, fence, pool, cancel)
+        if any(clip.kind == "video" for clip in plan.media_clips):
+            capture = self.session.options if self.session is not None else None
+            writer = picture_writer(capture.capture_format, capture.jpeg_quality) if capture is not None else None
+            self.video = VideoFrames(plan.media_clips, float(plan.duration), schedule=[float(f.time) for f in self.frames],
+                                     keep=max(12, 4 * decision.workers), writer=writer)
+        self.job = job = Job(plan, self.frames, self.blender, self.transitions, self.stats, fence, pool, cancel,
+                             video=self.video)
         self.shares = frame_sources(self.frames, decision.workers if hybrid else 1,
                                     options.partition if hybrid else "contiguous")
         job.rings = [BufferRing(depth, plan.width, plan.height) for _ in self.shares]
         self.encoder = Encoder(self.out_path, plan.width, plan.height, plan.fps, codec=options.codec,
                                quality=options.quality, hash_frames=options.hash_frames,
-                               audio=self.audio.samples() if self.audio is not None else None)
+                               audio=self.audio.stream if self.audio is not None else None)
         feeder = threading.Thread(target=feed, args=(job, self.encoder, progress), name="engine-feed", daemon=True)
         feeder.start()
         self.threads.append(feeder)
@@ -171,6 +178,8 @@ class _Render:
         self.check_fidelity()  # a request blocked during the render counts too
         with self.stats.timed("encode_flush"):
             self.encoder.finish()
+        if self.audio is not None:
+            self.audio.check()
         self.stats.seconds["encode"] = self.encoder.seconds
 
     def result(self, seconds: float) -> RenderResult:
@@ -189,7 +198,7 @@ class _Render:
             warnings=[w.as_dict() for w in self.session.warnings]
             + ([self.audio.warning.as_dict()] if self.audio is not None and self.audio.warning else []),
             transitions=[transition_summary(t.as_dict()) for t in plan.transitions],
-            media=media_summary(plan.media_clips, self.audio.mix if self.audio is not None else None))
+            media=media_summary(plan.media_clips, self.audio.summary() if self.audio is not None else None))
 
     # ---- teardown -----------------------------------------------------------------------------
 
@@ -214,4 +223,6 @@ class _Render:
         if self.blender is not None:
             self.blender.close()
         if self.audio is not None:
-            self.audio.join()
+            self.audio.close()
+        if self.video is not None:
+            self.video.close()

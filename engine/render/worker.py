@@ -23,18 +23,25 @@ __all__ = ["walk", "Worker"]
 def walk(job: Job, browser: Browser, source: FrameSource[FrameInfo], ring: BufferRing) -> None:
     """One worker: take the next frame from `source` once a ring slot is free, capture it into
     the slot, blend transition frames (in the pool when there is one), and hand the slot to
-    the fence in its frame's place."""
+    the fence in its frame's place.
+
+    The worker holds the frame after the one it captures (taken once the current one has its
+    slot), so the session knows its next time: video frames are decoded and fetched ahead. Frames
+    are taken in increasing order, so the held frame never waits on a slot a later frame holds.
+    """
+    with job.stats.timed("wait_ring"):
+        slot = ring.acquire()
+    upcoming = source.take()
     while not job.stop.is_set():
-        with job.stats.timed("wait_ring"):
-            slot = ring.acquire()
-        info = source.take()
+        info = upcoming
         if info is None:
             ring.release(slot)
             return
+        upcoming = source.take()
         try:
             if job.cancel is not None and job.cancel.is_set():
                 raise RenderCancelled(f"render cancelled before frame {info.index}")
-            capture_into(job, browser, info, slot)
+            capture_into(job, browser, info, slot, upcoming)
             if info.transition is None:
                 future = done_future()
             elif job.blend_pool is None:
@@ -47,6 +54,11 @@ def walk(job: Job, browser: Browser, source: FrameSource[FrameInfo], ring: Buffe
             raise
         with job.stats.timed("wait_fence"):
             job.fence.put(info.index, (future, ring, slot))
+        if upcoming is None:
+            return
+        with job.stats.timed("wait_ring"):
+            slot = ring.acquire()
+    ring.release(slot)  # stopped: the slot taken for the next frame goes back
 
 
 class Worker:
