@@ -73,6 +73,35 @@ AUDIO_CODECS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
+def _in_child(call: str) -> None:
+    """Run `call` (Python source using this module) in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    code = f"import sys; sys.path.insert(0, {os.path.dirname(__file__)!r})\nfrom pathlib import Path\nfrom media_gen import write_numbered_video, write_still\n{call}"
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "MEDIA_GEN_CHILD": "1"})
+
+
+def write_still(path: Path, rgb: np.ndarray, codec: str, fmt: str) -> Path:
+    """One picture (`rgb` uint8) as an image file: ``libwebp``/``webp``, ``libsvtav1``/``avif``...
+    (AV1 in a child process, as in `write_numbered_video`)."""
+    if codec == "libsvtav1" and not os.environ.get("MEDIA_GEN_CHILD"):
+        np.save(str(path) + ".npy", rgb)
+        _in_child(f"write_still(Path({str(path)!r}), __import__('numpy').load({str(path) + '.npy'!r}), "
+                  f"{codec!r}, {fmt!r})")
+        os.unlink(str(path) + ".npy")
+        return path
+    with av.open(str(path), "w", format=fmt) as out:
+        stream = out.add_stream(codec, rate=1)
+        stream.width, stream.height = rgb.shape[1], rgb.shape[0]
+        stream.pix_fmt = "yuv420p"
+        for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+            out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path
+
+
 def _has_encoder(name: str) -> bool:
     try:
         av.Codec(name, "w")
@@ -141,6 +170,13 @@ def write_numbered_video(
     if rotation % 90 or rotation % 360 not in (0, 90, 180, 270):
         raise ValueError(f"rotation must be a multiple of 90, not {rotation}")
     encoder, pix_fmt, options = VIDEO_CODECS[codec]
+    if encoder == "libsvtav1" and not os.environ.get("MEDIA_GEN_CHILD"):
+        # SVT-AV1 leaves its process unable to start Playwright's driver afterwards (the node drivers
+        # spin forever): encode in a child process, so the test process never loads it.
+        arguments = dict(frames=frames, fps=fps, size=list(size), codec=codec, rotation=rotation,
+                         pts=None if pts is None else list(pts), audio_tone=audio_tone, grid=grid, gop=gop)
+        _in_child(f"write_numbered_video(Path({str(path)!r}), **{arguments!r})")
+        return path
     width, height = size
     turns = (rotation % 360) // 90
     coded_w, coded_h = (height, width) if turns % 2 else (width, height)

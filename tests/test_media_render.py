@@ -21,7 +21,7 @@ import pytest
 import engine
 from engine.capture import BrowserSession
 from engine.errors import CompositionError, MediaError
-from media_gen import read_frame_number, write_corrupt_media, write_numbered_video, write_tone_bursts
+from media_gen import read_frame_number, write_corrupt_media, write_numbered_video, write_still, write_tone_bursts
 
 W, H, FPS = 320, 180, 30
 BOX = (40, 30, 160, 96)  # where the test compositions place their video: x, y, width, height
@@ -272,14 +272,7 @@ def test_images_are_decoded_before_the_first_capture(tmp_path: Path) -> None:
     red = np.zeros((64, 64, 3), np.uint8)
     red[..., 0] = 230
     for name, codec, fmt in (("a.webp", "libwebp", "webp"), ("b.avif", "libsvtav1", "avif")):
-        with av.open(str(folder / name), "w", format=fmt) as out:
-            stream = out.add_stream(codec, rate=1)
-            stream.width = stream.height = 64
-            stream.pix_fmt = "yuv420p"
-            for packet in stream.encode(av.VideoFrame.from_ndarray(red, format="rgb24")):
-                out.mux(packet)
-            for packet in stream.encode(None):
-                out.mux(packet)
+        write_still(folder / name, red, codec, fmt)
     (folder / "c.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64">'
                                   '<rect width="64" height="64" fill="rgb(230,0,0)"/></svg>')
     shutil.copyfile(folder / "a.webp", folder / "d.webp")
