@@ -89,6 +89,11 @@ class VideoFrames:
             self._pages[page.id] = page
             return page
 
+    def forget(self, page: PageVideo) -> None:
+        """`page` no longer fetches frames (its requests get 404)."""
+        with self._cond:
+            self._pages.pop(page.id, None)
+
     def when(self, clip: MediaClip, t: float) -> float | None:
         """The source time `clip` shows at composition time `t` (None: not on screen)."""
         source = clip.source_duration or 0.0
@@ -252,21 +257,21 @@ class PageVideo:
         """``(show, prefetch)``: ``{clip index: URL}`` of each frame the page must show at `t`
         (only those that changed), and of the frames to fetch now for `next_t`."""
         key = time_key(t)
+        next_key = time_key(next_t) if next_t is not None and next_t > t else None
         self.frames.request(key)  # before the next one: without a schedule, times are made in this order
-        if next_t is not None and next_t > t:
-            self.frames.request(time_key(next_t))
+        if next_key is not None:
+            self.frames.request(next_key)
         show: dict[str, str] = {}
         for index, (frame_id, _) in self.frames.entry(key).items():
             if self.shown.get(index) != frame_id:
                 self.shown[index] = frame_id
                 show[str(index)] = self.frames.server.url(self.id, index, key)
         prefetch: dict[str, str] = {}
-        if next_t is not None and next_t > t:
-            next_key = time_key(next_t)
+        if next_t is not None and next_key is not None:
             prefetch = {str(c.index): self.frames.server.url(self.id, c.index, next_key) for c in self.frames.videos
                         if self.frames.when(c, next_t) is not None}
         return show, prefetch
 
     def forget(self) -> None:
         """The page is gone (its session closed or restarted)."""
-        self.frames._pages.pop(self.id, None)
+        self.frames.forget(self)

@@ -8,7 +8,6 @@ rate, loops); the sum is hard-clipped to [-1, 1], with the peak and the clipped 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -29,7 +28,6 @@ class _Playing:
     stream: Iterator[np.ndarray] | None = None
     pos: int = 0  # composition sample of the stream's next sample
     left: np.ndarray = field(default_factory=lambda: np.zeros((2, 0), np.float32))
-    silent: bool = False
 
     def take(self, count: int) -> np.ndarray:
         """The next `count` samples of the clip (stereo; zeros once its file ends)."""
@@ -86,9 +84,8 @@ class MixStream:
         clip.pos = clip.first
         try:
             chunk = next(clip.stream, None)  # opens the file: a video without sound is found here
-        except _NoAudio:
+        except _NoAudio:  # silent, not an error
             clip.close()
-            clip.silent = True
             return
         if chunk is not None:
             clip.left = chunk if chunk.shape[0] == 2 else np.repeat(chunk[:1], 2, axis=0)
@@ -123,10 +120,6 @@ class MixStream:
                 np.clip(out, -1.0, 1.0, out=out)
         self.pos = b
         return out
-
-    @property
-    def duration(self) -> float:
-        return self.end / self.sample_rate if math.isfinite(self.end) else 0.0
 
     def close(self) -> None:
         for clip in self._playing + self._pending:

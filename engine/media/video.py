@@ -102,11 +102,7 @@ class VideoDecoder:
         The first frame before it, the last one from its start on. `frame_id` is the frame's pts
         (unique per source frame); `pixels` stay valid until the next call.
         """
-        if self._closed:
-            raise ValueError(f"{self.info.path}: the decoder is closed")
-        if not math.isfinite(when):
-            raise ValueError(f"source time must be a finite number, not {when!r}")
-        if when == self._last_when and self._result is not None:
+        if when == self._last_when and self._result is not None and not self._closed:
             return self._result
         pts, frame = self.raw_at(when)
         if self._result is None or self._result[0] != pts:

@@ -127,8 +127,9 @@ class _Render:
         pool = ThreadPoolExecutor(max_workers=max(1, min(2, usable_cpus() - 1)), thread_name_prefix="engine-blend") \
             if hybrid and self.transition_frames else None
         if any(clip.kind == "video" for clip in plan.media_clips):
-            capture = self.session.options if self.session is not None else None
-            writer = picture_writer(capture.capture_format, capture.jpeg_quality) if capture is not None else None
+            assert self.session is not None
+            capture = self.session.options
+            writer = picture_writer(capture.capture_format, capture.jpeg_quality)
             self.video = VideoFrames(plan.media_clips, float(plan.duration), schedule=[float(f.time) for f in self.frames],
                                      keep=max(12, 4 * decision.workers), writer=writer)
         self.job = job = Job(plan, self.frames, self.blender, self.transitions, self.stats, fence, pool, cancel,
