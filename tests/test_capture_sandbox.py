@@ -137,3 +137,19 @@ def test_decode_png_exact_and_broken_images_refused() -> None:
         decode_rgb8(b"GIF89a")
     with pytest.raises(CaptureError, match="cannot be decoded"):
         decode_rgb8(b"\x89PNG\r\n\x1a\nbroken")
+
+
+def test_route_pattern_leaves_out_only_the_passed_prefixes(tmp_path: Path) -> None:
+    from engine.capture.router import AssetRouter
+
+    router = AssetRouter(tmp_path)
+    assert router.route_pattern() == "**/*"
+    router.pass_prefix("http://127.0.0.1:4100/0123abcd/")
+    router.pass_prefix("http://127.0.0.1:4100/0123abcd/")  # idempotent
+    pattern = router.route_pattern()
+    assert not isinstance(pattern, str)
+    assert pattern.pattern == "^(?!http://127\\.0\\.0\\.1:4100/0123abcd/)"  # JavaScript reads it the same
+    routed = ["http://composition.localhost/index.html", "http://127.0.0.1:4100/", "http://127.0.0.1:4100/other/1",
+              "http://127.0.0.1:4101/0123abcd/1/0/5", "https://example.com/0123abcd/", "data:text/plain,x"]
+    assert all(pattern.search(url) for url in routed)
+    assert not pattern.search("http://127.0.0.1:4100/0123abcd/1/0/5")

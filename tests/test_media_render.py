@@ -70,7 +70,18 @@ def link(folder: Path, media: Path, *names: str) -> None:
         shutil.copyfile(media / name, folder / name)  # not a symlink: the sandbox refuses links out of the folder
 
 
-def test_video_clip_shows_the_exact_source_frame(tmp_path: Path, media: Path, chromium_leak_check: None) -> None:
+def test_video_clip_shows_the_exact_source_frame(tmp_path: Path, media: Path, chromium_leak_check: None,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.capture.router import AssetRouter
+
+    routed: list[str] = []  # the URLs Playwright's driver handed to Python
+    original = AssetRouter.handle
+
+    def handle(self: AssetRouter, route) -> None:  # noqa: ANN001 - playwright Route
+        routed.append(route.request.url)
+        original(self, route)
+
+    monkeypatch.setattr(AssetRouter, "handle", handle)
     folder = page(tmp_path / "c", '<video class="clip v" src="count.mp4" data-start="0.5" data-duration="2" '
                                   'data-media-start="0.25" muted></video>')
     link(folder, media, "count.mp4")
@@ -82,6 +93,10 @@ def test_video_clip_shows_the_exact_source_frame(tmp_path: Path, media: Path, ch
             got = shown(session.capture_frame(t))
             want = expected_frame(t, 0.5, 0.25) if 0.5 <= t < 2.5 else None
             assert got == want, f"t={t}: shows {got}, expected {want}"
+    # Frame requests go straight to the frame server (a Route per frame grew both Playwright
+    # processes' memory with every frame), while the composition's own files are still routed.
+    assert any(url.endswith("/index.html") for url in routed)
+    assert not [url for url in routed if url.startswith("http://127.0.0.1")]
 
 
 def test_rate_loop_and_hold(tmp_path: Path, media: Path) -> None:

@@ -6,7 +6,9 @@
 // content: the element keeps all its CSS (size, object-fit, object-position, transforms,
 // opacity, radius, filters, masks, z-order). Each frame is fetched from the engine's loopback
 // frame server, decoded (img.decode()) before the poster is switched, so a capture never sees a
-// half-loaded frame: the poster then comes from the memory cache, synchronously.
+// half-loaded frame: the poster then reuses that decoded image (the document's own list of
+// available images, while `held` keeps it alive), synchronously. Frames are sent `no-store`:
+// nothing of them piles up in Chromium's HTTP cache over a long render.
 (() => {
   'use strict';
   if (window.__hfEngineMedia) return;

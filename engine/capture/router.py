@@ -9,12 +9,16 @@ Missing local files and refused paths are recorded; the session raises `Composit
 
 Chromium never loads a ``<video>`` or ``<audio>`` source (requests of type ``media`` are
 aborted): the engine decodes media itself, and the page fetches the decoded frames from the
-engine's loopback frame server (`pass_origin`), the one other origin it can reach.
+engine's loopback frame server (`pass_prefix`), the one other place it can reach. Those frame
+requests are not intercepted at all (`route_pattern` leaves them out): intercepting them cost a
+round trip through Python per frame and left a Route object per request in both Playwright's
+driver and its Python client for the life of the page (memory growing with every frame).
 """
 
 from __future__ import annotations
 
 import mimetypes
+import re
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,9 +59,18 @@ class AssetRouter:
         self._seen_blocked: set[str] = set()
         self._passed: list[str] = []
 
-    def pass_origin(self, origin: str) -> None:
-        """Let requests to `origin` (the engine's own frame server) go straight to the network."""
-        self._passed.append(origin.rstrip("/") + "/")
+    def pass_prefix(self, prefix: str) -> None:
+        """Let requests for URLs starting with `prefix` (the engine's own frame server, token
+        included) go straight to the network, unintercepted. Re-route with `route_pattern()`."""
+        if prefix not in self._passed:
+            self._passed.append(prefix)
+
+    def route_pattern(self) -> str | re.Pattern[str]:
+        """The URLs the browser context must route through `handle`: all but the passed prefixes
+        (matched by Playwright's driver, so a passed request never reaches Python)."""
+        if not self._passed:
+            return "**/*"
+        return re.compile("^(?!" + "|".join(re.escape(p) for p in self._passed) + ")")
 
     def local_path(self, url: str) -> Path | None:
         """The local file `url` is served from (the composition's folder or a mapped one), or None
@@ -79,7 +92,7 @@ class AssetRouter:
 
     def handle(self, route) -> None:  # noqa: ANN001 - playwright Route
         url = route.request.url
-        if any(url.startswith(origin) for origin in self._passed):
+        if any(url.startswith(prefix) for prefix in self._passed):  # only before the context re-routes
             route.fallback()
             return
         if route.request.resource_type == "media":  # decoded by the engine, never by Chromium

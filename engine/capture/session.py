@@ -174,7 +174,8 @@ class BrowserSession:
         self._context = self._browser.new_context(
             viewport={"width": plan.width, "height": plan.height}, device_scale_factor=1, locale="en-US",
             timezone_id="UTC", color_scheme="light", reduced_motion="no-preference", service_workers="block")
-        self._context.route("**/*", self._router.handle)
+        self._routed = self._router.route_pattern()
+        self._context.route(self._routed, self._router.handle)
         self._context.add_init_script(_runtime_source(opts.seed, opts.fonts))
         self._page = self._context.new_page()
         self._page.on("pageerror", lambda error: self._page_errors.append(error))
@@ -257,7 +258,12 @@ class BrowserSession:
 
     def _attach(self, frames: VideoFrames) -> None:
         self._video = frames.page()
-        self._router.pass_origin(frames.origin)
+        self._router.pass_prefix(frames.prefix)
+        routed = self._router.route_pattern()
+        if routed != self._routed:  # the new pattern first: no request may pass unrouted in between
+            self._context.route(routed, self._router.handle)
+            self._context.unroute(self._routed, self._router.handle)
+            self._routed = routed
 
     def share_video(self, frames: VideoFrames) -> None:
         """Take the video frames from `frames` (decoded once for a whole render) instead of decoding

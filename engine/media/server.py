@@ -47,7 +47,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", content_type(body))
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "private, max-age=31536000, immutable")
+        self.send_header("Cache-Control", "no-store")  # each frame is fetched once; see media.js
         self.end_headers()
         self.wfile.write(body)
 
@@ -69,12 +69,14 @@ class FrameServer:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
         self.origin = f"http://127.0.0.1:{self._server.server_address[1]}"
+        #: Every URL this server answers starts with it (what the page's router lets through untouched).
+        self.prefix = f"{self.origin}/{self._token}/"
         self._thread = threading.Thread(target=self._server.serve_forever, name="engine-frames", daemon=True)
         self._thread.start()
         self._closed = False
 
     def url(self, page: int, clip: int, key: int) -> str:
-        return f"{self.origin}/{self._token}/{page}/{clip}/{key}"
+        return f"{self.prefix}{page}/{clip}/{key}"
 
     def lookup(self, path: str) -> bytes | None:
         where, _, query = path.partition("?")
