@@ -26,11 +26,15 @@ GSAP = "https://cdn.jsdelivr.net/npm/gsap@3/dist/"
 URL_MAP = {GSAP: str(VENDOR / "gsap"), LIBRARY: str(VENDOR / "shader-transitions")}
 
 
-def write_video(path: Path) -> None:
+def write_video(path: Path, transfer: int | None = None) -> None:
+    """A tiny H.264 clip; `transfer` tags it (FFmpeg's color_trc: 16 PQ, 18 HLG) with BT.2020."""
     with av.open(str(path), "w") as out:
         stream = out.add_stream("libx264", rate=10)
         stream.width = stream.height = 32
         stream.pix_fmt = "yuv420p"
+        if transfer is not None:
+            cc = stream.codec_context
+            cc.color_primaries, cc.color_trc, cc.colorspace = 9, transfer, 9
         for i in range(5):
             frame = av.VideoFrame.from_ndarray(np.full((32, 32, 3), i * 40, np.uint8), format="rgb24")
             for packet in stream.encode(frame):
@@ -60,6 +64,11 @@ def _media_rate(d: Path) -> str:
     return page('<video id="clip" src="clip.mp4" data-playback-rate="8" muted></video>')
 
 
+def _hdr(d: Path) -> str:
+    write_video(d / "hdr.mp4", transfer=16)
+    return page('<video id="hdr" src="hdr.mp4" muted></video>')
+
+
 def _font(d: Path) -> str:
     (d / "broken.woff2").write_bytes(b"not a font at all" * 8)
     return page('<p style="font-family: Broken">Hello</p>',
@@ -83,6 +92,8 @@ def _preview(d: Path) -> str:
 CASES: dict[str, tuple[Callable[[Path], str], str]] = {
     # video and audio are decoded by the engine (tests/test_media_render.py); a rate HyperFrames clamps is named
     "media-rate": (_media_rate, '<video id="clip" src="clip.mp4">'),
+    # an HDR source is shown as SDR until the HDR path exists (issue 13): named, never silent
+    "hdr-source": (_hdr, '<video id="hdr" src="hdr.mp4">'),
     # another origin's page (same-origin iframes run on the virtual clock: tests/test_hyperframes_compat.py)
     "iframe": (lambda d: page('<iframe id="embed" src="https://example.com/embed"></iframe>'),
                '<iframe id="embed" src="https://example.com/embed">'),

@@ -76,10 +76,31 @@ def test_probe_fields(numbered: dict[str, Path], codec: str) -> None:
     assert video is not None and info.audio is None
     assert (video.codec, video.width, video.height, video.coded_width, video.coded_height) == (name, 160, 96, 160, 96)
     assert (video.rotation, video.bit_depth, video.fps, video.start_time) == (0, depth, 24.0, 0.0)
-    assert not video.variable_frame_rate
+    assert not video.variable_frame_rate and video.transfer is None  # SDR
     tolerance = 0.0011 if codec == "vp9" else 1e-6  # WebM rounds timestamps to milliseconds
     assert video.duration == pytest.approx(FRAMES / FPS, abs=tolerance)
     assert info.duration == video.duration and info.path == numbered[codec]
+
+
+@pytest.mark.parametrize(("codec", "pix_fmt", "trc", "transfer"),
+                         [("libx265", "yuv420p10le", 16, "pq"), ("libx265", "yuv420p10le", 18, "hlg"),
+                          ("libx264", "yuv420p", 16, "pq"), ("libx264", "yuv420p", 1, None)])
+def test_hdr_transfer_detected_from_the_stream_tags(media: Path, codec: str, pix_fmt: str, trc: int,
+                                                    transfer: str | None) -> None:
+    path = media / f"tagged_{codec}_{trc}.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=10, options={"x265-params": "log-level=error"} if codec == "libx265" else {})
+        stream.width, stream.height, stream.pix_fmt = 64, 64, pix_fmt
+        cc = stream.codec_context
+        cc.color_primaries, cc.color_trc, cc.colorspace = (9, trc, 9) if transfer else (1, trc, 1)
+        for i in range(3):
+            frame = av.VideoFrame.from_ndarray(np.full((64, 64, 3), 60 * i, np.uint8), format="rgb24")
+            for packet in stream.encode(frame.reformat(format=pix_fmt)):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    info = _probe(path)
+    assert info.video is not None and info.video.transfer == transfer
 
 
 @pytest.mark.parametrize("codec", list(MAIN))

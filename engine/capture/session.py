@@ -236,6 +236,12 @@ class BrowserSession:
             for element, message in notes:
                 self._warn(PageWarning("media-rate", element, message))
             self.plan = replace(self.plan, media_clips=tuple(probe_clips(found, name)))
+            for clip in self.plan.media_clips:
+                if clip.hdr:
+                    self._warn(PageWarning("hdr-source", clip.element, (
+                        f"{clip.src} is HDR ({'PQ' if clip.hdr == 'pq' else 'HLG'}); HDR output is not built yet: "
+                        "its code values are shown as SDR, without tone mapping, so its colours and brightness "
+                        "are wrong")))
         elif [m.get("index") for m in self._media_census if m.get("src")] != [c.index for c in self.plan.media_clips]:
             raise CaptureError(f"{name}: the page's <video>/<audio> elements differ from the plan's (a page script "
                                "that creates media elements differently on each load?)")

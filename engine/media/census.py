@@ -95,5 +95,7 @@ def probe_clips(clips: Sequence[MediaClip], where: str) -> list[MediaClip]:
             probed[key] = probe_source(clip.path, f"{where}: {clip.element}", need_video=clip.kind == "video")
         info = probed[key]
         duration = float(info.video.duration if clip.kind == "video" and info.video is not None else info.duration)
-        out.append(replace(clip, source_duration=duration, has_audio=clip.has_audio and info.audio is not None))
+        hdr = info.video.transfer if clip.kind == "video" and info.video is not None else None
+        out.append(replace(clip, source_duration=duration, has_audio=clip.has_audio and info.audio is not None,
+                           hdr=hdr))
     return out

@@ -41,6 +41,7 @@ class MediaClip:
     timed: bool = True  # class="clip" or data-start: hidden outside its window (else it holds its last frame)
     source_duration: float | None = None  # set once the file was probed
     has_audio: bool = True  # False once probing found no audio stream (or data-has-audio="false")
+    hdr: str | None = None  # "pq" or "hlg" once probing found an HDR-tagged video stream
 
     @property
     def key(self) -> str:

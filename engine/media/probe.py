@@ -53,6 +53,7 @@ class VideoInfo:
     start_time: float  # the first frame's pts (seconds)
     variable_frame_rate: bool  # best-effort: the first packets' intervals differ
     stream_index: int = 0  # which stream of the container
+    transfer: str | None = None  # "pq" (SMPTE ST 2084) or "hlg" (ARIB STD-B67): an HDR source; None: SDR
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,19 @@ def _is_vfr(packets: list[Any]) -> bool:
     return max(steps) - min(steps) > max(1.5, 0.02 * median)
 
 
+#: FFmpeg's AVColorTransferCharacteristic values of the HDR transfers
+_HDR_TRANSFERS = {16: "pq", 18: "hlg"}
+
+
+def hdr_transfer(frame: Any, stream: Any) -> str | None:
+    """``"pq"`` or ``"hlg"`` when the frame (or else the stream) is tagged with an HDR transfer."""
+    for tagged in (frame, stream.codec_context):
+        value = int(getattr(tagged, "color_trc", 2) or 2)
+        if value in _HDR_TRANSFERS:
+            return _HDR_TRANSFERS[value]
+    return None
+
+
 def _probe_video(container: Any, path: Path, element: str) -> VideoInfo:
     stream = pick_video_stream(container)
     if stream is None:
@@ -219,7 +233,7 @@ def _probe_video(container: Any, path: Path, element: str) -> VideoInfo:
         codec=codec, width=width, height=height, coded_width=coded_w, coded_height=coded_h, rotation=rotation,
         fps=float(rate) if rate else None, bit_depth=int(bit_depth), pix_fmt=str(fmt.name), duration=duration,
         start_time=float(first_pts * time_base), variable_frame_rate=_is_vfr(packets),
-        stream_index=int(stream.index),
+        stream_index=int(stream.index), transfer=hdr_transfer(frame, stream),
     )
 
 
