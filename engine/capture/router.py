@@ -21,6 +21,7 @@ import mimetypes
 import re
 import warnings
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import RenderWarning
@@ -58,12 +59,25 @@ class AssetRouter:
         self.blocked: list[str] = []
         self._seen_blocked: set[str] = set()
         self._passed: list[str] = []
+        self._context: Any = None  # the browser context installed on (`install`)
+        self._routed: str | re.Pattern[str] = "**/*"
+
+    def install(self, context) -> None:  # noqa: ANN001 - playwright BrowserContext
+        """Route `context`'s requests through `handle` (all but the passed prefixes)."""
+        self._context, self._routed = context, self.route_pattern()
+        context.route(self._routed, self.handle)
 
     def pass_prefix(self, prefix: str) -> None:
         """Let requests for URLs starting with `prefix` (the engine's own frame server, token
-        included) go straight to the network, unintercepted. Re-route with `route_pattern()`."""
-        if prefix not in self._passed:
-            self._passed.append(prefix)
+        included) go straight to the network, unintercepted; re-routes the installed context."""
+        if prefix in self._passed:
+            return
+        self._passed.append(prefix)
+        if self._context is not None:  # the new pattern first: no request may pass unrouted in between
+            routed = self.route_pattern()
+            self._context.route(routed, self.handle)
+            self._context.unroute(self._routed, self.handle)
+            self._routed = routed
 
     def route_pattern(self) -> str | re.Pattern[str]:
         """The URLs the browser context must route through `handle`: all but the passed prefixes

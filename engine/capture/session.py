@@ -31,7 +31,7 @@ from ..composition.plan import Plan
 from ..composition.reader import read_composition
 from ..composition.validate import with_js_transitions, with_timeline_duration
 from ..errors import CaptureError, CompositionError, ConfigError, InputError, RenderWarning, close_names
-from ..media.census import clips_from_census, probe_clips
+from ..media.census import clips_from_census, hdr_notes, probe_clips
 from ..media.feed import PageVideo, VideoFrames, media_ends
 from ..media.pictures import picture_writer
 from .chromium import CHROMIUM_FLAGS, OFFLINE_FLAGS, acquire_playwright, feature_flags, release_playwright
@@ -174,8 +174,7 @@ class BrowserSession:
         self._context = self._browser.new_context(
             viewport={"width": plan.width, "height": plan.height}, device_scale_factor=1, locale="en-US",
             timezone_id="UTC", color_scheme="light", reduced_motion="no-preference", service_workers="block")
-        self._routed = self._router.route_pattern()
-        self._context.route(self._routed, self._router.handle)
+        self._router.install(self._context)
         self._context.add_init_script(_runtime_source(opts.seed, opts.fonts))
         self._page = self._context.new_page()
         self._page.on("pageerror", lambda error: self._page_errors.append(error))
@@ -236,12 +235,8 @@ class BrowserSession:
             for element, message in notes:
                 self._warn(PageWarning("media-rate", element, message))
             self.plan = replace(self.plan, media_clips=tuple(probe_clips(found, name)))
-            for clip in self.plan.media_clips:
-                if clip.hdr:
-                    self._warn(PageWarning("hdr-source", clip.element, (
-                        f"{clip.src} is HDR ({'PQ' if clip.hdr == 'pq' else 'HLG'}); HDR output is not built yet: "
-                        "its code values are shown as SDR, without tone mapping, so its colours and brightness "
-                        "are wrong")))
+            for code, element, message in hdr_notes(self.plan.media_clips):
+                self._warn(PageWarning(code, element, message))
         elif [m.get("index") for m in self._media_census if m.get("src")] != [c.index for c in self.plan.media_clips]:
             raise CaptureError(f"{name}: the page's <video>/<audio> elements differ from the plan's (a page script "
                                "that creates media elements differently on each load?)")
@@ -251,7 +246,6 @@ class BrowserSession:
         ends = media_ends(clips, float(self.plan.duration))
         self._check_result(self._evaluate("(ends) => window.__hfEngine.setMediaEnds(ends)", ends,
                                           "setting the media clips' windows"), "setting the media clips' windows")
-
 
     # ---- video frames ----
     def _page_video(self) -> PageVideo | None:
@@ -265,11 +259,6 @@ class BrowserSession:
     def _attach(self, frames: VideoFrames) -> None:
         self._video = frames.page()
         self._router.pass_prefix(frames.prefix)
-        routed = self._router.route_pattern()
-        if routed != self._routed:  # the new pattern first: no request may pass unrouted in between
-            self._context.route(routed, self._router.handle)
-            self._context.unroute(self._routed, self._router.handle)
-            self._routed = routed
 
     def share_video(self, frames: VideoFrames) -> None:
         """Take the video frames from `frames` (decoded once for a whole render) instead of decoding
@@ -282,10 +271,9 @@ class BrowserSession:
     def _drop_video(self) -> None:
         if self._video is not None:
             self._video.forget()
-            self._video = None
         if self._own_frames is not None:
             self._own_frames.close()
-            self._own_frames = None
+        self._video = self._own_frames = None
 
     def _warn(self, warning: PageWarning) -> None:
         if warning not in self._warnings:

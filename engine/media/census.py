@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import CompositionError, MediaError
 from .clips import RATE_RANGE, MediaClip
 
-__all__ = ["clips_from_census", "probe_clips"]
+__all__ = ["clips_from_census", "hdr_notes", "probe_clips"]
 
 
 def _number(value: Any, element: str, attr: str, *, default: float, low: float = 0.0, allow_low: bool = True) -> float:
@@ -99,3 +99,11 @@ def probe_clips(clips: Sequence[MediaClip], where: str) -> list[MediaClip]:
         out.append(replace(clip, source_duration=duration, has_audio=clip.has_audio and info.audio is not None,
                            hdr=hdr))
     return out
+
+
+def hdr_notes(clips: Sequence[MediaClip]) -> list[tuple[str, str, str]]:
+    """``(code, element, message)`` of each HDR clip: named, since HDR output is not built yet."""
+    return [("hdr-source", clip.element,
+             f"{clip.src} is HDR ({'PQ' if clip.hdr == 'pq' else 'HLG'}); HDR output is not built yet: its code "
+             "values are shown as SDR, without tone mapping, so its colours and brightness are wrong")
+            for clip in clips if clip.hdr]
