@@ -235,8 +235,8 @@ class BrowserSession:
             for element, message in notes:
                 self._warn(PageWarning("media-rate", element, message))
             self.plan = replace(self.plan, media_clips=tuple(probe_clips(found, name)))
-            for code, element, message in hdr_notes(self.plan.media_clips):
-                self._warn(PageWarning(code, element, message))
+            for element, message in hdr_notes(self.plan.media_clips):
+                self._warn(PageWarning("hdr-source", element, message))
         elif [m.get("index") for m in self._media_census if m.get("src")] != [c.index for c in self.plan.media_clips]:
             raise CaptureError(f"{name}: the page's <video>/<audio> elements differ from the plan's (a page script "
                                "that creates media elements differently on each load?)")

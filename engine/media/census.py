@@ -101,9 +101,9 @@ def probe_clips(clips: Sequence[MediaClip], where: str) -> list[MediaClip]:
     return out
 
 
-def hdr_notes(clips: Sequence[MediaClip]) -> list[tuple[str, str, str]]:
-    """``(code, element, message)`` of each HDR clip: named, since HDR output is not built yet."""
-    return [("hdr-source", clip.element,
+def hdr_notes(clips: Sequence[MediaClip]) -> list[tuple[str, str]]:
+    """``(element, message)`` of each HDR clip (warned as ``hdr-source``): HDR output is not built yet."""
+    return [(clip.element,
              f"{clip.src} is HDR ({'PQ' if clip.hdr == 'pq' else 'HLG'}); HDR output is not built yet: its code "
              "values are shown as SDR, without tone mapping, so its colours and brightness are wrong")
             for clip in clips if clip.hdr]
