@@ -1,11 +1,9 @@
-"""The encoder: PyAV in-process on its own thread, fed frames in order.
+"""The encoder: frames fed in order, encoded on a thread of its own into the output the path and
+codec ask for (`engine.output`): a video file (PyAV: h264, hevc, prores, vp9, av1; with its
+audio), an animated GIF, one still PNG or a numbered PNG sequence.
 
-Output goes to a temporary file beside the target and is renamed onto it only when the whole
-video was written: a failed or interrupted render leaves neither the output nor the temporary
-file. rgb48le is converted by swscale (bt709 matrix, limited range) straight to the codec's
-pixel format, and the stream is tagged bt709. With `audio`, an audio stream (see
-`engine.media.audio_encode`) is interleaved with the video: after frame i, the samples up to
-(i + 1) / fps are muxed, and the audio lasts exactly as long as the frames written.
+Output goes to temporary files beside the target and is moved onto it only when everything was
+written: a failed or interrupted render leaves neither the output nor a temporary file.
 """
 
 from __future__ import annotations
@@ -17,51 +15,32 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from .config import check_choice
-from .errors import ConfigError, EngineError, MediaError
-from .media.audio_encode import AudioTrack, SampleReader, check_samples
+from .errors import EngineError, MediaError
+from .media.audio_encode import SampleReader, check_samples
+from .output.formats import CODECS, QUALITIES, CodecSpec, OutputTarget, check_output_path, resolve_output
 
-__all__ = ["Encoder", "CODECS", "QUALITIES", "EncodeError", "check_output_path"]
-
-QUALITIES = ("draft", "standard", "high")
-
-
-@dataclass(frozen=True)
-class CodecSpec:
-    encoder: str
-    pix_fmt: str
-    container: str
-    extensions: tuple[str, ...]
-    options: dict[str, dict[str, str]]
+__all__ = ["Encoder", "CODECS", "QUALITIES", "CodecSpec", "EncodeError", "check_output_path", "FrameSink"]
 
 
-#: Codec name -> encoder, pixel format, container, accepted extensions, options per quality.
-CODECS: dict[str, CodecSpec] = {
-    "h264": CodecSpec("libx264", "yuv420p", "mp4", (".mp4", ".mkv", ".mov"), {
-        "draft": {"crf": "28", "preset": "veryfast"},
-        "standard": {"crf": "20", "preset": "veryfast"},
-        "high": {"crf": "16", "preset": "slow"},
-    }),
-    "hevc": CodecSpec("libx265", "yuv420p10le", "mp4", (".mp4", ".mkv", ".mov"), {
-        "draft": {"crf": "30", "preset": "veryfast", "x265-params": "log-level=error"},
-        "standard": {"crf": "24", "preset": "fast", "x265-params": "log-level=error"},
-        "high": {"crf": "20", "preset": "slow", "x265-params": "log-level=error"},
-    }),
-    "prores": CodecSpec("prores_ks", "yuv444p10le", "mov", (".mov",), {
-        "draft": {"profile": "4444"},
-        "standard": {"profile": "4444"},
-        "high": {"profile": "4444xq"},
-    }),
-}
+class FrameSink(Protocol):
+    """Where the encoder thread puts frames: `engine.output.video.VideoSink`, `.gif.GifSink`,
+    `.images.StillSink` or `.images.SequenceSink`."""
 
-_CONTAINERS = {".mp4": "mp4", ".mkv": "matroska", ".mov": "mov"}
+    def encode(self, video: Any, count: int) -> None:
+        """Encode the rgb48le `av.VideoFrame` `video`, the `count`-th frame of the output."""
+
+    def finish(self, frames: int) -> None:
+        """Complete the temporary output after `frames` frames."""
+
+    def discard(self) -> None:
+        """Delete whatever was written."""
 
 
 def _rgb48_frame(pixels: np.ndarray) -> Any:
@@ -79,25 +58,6 @@ def _rgb48_frame(pixels: np.ndarray) -> Any:
 
 class EncodeError(EngineError):
     """The encoder failed (disk full, codec error); the message names the frame."""
-
-
-def check_output_path(output: str | os.PathLike[str], codec: str) -> Path:
-    """The output path, if its folder exists and is writable and its extension fits `codec`."""
-    spec = CODECS[check_choice("codec", codec, tuple(CODECS))]
-    path = Path(output)
-    if path.suffix.lower() not in spec.extensions:
-        raise ConfigError(
-            f"output {str(path)!r} has extension {path.suffix or '(none)'!r}; codec {codec!r} writes "
-            f"{', '.join(spec.extensions)}"
-        )
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ConfigError(f"output folder {str(folder)!r} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise ConfigError(f"output folder {str(folder)!r} is not writable")
-    if path.is_dir():
-        raise ConfigError(f"output {str(path)!r} is a folder; expected a file path")
-    return path
 
 
 class Encoder:
@@ -120,66 +80,58 @@ class Encoder:
         height: int,
         fps: Fraction | int,
         *,
-        codec: str = "h264",
+        codec: str = "auto",
         quality: str = "standard",
         queue_depth: int = 8,
         hash_frames: bool = False,
         audio: np.ndarray | SampleReader | None = None,
         sample_rate: int = 48000,
+        still: bool = False,
+        first_index: int = 0,
     ) -> None:
-        self.codec = check_choice("codec", codec, tuple(CODECS))
+        self.target: OutputTarget = resolve_output(output, codec, still=still)
+        self.codec = self.target.codec
         self.quality = check_choice("quality", quality, QUALITIES)
-        self.output = check_output_path(output, self.codec)
+        self.output = self.target.path
         self.width, self.height, self.fps = width, height, Fraction(fps)
         self.frames_written = 0
         self.seconds = 0.0
         self.hashes: list[str] | None = [] if hash_frames else None
+        if audio is not None and not self.target.has_audio:
+            raise EncodeError(f"{self.output}: a {self.target.kind} output holds no audio")
         try:
-            self._samples = check_samples(audio) if isinstance(audio, np.ndarray) else audio
+            samples = check_samples(audio) if isinstance(audio, np.ndarray) else audio
         except ValueError as exc:
             raise EncodeError(f"{self.output}: {exc}") from None
-        self.sample_rate = sample_rate
-        self._audio: AudioTrack | None = None
-        self._tmp = self.output.with_name(f".{self.output.name}.{uuid.uuid4().hex[:8]}.partial{self.output.suffix}")
         self._queue: queue.Queue[tuple[np.ndarray, Callable[[], None] | None] | None] = queue.Queue(queue_depth)
         self._error: BaseException | None = None
         self._state = "open"
         self._lock = threading.Lock()
-        self._container: Any = None
-        self._stream: Any = None
-        self._open()
+        self._tmp = self.output.with_name(f".{self.output.name}.{uuid.uuid4().hex[:8]}.partial{self.output.suffix}")
+        self._sink = self._open(samples, sample_rate, first_index)
         self._thread = threading.Thread(target=self._loop, name="engine-encoder", daemon=True)
         self._thread.start()
 
-    def _open(self) -> None:
-        import av
+    def _open(self, samples: np.ndarray | SampleReader | None, sample_rate: int, first_index: int) -> FrameSink:
+        from .output.gif import GifSink
+        from .output.images import SequenceSink, StillSink
+        from .output.video import VideoSink
 
-        spec = CODECS[self.codec]
+        kind, size = self.target.kind, (self.width, self.height)
         try:
-            fmt = _CONTAINERS[self.output.suffix.lower()]
-            options = {"movflags": "+write_colr"} if fmt in ("mp4", "mov") else {}
-            container = av.open(str(self._tmp), "w", format=fmt, options=options)
+            if kind == "sequence":
+                return SequenceSink(self.output, *size, self.quality, first_index)
+            if kind == "still":
+                return StillSink(self._tmp, *size, self.quality)
+            if kind == "gif":
+                keep = self._tmp.with_suffix(".mkv")
+                return GifSink(self._tmp, keep, self.quality, *size, self.fps)
+            return VideoSink(self._tmp, self.output.suffix, self.codec, self.quality, *size, self.fps, samples,
+                             sample_rate)
         except OSError as exc:
             raise EncodeError(f"cannot write {self.output}: {exc}") from None
-        try:
-            stream: Any = container.add_stream(spec.encoder, rate=self.fps)
-            stream.width, stream.height, stream.pix_fmt = self.width, self.height, spec.pix_fmt
-            stream.time_base = 1 / self.fps
-            stream.options = dict(spec.options[self.quality])
-            ctx = stream.codec_context
-            ctx.colorspace = ctx.color_primaries = ctx.color_trc = 1  # bt709
-            ctx.color_range = 1  # limited (MPEG) range
-            if self._samples is not None:
-                self._audio = AudioTrack(container, fmt, self._samples, self.sample_rate)
-        except BaseException:
-            container.close()
-            self._tmp.unlink(missing_ok=True)
-            raise
-        self._container, self._stream, self._pix_fmt = container, stream, spec.pix_fmt
 
     def _loop(self) -> None:
-        from av.video.reformatter import ColorRange, Colorspace
-
         while True:
             item = self._queue.get()
             if item is None:
@@ -197,15 +149,8 @@ class Encoder:
                 if done:
                     done()
                     done = None
-                video = video.reformat(format=self._pix_fmt, src_colorspace=Colorspace.ITU709,
-                                       dst_colorspace=Colorspace.ITU709, dst_color_range=ColorRange.MPEG,
-                                       dst_color_trc=1, dst_color_primaries=1)
-                video.pts = self.frames_written
-                for packet in self._stream.encode(video):
-                    self._container.mux(packet)
+                self._sink.encode(video, self.frames_written)
                 self.frames_written += 1
-                if self._audio is not None:
-                    self._audio.write_until(self._audio.target(self.frames_written, self.fps))
                 self.seconds += time.perf_counter() - start
             except MediaError as exc:  # a media file that fails while its sound is mixed: bad input, named
                 self._error = exc
@@ -249,16 +194,13 @@ class Encoder:
             if self.frames_written == 0:
                 raise EncodeError(f"no frames were encoded; {self.output} was not written")
             try:
-                for packet in self._stream.encode(None):
-                    self._container.mux(packet)
-                if self._audio is not None:
-                    self._audio.finish(self._audio.target(self.frames_written, self.fps))
-                self._container.close()
+                self._sink.finish(self.frames_written)
             except MediaError:
                 raise
             except BaseException as exc:
                 raise EncodeError(f"finishing {self.output} failed: {exc}") from exc
-            os.replace(self._tmp, self.output)
+            if self.target.kind != "sequence":
+                os.replace(self._tmp, self.output)
             self._state = "finished"
             return self.output
         except BaseException:
@@ -280,9 +222,8 @@ class Encoder:
     def _discard(self) -> None:
         self._state = "aborted"
         try:
-            if self._container is not None:
-                self._container.close()
-        except Exception:  # noqa: BLE001 - the file is deleted next; its close errors do not matter
+            self._sink.discard()
+        except Exception:  # noqa: BLE001 - the temporary files are deleted next; close errors do not matter
             pass
         self._tmp.unlink(missing_ok=True)
 

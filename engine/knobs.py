@@ -94,13 +94,17 @@ KNOBS: tuple[Knob, ...] = (
     Knob("ring_depth", "buffer triples per worker", "4", flag="--ring-depth", env="ENGINE_RING_DEPTH", lo=1, hi=64),
     Knob("backend", "blend backend (also Blender(backend)); see Blending", "auto", flag="--backend",
        choices=("auto", "gl", "cpu")),
-    Knob("codec", "encoder: h264 (MP4), hevc (10-bit MP4) or prores (4444 MOV); the output extension must match",
-       "h264", flag="--codec", choices=("h264", "hevc", "prores")),
+    Knob("codec", "encoder; auto follows the output's extension: .mp4/.mkv h264, .mov prores, .webm vp9, .gif gif, "
+       ".png png (a still or a %04d sequence); also hevc (10-bit) and av1 (10-bit, SVT-AV1). The extension must "
+       "suit the codec (Encoders, above)", "auto", flag="--codec",
+       choices=("auto", "h264", "hevc", "prores", "vp9", "av1", "gif", "png")),
     Knob("quality", "encoder preset, and capture format unless one is set (table above)", "standard",
        flag="--quality", choices=("draft", "standard", "high")),
     Knob("fps", "override the composition's frame rate", "the composition's", values="1..240, e.g. `30000/1001`",
        flag="--fps"),
     Knob("frames", "render only frames START:END (END exclusive)", "all", values="`START:END`", flag="--frames"),
+    Knob("still", "render the one frame shown at SECONDS to a PNG (16-bit at --quality high)", "none",
+       values="seconds, e.g. `2.5`", flag="--still"),
     Knob("hash_frames", "record a hash of every encoded frame in the stats", "off", values="flag",
        flag="--hash-frames"),
     Knob("audio", "mix the <audio> clips and the sound of unmuted <video> clips into the output (48 kHz stereo: "
@@ -109,6 +113,12 @@ KNOBS: tuple[Knob, ...] = (
     Knob("strict", "treat whatever the engine cannot render faithfully (an <iframe> of another origin, a font that did "
        "not load, a blocked request...) as bad input: exit 2, no output; without it each is a warning on stderr and "
        "in the stats", "off", values="flag", flag="--strict"),
+    Knob("variables", "values of the composition's declared variables (data-composition-variables), merged over "
+       "their defaults: its scripts read them with window.__hyperframes.getVariables(); sub-compositions keep their "
+       "host's data-variable-values", "none", values="JSON object (a dict in Python)", flag="--variables"),
+    Knob("strict_variables", "treat a variable the composition does not declare, a value of the wrong type or an "
+       "enum value outside its options as bad input: exit 2, no output; without it each is a warning on stderr",
+       "off", values="flag", flag="--strict-variables"),
     Knob("allow_network", "let the page load from other origins", "off", values="flag", scope="capture",
        flag="--allow-network"),
     Knob("url_map", "serve URLs starting with PREFIX from local FOLDER (repeatable)", "none",
@@ -136,6 +146,8 @@ KNOBS: tuple[Knob, ...] = (
        "egl", scope="env", env="ENGINE_GL", choices=("egl", "off")),
     Knob("cpu_threads", "OpenMP threads per CPU blend (also Blender(cpu_threads=))", "CPUs available",
        scope="env", env="ENGINE_CPU_THREADS", lo=1, hi=256),
+    Knob("variables_file", "read the --variables object from a JSON file instead", "none", values="FILE",
+       scope="cli", flag="--variables-file"),
     Knob("stats_json", "write the render statistics as JSON to FILE", "none", values="FILE", scope="cli",
        flag="--stats-json"),
     Knob("quiet", "no progress bar and no summary", "off", values="flag", scope="cli", flag="-q/--quiet"),

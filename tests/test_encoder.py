@@ -82,7 +82,9 @@ def test_wrong_frame_and_empty_video_are_refused(tmp_path: Path) -> None:
         ("v.mp4", "prores", "codec 'prores' writes .mov"),
         ("v.avi", "h264", "extension '.avi'"),
         ("missing/v.mp4", "h264", "does not exist"),
-        ("v.mp4", "vp9", "codec='vp9' is not valid"),
+        ("v.mp4", "vp8", "codec='vp8' is not valid"),
+        ("v.mp4", "vp9", "codec 'vp9' writes .webm, .mkv"),
+        ("v.xyz", "auto", r"extension '.xyz'; expected one of .mp4 \(h264\)"),
     ],
 )
 def test_output_checks(tmp_path: Path, name: str, codec: str, message: str | None) -> None:

@@ -49,7 +49,7 @@ def test_every_cli_flag_is_in_the_table_and_in_the_help() -> None:
 
 
 def test_choices_agree_with_the_parts_that_use_them() -> None:
-    assert knob("codec").choices == tuple(CODECS)
+    assert knob("codec").choices == ("auto", *CODECS)
     assert knob("quality").choices == tuple(QUALITIES)
 
 

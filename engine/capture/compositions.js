@@ -7,6 +7,7 @@
 //    __hyperframes scoped to the host; nested hosts are mounted too (20 deep at most, no cycles);
 //  - variables: data-composition-variables (declared defaults) and the host's data-variable-values,
 //    as __hyperframes.getVariables(), CSS custom properties --id, data-var-text and data-var-src;
+//    the root's getVariables() has the render's values (window.__hfVariables) over its defaults;
 //  - timing, for runtime.js: a composition node's absolute start (data-start offsets summed up the
 //    chain of compositions), its window, and the local time of its timeline:
 //    clamp(playbackStart + max(0, t - start) * rate, 0, duration).
@@ -145,18 +146,22 @@
     }
     return values;
   };
+  // an element inside a mounted sub-composition takes that one's values, not the root's (--variables)
+  const ownedBy = (el, root) => { const owner = el.closest('[data-composition-file]'); return !owner || owner === root || !root.contains(owner); };
   const bindVariables = (root, values) => {
     for (const [id, value] of Object.entries(values)) {
       if (value === null || typeof value === 'object') continue;
       root.style.setProperty(`--${id}`, String(value).replace(/[;{}<>\r\n]/g, ''));
     }
     for (const el of root.querySelectorAll('[data-var-text]')) {
+      if (!ownedBy(el, root)) continue;
       const value = values[el.getAttribute('data-var-text')];
       if (value === undefined) continue;
       const text = [...el.childNodes].find((n) => n.nodeType === Node.TEXT_NODE);
       if (text) text.nodeValue = String(value); else el.insertBefore(document.createTextNode(String(value)), el.firstChild);
     }
     for (const el of root.querySelectorAll('img[data-var-src], video[data-var-src], audio[data-var-src], source[data-var-src]')) {
+      if (!ownedBy(el, root)) continue;
       const value = values[el.getAttribute('data-var-src')];
       if (typeof value === 'string' && !/^\s*javascript:/i.test(value)) el.setAttribute('src', value);
     }

@@ -6,7 +6,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ..composition.variables import check_values_object
 from ..errors import ConfigError
 from ..knobs import knob
 
@@ -59,6 +61,10 @@ class CaptureOptions:
     - `url_map`: URL prefix -> local folder, e.g. ``{"https://cdn.jsdelivr.net/npm/gsap@3/": "vendor/gsap"}``;
       relative folders are taken from the current directory.
     - `extra_args`: more Chromium command-line flags.
+    - `variables`: the composition's variable values (a dict of JSON values), set as
+      ``window.__hfVariables`` before the page's scripts run, so that
+      ``window.__hyperframes.getVariables()`` returns them over the declared defaults (see
+      `engine.composition.variables`; a render checks them against the declarations first).
     """
 
     executable: str = field(default_factory=default_chromium)
@@ -71,6 +77,7 @@ class CaptureOptions:
     allow_network: bool = False
     url_map: Mapping[str, str | Path] = field(default_factory=dict, hash=False)
     extra_args: tuple[str, ...] = ()
+    variables: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         for name in ("capture_format", "capture_mode", "fonts"):
@@ -82,6 +89,7 @@ class CaptureOptions:
         if not isinstance(self.executable, (str, os.PathLike)) or not str(self.executable):
             raise ConfigError(f"executable={self.executable!r} is not valid; expected a path to a Chromium binary")
         object.__setattr__(self, "extra_args", tuple(str(a) for a in self.extra_args))
+        object.__setattr__(self, "variables", check_values_object(self.variables, "variables"))
 
     @classmethod
     def from_env(cls, **overrides: object) -> CaptureOptions:

@@ -10,7 +10,6 @@ context manager. A session belongs to the thread that made it (Playwright's sync
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -20,7 +19,6 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +34,10 @@ from ..media.feed import PageVideo, VideoFrames, media_ends
 from ..media.pictures import picture_writer
 from .chromium import CHROMIUM_FLAGS, OFFLINE_FLAGS, acquire_playwright, feature_flags, release_playwright
 from .fidelity import PageWarning, blocked_request, from_census
-from .fonts import runtime_config
 from .frames import check_frame, decode_into, new_frame
 from .options import CHROMIUM_CANDIDATES, CaptureOptions, is_headless_shell
 from .router import ORIGIN, AssetRouter
+from .runtime_source import runtime_source
 from .sandbox import normalize_url_map
 from .shutter import BEGIN_FRAME_FLAGS, BeginFrameUnavailable, Shutter
 
@@ -69,17 +67,6 @@ class PageHangError(CaptureError):
 
 class MissingAssetError(CompositionError):
     """The page requested a local file that does not exist (or lies outside the folder)."""
-
-
-def _runtime_source(seed: int, fonts: str) -> str:
-    """The page runtime: sub-composition assembly and timing (compositions.js), the deterministic
-    fonts (fonts.js), the animation-library adapters (adapters.js), video frames shown as posters
-    (media.js), then the clocks, seeking and scene isolation (runtime.js)."""
-    folder = resources.files("engine.capture")
-    names = ("compositions.js", "fonts.js", "adapters.js", "media.js", "runtime.js")
-    parts = [folder.joinpath(name).read_text(encoding="utf-8") for name in names]
-    config = json.dumps({"seed": seed, "fonts": runtime_config(fonts)})
-    return f"window.__hfEngineConfig = {config};\n" + "\n".join(parts)
 
 
 def _error_text(error: Any) -> str:
@@ -175,7 +162,7 @@ class BrowserSession:
             viewport={"width": plan.width, "height": plan.height}, device_scale_factor=1, locale="en-US",
             timezone_id="UTC", color_scheme="light", reduced_motion="no-preference", service_workers="block")
         self._router.install(self._context)
-        self._context.add_init_script(_runtime_source(opts.seed, opts.fonts))
+        self._context.add_init_script(runtime_source(opts.seed, opts.fonts, opts.variables))
         self._page = self._context.new_page()
         self._page.on("pageerror", lambda error: self._page_errors.append(error))
         self._cdp = self._context.new_cdp_session(self._page)

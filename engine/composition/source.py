@@ -7,7 +7,8 @@ census* that the page runtime's ``describe()`` returns from the loaded DOM, so o
 browser starts; the loaded page adds what scripts create (``window.__hf.transitions``).
 
 A raw census is a dict: ``root``, ``clips``, ``scenes``, ``html_transitions``, ``media``:
-elements as ``{"tag", "index", "attrs", "line"}`` (`line` only when parsed statically), and
+elements as ``{"tag", "index", "attrs", "line"}`` (`line` only when parsed statically),
+``document``: the ``<html>`` element (where HyperFrames declares variables; statically only), and
 ``js_transitions``: the page's ``window.__hf.transitions`` (None when not known yet).
 Asset references (``src``/``href`` of script, link, img, video, audio, source, and the
 ``data-composition-src`` of sub-composition hosts) are listed too.
@@ -22,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import CompositionError
 
-__all__ = ["resolve_source", "read_static", "local_asset_refs", "TRANSITION_TAG"]
+__all__ = ["resolve_source", "read_static", "local_asset_refs", "local_asset_targets", "TRANSITION_TAG"]
 
 #: The element of this engine's declarative transition form.
 TRANSITION_TAG = "hf-transition"
@@ -50,14 +51,16 @@ class _Census(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.index = 0
-        self.raw: dict[str, Any] = {"root": None, "clips": [], "scenes": [], "html_transitions": [], "media": [],
-                                    "assets": [], "js_transitions": None, "scripts": 0}
+        self.raw: dict[str, Any] = {"root": None, "document": None, "clips": [], "scenes": [], "html_transitions": [],
+                                    "media": [], "assets": [], "js_transitions": None, "scripts": 0}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         amap = {name.lower(): (value if value is not None else "") for name, value in attrs}
         element = {"tag": tag, "index": self.index, "attrs": amap, "line": self.getpos()[0]}
         self.index += 1
         classes = amap.get("class", "").split()
+        if tag == "html" and self.raw["document"] is None:
+            self.raw["document"] = element
         if self.raw["root"] is None and "data-composition-id" in amap:
             self.raw["root"] = element
         if "clip" in classes:
@@ -102,6 +105,11 @@ def local_asset_refs(raw: dict[str, Any], html_file: Path) -> list[tuple[str, Pa
     URLs with a scheme (``https:``, ``data:``...), protocol-relative and fragment-only ones are
     skipped; the file server decides about those at load time.
     """
+    return [(where, target) for _, where, target in local_asset_targets(raw, html_file)]
+
+
+def local_asset_targets(raw: dict[str, Any], html_file: Path) -> list[tuple[dict[str, Any], str, Path]]:
+    """`local_asset_refs` with each reference's census entry first (its ``line``, ``url``...)."""
     out = []
     for ref in raw.get("assets", []):
         url = ref["url"].strip()
@@ -112,5 +120,5 @@ def local_asset_refs(raw: dict[str, Any], html_file: Path) -> list[tuple[str, Pa
         target = (html_file.parent / rel.lstrip("/")) if rel.startswith("/") else (html_file.parent / rel)
         ident = f" id={ref['id']!r}" if ref.get("id") else ""
         where = f"{html_file.name}:{ref['line']}: <{ref['tag']}{ident} {ref['attr']}={url!r}>"
-        out.append((where, target))
+        out.append((ref, where, target))
     return out

@@ -1,11 +1,12 @@
 """The audio stream of an output file, written alongside the video as it advances.
 
-MP4 and MKV get AAC at 192 kb/s (what HyperFrames writes). MOV gets 24-bit PCM: a MOV is the
+MP4 and MKV get AAC at 192 kb/s (what HyperFrames writes), WebM Opus at 192 kb/s (the only
+codecs WebM allows are Opus and Vorbis, and this PyAV build has Opus). MOV gets 24-bit PCM: a MOV is the
 ProRes master, so its sound stays lossless too, and 24 bits keep the float mix well below audible
 quantisation noise without dithering (HyperFrames writes AAC into MOV as well).
 
-AAC's encoder delay (1024 priming samples) is recorded by the MP4/MOV muxer as an edit list and
-by Matroska as its codec delay, so the first decoded sample is at time 0 with the first frame.
+AAC's encoder delay (1024 priming samples) and Opus's (312) are recorded by the MP4/MOV muxer as
+an edit list and by Matroska/WebM as its codec delay, so the first decoded sample is at time 0 with the first frame.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ import numpy as np
 
 __all__ = ["AUDIO_CODECS", "AAC_BIT_RATE", "AudioTrack", "ArraySamples", "SampleReader", "check_samples"]
 
-#: Container format -> (encoder, the sample format it takes).
-AUDIO_CODECS = {"mp4": ("aac", "fltp"), "matroska": ("aac", "fltp"), "mov": ("pcm_s24le", "s32")}
+#: Container format -> (encoder, the sample format it takes, its frame size: 0 for any).
+AUDIO_CODECS = {"mp4": ("aac", "fltp", 1024), "matroska": ("aac", "fltp", 1024), "mov": ("pcm_s24le", "s32", 0),
+                "webm": ("libopus", "flt", 960)}
 AAC_BIT_RATE = 192_000
-_AAC_FRAME = 1024
 
 
 def check_samples(samples: np.ndarray) -> np.ndarray:
@@ -56,22 +57,22 @@ class AudioTrack:
     """Encodes the samples of `samples` (a `SampleReader` or a planar stereo float32 array) into an
     audio stream of `container`, in order.
 
-    `write_until(n)` encodes and muxes the samples before sample `n` (AAC: whole 1024-sample frames
+    `write_until(n)` encodes and muxes the samples before sample `n` (AAC and Opus: whole frames
     only); `finish(n)` encodes the rest up to exactly `n` samples (the given array trimmed or
     zero-padded to that length) and flushes the encoder.
     """
 
     def __init__(self, container: Any, fmt: str, samples: SampleReader | np.ndarray, sample_rate: int) -> None:
-        codec, sample_fmt = AUDIO_CODECS[fmt]
+        codec, sample_fmt, frame_size = AUDIO_CODECS[fmt]
         self.samples = ArraySamples(samples) if isinstance(samples, np.ndarray) else samples
         self.sample_rate = sample_rate
         stream: Any = container.add_stream(codec, rate=sample_rate)
         stream.layout, stream.format = "stereo", sample_fmt
         stream.time_base = Fraction(1, sample_rate)
-        if codec == "aac":
+        if frame_size:
             stream.bit_rate = AAC_BIT_RATE
         self._container, self._stream = container, stream
-        self._frame = _AAC_FRAME if codec == "aac" else 0
+        self._frame = frame_size
         self.written = 0  # samples handed to the encoder
 
     def target(self, frames: int, fps: Fraction) -> int:

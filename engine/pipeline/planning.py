@@ -7,12 +7,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Protocol, TypeVar
 
 from ..errors import ConfigError
 
 __all__ = ["GateDecision", "should_use_hybrid_layered_path", "partition", "PARTITIONS", "FIXED_PARTITIONS",
-           "RenderDecision", "decide", "split_frame_range", "parse_frame_range", "choose_workers", "early_workers", "BROWSER_BYTES", "PathChoices"]
+           "RenderDecision", "decide", "split_frame_range", "parse_frame_range", "choose_workers", "early_workers", "BROWSER_BYTES", "PathChoices",
+           "parse_still", "still_frame"]
 
 T = TypeVar("T")
 
@@ -177,3 +179,23 @@ def parse_frame_range(spec: str | tuple[int, int] | None, frame_count: int) -> r
             f"expected START < {frame_count} and END at most {frame_count} (END is exclusive)"
         )
     return range(start, end)
+
+
+def parse_still(value: object) -> Fraction:
+    """The time of a still (``--still SECONDS``): a number of seconds, 0 or more."""
+    try:
+        seconds = Fraction(str(value).strip()) if not isinstance(value, Fraction) else value
+    except (ValueError, ZeroDivisionError):
+        raise ConfigError(f"still={value!r} is not valid; expected a time in seconds such as 2 or 1.5") from None
+    if isinstance(value, bool) or seconds < 0:
+        raise ConfigError(f"still={value!r} is not valid; expected a time in seconds, 0 or more")
+    return seconds
+
+
+def still_frame(seconds: Fraction, fps: Fraction, frame_count: int, duration: Fraction) -> range:
+    """The one frame shown at time `seconds`: the frame whose interval [i/fps, (i+1)/fps) holds it."""
+    index = math.floor(seconds * fps)
+    if index >= frame_count:
+        raise ConfigError(f"still={float(seconds):g} s is not valid; the composition lasts {float(duration):g} s "
+                          f"(its last frame is at {float(Fraction(frame_count - 1) / fps):g} s)")
+    return range(index, index + 1)

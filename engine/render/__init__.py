@@ -22,6 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from ..composition.variables import check_composition
 from .cli import main
 from .options import PATHS, RenderOptions, parse_fps
 from .run import RenderResult, render_plan_and_encode
@@ -39,29 +40,40 @@ def render(
     path: str = "auto",
     partition: str = "dynamic",
     ring_depth: int | None = None,
-    codec: str = "h264",
+    codec: str = "auto",
     quality: str = "standard",
     frames: str | tuple[int, int] | None = None,
+    still: float | str | Fraction | None = None,
     hash_frames: bool = False,
     strict: bool = False,
     audio: bool = True,
     capture: Mapping[str, Any] | None = None,
+    variables: Mapping[str, Any] | None = None,
+    strict_variables: bool = False,
     progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> RenderResult:
     """Render the composition (an ``.html`` file or a folder with ``index.html``) to `output`.
 
-    Options as the command line's (``python -m engine.render --help``); `capture` holds
+    Options as the command line's (``python -m engine.render --help``). The output's extension
+    picks the codec unless `codec` names one: a video file (``.mp4``, ``.mov``, ``.webm``, ``.mkv``),
+    an animated ``.gif``, a PNG sequence (``frames/f_%04d.png``), or with `still` (seconds) the one
+    frame shown then as a ``.png``; `capture` holds
     `engine.capture.CaptureOptions` fields (``allow_network``, ``url_map``, ``capture_format``...);
     `progress(done, total)` is called as frames reach the encoder; setting `cancel` (from any
     thread) stops the render at the next frame with `RenderCancelled`. Whatever the composition holds
     that the engine cannot render faithfully is a `engine.RenderWarning` (Python `warnings`) and an
     entry of `RenderResult.warnings`; with `strict` it is an `engine.UnfaithfulRenderError` instead,
-    before anything is written. The output appears only when
+    before anything is written. `variables` are values for the composition's declared variables
+    (``data-composition-variables``), merged over their defaults in the page's
+    ``window.__hyperframes.getVariables()``; one not declared, or of the wrong type, is a
+    `engine.RenderWarning`, and bad input with `strict_variables`. The output appears only when
     the whole video was written. Raises an `engine.InputError` for bad input and another
     `engine.EngineError` when the render fails.
     """
     options = RenderOptions(fps=None if fps is None else parse_fps(fps), workers=workers, backend=backend, path=path, partition=partition,
-                            ring_depth=ring_depth, codec=codec, quality=quality, frames=frames,
-                            hash_frames=hash_frames, strict=strict, audio=audio, capture=dict(capture or {}))
+                            ring_depth=ring_depth, codec=codec, quality=quality, frames=frames, still=still,
+                            hash_frames=hash_frames, strict=strict, audio=audio, capture=dict(capture or {}),
+                            variables=variables, strict_variables=strict_variables)
+    check_composition(composition, options.variables, strict=options.strict_variables)
     return render_plan_and_encode(Path(composition), Path(output), options, progress, cancel)

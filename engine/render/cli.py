@@ -26,7 +26,7 @@ from ..knobs import cli_epilog, knob
 def _help(option: str) -> str:
     """A flag's help from the knob table, with its default."""
     k = knob(option)
-    return f"{k.help} (default: {k.default.replace('`', '')})"
+    return f"{k.help} (default: {k.default.replace('`', '')})".replace("%", "%%")  # argparse formats help with %
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Render an HTML composition (a .html file or a folder with index.html) to a video.",
         epilog=cli_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("composition", help="composition .html file or folder holding index.html")
-    p.add_argument("-o", "--output", required=True, help="output video file (.mp4 for h264/hevc, .mov for prores)")
+    p.add_argument("-o", "--output", required=True,
+                   help="output: a video file (.mp4, .mov, .webm, .mkv), an animated .gif, a PNG sequence "
+                        "(frames/f_%%04d.png: one file per frame, numbered by frame) or, with --still, one .png")
     p.add_argument("--fps", help=_help("fps"))
     p.add_argument("--workers", default="auto", help=_help("workers"))
     for name in ("backend", "path", "partition"):
@@ -45,10 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("codec", "quality"):
         p.add_argument(f"--{name}", default=knob(name).default, choices=knob(name).choices, help=_help(name))
     p.add_argument("--frames", metavar="START:END", help=_help("frames"))
+    p.add_argument("--still", metavar="SECONDS", help=_help("still"))
     p.add_argument("--allow-network", action="store_true", help=_help("allow_network"))
     p.add_argument("--map-url", action="append", default=[], metavar="PREFIX=FOLDER", help=_help("url_map"))
     p.add_argument("--hash-frames", action="store_true", help=_help("hash_frames"))
     p.add_argument("--strict", action="store_true", help=_help("strict"))
+    given = p.add_mutually_exclusive_group()
+    given.add_argument("--variables", metavar="JSON", help=_help("variables"))
+    given.add_argument("--variables-file", metavar="FILE", help=_help("variables_file"))
+    p.add_argument("--strict-variables", action="store_true", help=_help("strict_variables"))
     p.add_argument("--no-audio", dest="audio", action="store_false", help=_help("audio"))
     p.add_argument("--stats-json", metavar="FILE", help=_help("stats_json"))
     p.add_argument("-q", "--quiet", action="store_true", help=_help("quiet"))
@@ -69,6 +76,17 @@ def _capture_options(args: argparse.Namespace) -> dict[str, object]:
     if url_map:
         options["url_map"] = url_map
     return options
+
+
+def _variables(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The --variables / --variables-file object (ConfigError naming the flag), or None."""
+    from ..composition.variables import parse_values, read_values_file
+
+    if args.variables is not None:
+        return parse_values(args.variables, "--variables")
+    if args.variables_file is not None:
+        return read_values_file(args.variables_file, "--variables-file")
+    return None
 
 
 def _check_stats_path(value: str | None) -> Path | None:
@@ -162,8 +180,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = render(
                 args.composition, args.output, fps=args.fps, workers=args.workers, backend=args.backend,
                 path=args.path, partition=args.partition, ring_depth=args.ring_depth, codec=args.codec,
-                quality=args.quality, frames=args.frames, hash_frames=args.hash_frames, strict=args.strict,
-                audio=args.audio, capture=_capture_options(args), progress=progress, cancel=signals.cancel)
+                quality=args.quality, frames=args.frames, still=args.still, hash_frames=args.hash_frames, strict=args.strict,
+                audio=args.audio, capture=_capture_options(args), variables=_variables(args),
+                strict_variables=args.strict_variables, progress=progress, cancel=signals.cancel)
     except (KeyboardInterrupt, RenderCancelled):
         name = "terminated" if signals.received == signal.SIGTERM else "interrupted"
         print(f"\n{name}: no output written", file=sys.stderr)

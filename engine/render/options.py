@@ -11,10 +11,11 @@ from typing import Any
 from ..blend.cpu_backend import default_threads
 from ..blend.gl_backend import gl_disabled
 from ..capture.options import CaptureOptions
+from ..composition.variables import check_values_object
 from ..config import check_int
 from ..errors import ConfigError
 from ..knobs import CAPTURE_FORMAT_BY_QUALITY, JPEG_QUALITY_BY_QUALITY, knob
-from ..pipeline.planning import split_frame_range
+from ..pipeline.planning import parse_still, split_frame_range
 
 __all__ = ["RenderOptions", "PATHS", "parse_fps", "ring_depth_from_env", "check_environment"]
 
@@ -48,13 +49,16 @@ class RenderOptions:
     path: str = "auto"
     partition: str = "dynamic"
     ring_depth: int | None = None
-    codec: str = "h264"
+    codec: str = "auto"
     quality: str = "standard"
     frames: str | tuple[int, int] | None = None
+    still: Fraction | float | str | None = None  # seconds; a Fraction once checked
     hash_frames: bool = False
     strict: bool = False
     audio: bool = True
     capture: Mapping[str, Any] = field(default_factory=dict)
+    variables: Mapping[str, Any] | None = None  # the composition's variable values (a JSON object)
+    strict_variables: bool = False
 
     def __post_init__(self) -> None:
         if self.fps is not None:
@@ -67,13 +71,20 @@ class RenderOptions:
             object.__setattr__(self, name, knob(name).check(getattr(self, name)))
         depth = ring_depth_from_env() if self.ring_depth is None else knob("ring_depth").check(self.ring_depth)
         object.__setattr__(self, "ring_depth", depth)
-        for name in ("hash_frames", "strict", "audio"):
+        for name in ("hash_frames", "strict", "audio", "strict_variables"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name}={getattr(self, name)!r} is not valid; expected True or False")
         if self.frames is not None:
             split_frame_range(self.frames)
+        if self.still is not None:
+            object.__setattr__(self, "still", parse_still(self.still))
+            if self.frames is not None:
+                raise ConfigError("still and frames cannot both be given: a still is one frame, at its time")
         if self.path == "hybrid" and isinstance(self.workers, int) and self.workers < 2:
             raise ConfigError(f"path 'hybrid' needs at least 2 workers; workers={self.workers!r}")
+        object.__setattr__(self, "variables", check_values_object(self.variables, "variables") or None)
+        if self.variables and "variables" in self.capture:
+            raise ConfigError("variables and capture={'variables': ...} cannot both be given; pass them as variables=")
         check_environment(self.capture)
 
     def session_options(self) -> dict[str, Any]:
@@ -88,6 +99,8 @@ class RenderOptions:
             options["capture_format"] = CAPTURE_FORMAT_BY_QUALITY[self.quality]
         if options.get("capture_format", "png") == "jpeg" and "jpeg_quality" not in options:
             options["jpeg_quality"] = JPEG_QUALITY_BY_QUALITY[self.quality]
+        if self.variables:
+            options["variables"] = dict(self.variables)
         return options
 
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 
 from ..blend.blender import Blender
@@ -24,12 +26,15 @@ from ..capture.fidelity import strict_error
 from ..capture.session import BrowserSession
 from ..composition.plan import FrameInfo, Plan
 from ..config import available_memory, usable_cpus
-from ..encoder import Encoder, check_output_path
+from ..encoder import Encoder
+from ..errors import RenderWarning
 from ..media.feed import VideoFrames
 from ..media.pictures import picture_writer
+from ..output.formats import OutputTarget, resolve_output
+from ..output.gif import check_gif_fps
 from ..pipeline.dispenser import FrameSource, frame_sources
 from ..pipeline.fence import FenceAborted, ReorderFence
-from ..pipeline.planning import RenderDecision, decide, early_workers, parse_frame_range
+from ..pipeline.planning import RenderDecision, decide, early_workers, parse_frame_range, still_frame
 from ..pipeline.ring import BufferRing
 from .audio import RenderAudio
 from .browser import Browser
@@ -51,7 +56,7 @@ def render_plan_and_encode(
 ) -> RenderResult:
     """Render `composition` to `output` with `options` (see `engine.render`)."""
     started = time.perf_counter()
-    render = _Render(options, check_output_path(output, options.codec))
+    render = _Render(options, resolve_output(output, options.codec, still=options.still is not None))
     try:
         render.open_sessions(composition)  # worker 0 reads the plan; the others start their browsers at once
         render.plan_frames()               # frame range, path, workers
@@ -71,8 +76,8 @@ def render_plan_and_encode(
 class _Render:
     """The resources of one render, acquired step by step and released once by `close`."""
 
-    def __init__(self, options: RenderOptions, out_path: Path) -> None:
-        self.options, self.out_path = options, out_path
+    def __init__(self, options: RenderOptions, target: OutputTarget) -> None:
+        self.options, self.target, self.out_path = options, target, target.path
         self.stats = Stats()
         self.session_options = options.session_options()
         self.threads: list[threading.Thread] = []
@@ -98,15 +103,23 @@ class _Render:
         self.plan: Plan = plan if self.options.fps is None else replace(plan, fps=self.options.fps)
 
     def plan_frames(self) -> None:
-        plan = self.plan
-        self.frames = [plan.frame(i) for i in parse_frame_range(self.options.frames, plan.frame_count)]
+        plan, still = self.plan, self.options.still
+        if self.target.kind == "gif":
+            check_gif_fps(plan.fps)
+        indices = parse_frame_range(self.options.frames, plan.frame_count) if still is None \
+            else still_frame(Fraction(still), plan.fps, plan.frame_count, plan.duration)
+        self.frames = [plan.frame(i) for i in indices]
         self.transition_frames = sum(f.is_transition for f in self.frames)
         self.decision: RenderDecision = decide(
             self.options, frame_count=len(self.frames), transition_frames=self.transition_frames,
             frame_bytes=plan.width * plan.height * 6, cpus=usable_cpus(), available_bytes=available_memory())
 
     def start_audio(self) -> None:
-        if self.options.audio and any(clip.audible for clip in self.plan.media_clips):
+        audible = [clip for clip in self.plan.media_clips if clip.audible]
+        if self.options.audio and audible and not self.target.has_audio:
+            warnings.warn(f"{self.out_path.name}: a {self.target.kind} output holds no sound; the audio of "
+                          f"{len(audible)} clip(s) is left out (--no-audio silences this)", RenderWarning, stacklevel=2)
+        elif self.options.audio and audible:
             self.audio = RenderAudio(self.plan, self.frames[0].index / self.plan.fps)
 
     def open_blender(self) -> None:
@@ -137,9 +150,10 @@ class _Render:
         self.shares = frame_sources(self.frames, decision.workers if hybrid else 1,
                                     options.partition if hybrid else "contiguous")
         job.rings = [BufferRing(depth, plan.width, plan.height) for _ in self.shares]
-        self.encoder = Encoder(self.out_path, plan.width, plan.height, plan.fps, codec=options.codec,
+        self.encoder = Encoder(self.out_path, plan.width, plan.height, plan.fps, codec=self.target.codec,
                                quality=options.quality, hash_frames=options.hash_frames,
-                               audio=self.audio.stream if self.audio is not None else None)
+                               audio=self.audio.stream if self.audio is not None else None,
+                               still=self.target.kind == "still", first_index=self.frames[0].index)
         feeder = threading.Thread(target=feed, args=(job, self.encoder, progress), name="engine-feed", daemon=True)
         feeder.start()
         self.threads.append(feeder)
@@ -193,7 +207,7 @@ class _Render:
             partition=self.options.partition if hybrid else None, workers=len(self.shares),
             ring_depth=self.decision.ring_depth, backend="+".join(used) or "none",
             gl_renderer=self.blender.gl_renderer, width=plan.width, height=plan.height, fps=plan.fps,
-            codec=self.options.codec, quality=self.options.quality,
+            codec=self.target.codec, quality=self.options.quality,
             capture_format=self.session.options.capture_format, capture_mode=self.session.capture_mode,
             stage_seconds=dict(self.stats.seconds), frame_hashes=self.encoder.hashes,
             warnings=[w.as_dict() for w in self.session.warnings]

@@ -1,0 +1,176 @@
+"""What an output path asks for: the codec (named, or chosen by the extension), the kind of output
+(a video file, an animated GIF, one still PNG, a numbered PNG sequence), and the checks on the
+path made before any browser starts. Pure: nothing here touches PyAV.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import check_choice
+from ..errors import ConfigError
+
+__all__ = ["CodecSpec", "CODECS", "CODEC_CHOICES", "QUALITIES", "OutputTarget", "resolve_codec", "resolve_output",
+           "check_output_path", "sequence_pattern", "sequence_name"]
+
+QUALITIES = ("draft", "standard", "high")
+
+
+@dataclass(frozen=True)
+class CodecSpec:
+    """An output codec: its encoder, pixel format, container per extension, and options per quality."""
+
+    encoder: str
+    pix_fmt: str
+    extensions: tuple[str, ...]
+    options: dict[str, dict[str, str]]
+    kind: str = "video"  # video, gif or png
+    alpha_pix_fmt: str | None = None
+
+
+_X265 = "log-level=error"
+#: Codec name -> encoder, pixel format, accepted extensions, options per quality.
+CODECS: dict[str, CodecSpec] = {
+    "h264": CodecSpec("libx264", "yuv420p", (".mp4", ".mkv", ".mov"), {
+        "draft": {"crf": "28", "preset": "veryfast"},
+        "standard": {"crf": "20", "preset": "veryfast"},
+        "high": {"crf": "16", "preset": "slow"},
+    }),
+    "hevc": CodecSpec("libx265", "yuv420p10le", (".mp4", ".mkv", ".mov"), {
+        "draft": {"crf": "30", "preset": "veryfast", "x265-params": _X265},
+        "standard": {"crf": "24", "preset": "fast", "x265-params": _X265},
+        "high": {"crf": "20", "preset": "slow", "x265-params": _X265},
+    }),
+    "prores": CodecSpec("prores_ks", "yuv444p10le", (".mov",), {
+        "draft": {"profile": "4444"},
+        "standard": {"profile": "4444"},
+        "high": {"profile": "4444xq"},
+    }),
+    # libvpx in constant-quality mode (b:v 0); row-mt spreads a frame over the cores.
+    "vp9": CodecSpec("libvpx-vp9", "yuv420p", (".webm", ".mkv"), {
+        "draft": {"crf": "40", "b": "0", "deadline": "realtime", "cpu-used": "8", "row-mt": "1"},
+        "standard": {"crf": "32", "b": "0", "deadline": "good", "cpu-used": "5", "row-mt": "1"},
+        "high": {"crf": "24", "b": "0", "deadline": "good", "cpu-used": "2", "row-mt": "1"},
+    }),
+    # SVT-AV1 (the AV1 encoder this PyAV wheel has), 10-bit.
+    "av1": CodecSpec("libsvtav1", "yuv420p10le", (".webm", ".mkv", ".mp4"), {
+        "draft": {"crf": "45", "preset": "12"},
+        "standard": {"crf": "35", "preset": "10"},
+        "high": {"crf": "26", "preset": "6"},
+    }),
+    # Two passes: a palette made from every frame, then each frame mapped onto it (dithered).
+    "gif": CodecSpec("gif", "pal8", (".gif",), {
+        "draft": {"dither": "bayer:bayer_scale=3", "stats_mode": "full"},
+        "standard": {"dither": "sierra2_4a", "stats_mode": "full"},
+        "high": {"dither": "sierra2_4a", "stats_mode": "full"},
+    }, kind="gif"),
+    # One PNG per frame (or one still): 8-bit RGB, 16-bit at high.
+    "png": CodecSpec("png", "rgb24", (".png",), {
+        "draft": {"compression_level": "1"},
+        "standard": {"compression_level": "3"},
+        "high": {"compression_level": "3", "bits": "16"},
+    }, kind="png"),
+}
+
+#: What ``codec="auto"`` picks for each extension.
+_BY_EXTENSION = {".mp4": "h264", ".mkv": "h264", ".mov": "prores", ".webm": "vp9", ".gif": "gif", ".png": "png"}
+CODEC_CHOICES: tuple[str, ...] = ("auto", *CODECS)
+
+_PATTERN = re.compile(r"%(0?\d*)d")
+
+
+def resolve_codec(output: str | os.PathLike[str], codec: str) -> str:
+    """The codec for `output`: `codec` itself, or with ``auto`` the one its extension implies."""
+    codec = check_choice("codec", codec, CODEC_CHOICES)
+    if codec != "auto":
+        return codec
+    suffix = Path(output).suffix.lower()
+    if suffix not in _BY_EXTENSION:
+        known = ", ".join(f"{ext} ({name})" for ext, name in _BY_EXTENSION.items())
+        raise ConfigError(f"output {str(output)!r} has extension {suffix or '(none)'!r}; expected one of {known}, "
+                          "or name the codec with --codec")
+    return _BY_EXTENSION[suffix]
+
+
+def sequence_pattern(name: str) -> re.Match[str] | None:
+    """The ``%d``/``%04d`` placeholder of an image sequence's file name, if it has one (only one is allowed)."""
+    found = list(_PATTERN.finditer(name))
+    if len(found) > 1:
+        raise ConfigError(f"output file name {name!r} has {len(found)} frame-number placeholders; expected one, "
+                          "such as f_%04d.png")
+    return found[0] if found else None
+
+
+def sequence_name(pattern: str, index: int) -> str:
+    """The file name of frame `index` in a sequence named `pattern` (``f_%04d.png`` -> ``f_0012.png``)."""
+    match = sequence_pattern(pattern)
+    assert match is not None
+    width = match.group(1)
+    number = f"{index:0{int(width)}d}" if width else str(index)
+    return pattern[:match.start()] + number + pattern[match.end():]
+
+
+@dataclass(frozen=True)
+class OutputTarget:
+    """A checked output: the path (a pattern for a sequence), the codec, and its kind:
+    ``video``, ``gif``, ``still`` (one PNG) or ``sequence`` (one PNG per frame)."""
+
+    path: Path
+    codec: str
+    kind: str
+
+    @property
+    def spec(self) -> CodecSpec:
+        return CODECS[self.codec]
+
+    @property
+    def has_audio(self) -> bool:
+        """Whether this output can hold an audio stream."""
+        return self.kind == "video"
+
+
+def _check_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        raise ConfigError(f"output folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ConfigError(f"output folder {str(folder)!r} is not writable")
+
+
+def resolve_output(output: str | os.PathLike[str], codec: str = "auto", *, still: bool = False) -> OutputTarget:
+    """The output `output` asks for, checked: its folder exists and is writable, its extension
+    fits the codec, a ``.png`` is either a still (`still`) or a sequence (a ``%04d`` in its name).
+    A sequence's own folder may be missing (its parent must exist): the writer makes it."""
+    path = Path(output)
+    name = resolve_codec(path, codec)
+    spec = CODECS[name]
+    if path.suffix.lower() not in spec.extensions:
+        raise ConfigError(f"output {str(path)!r} has extension {path.suffix or '(none)'!r}; codec {name!r} writes "
+                          f"{', '.join(spec.extensions)}")
+    pattern = sequence_pattern(path.name)
+    if pattern is not None and spec.kind != "png":
+        raise ConfigError(f"output {str(path)!r} has a frame-number placeholder; only PNG sequences take one "
+                          "(for example frames/f_%04d.png)")
+    if still and spec.kind != "png":
+        raise ConfigError(f"--still writes one PNG; output {str(path)!r} is {name!r} (use a .png name)")
+    if spec.kind == "png":
+        if still and pattern is not None:
+            raise ConfigError(f"--still writes one PNG; output {str(path)!r} names a sequence (drop the %d)")
+        if not still and pattern is None:
+            raise ConfigError(f"output {str(path)!r} is one PNG: pass --still SECONDS for a still frame, or put "
+                              "a frame number in the name for a sequence (for example frames/f_%04d.png)")
+    folder = path.parent if str(path.parent) else Path(".")
+    if pattern is not None and not folder.exists():
+        folder = folder.parent  # a sequence's own folder is made by its writer (and removed if it writes nothing)
+    _check_folder(folder)
+    if path.is_dir():
+        raise ConfigError(f"output {str(path)!r} is a folder; expected a file path")
+    kind = "still" if still else ("sequence" if pattern is not None else spec.kind)
+    return OutputTarget(path, name, kind)
+
+
+def check_output_path(output: str | os.PathLike[str], codec: str) -> Path:
+    """The output path of a video file, if its folder exists and is writable and its extension fits `codec`."""
+    return resolve_output(output, codec).path
