@@ -34,7 +34,7 @@ from .errors import (
     UnfaithfulRenderError,
     UnknownTransitionError,
 )
-from .render import RenderResult, render  # noqa: E402  (the function shadows the subpackage name on purpose)
+from .render import Renderer, RenderResult, render  # noqa: E402  (the function shadows the subpackage name on purpose)
 
 __version__ = "0.1.0"
 
@@ -42,6 +42,7 @@ __all__ = [
     "__version__",
     "blend",
     "render",
+    "Renderer",
     "RenderResult",
     "load_plan",
     "Plan",

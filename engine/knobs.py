@@ -148,6 +148,12 @@ KNOBS: tuple[Knob, ...] = (
        scope="env", env="ENGINE_CPU_THREADS", lo=1, hi=256),
     Knob("variables_file", "read the --variables object from a JSON file instead", "none", values="FILE",
        scope="cli", flag="--variables-file"),
+    Knob("batch", "render one output per row of FILE (JSON Lines, or a JSON array of objects): each row is the "
+       "variables of its render, merged over --variables, and -o a template naming each output from its row "
+       "(renders/{name}.mp4; {index} is the row number); one warm Renderer for all; a summary table at the end; "
+       "exit 1 when a row failed", "none", values="FILE", scope="cli", flag="--batch"),
+    Knob("batch_fail_fast", "with --batch, skip the remaining rows after one fails", "off", values="flag",
+       scope="cli", flag="--batch-fail-fast"),
     Knob("stats_json", "write the render statistics as JSON to FILE", "none", values="FILE", scope="cli",
        flag="--stats-json"),
     Knob("quiet", "no progress bar and no summary", "off", values="flag", scope="cli", flag="-q/--quiet"),

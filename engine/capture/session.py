@@ -35,6 +35,7 @@ from ..media.pictures import picture_writer
 from .chromium import CHROMIUM_FLAGS, OFFLINE_FLAGS, acquire_playwright, feature_flags, release_playwright
 from .fidelity import PageWarning, blocked_request, from_census
 from .frames import check_frame, decode_into, new_frame
+from .launch import OpenedBrowser, close_browser, open_browser
 from .options import CHROMIUM_CANDIDATES, CaptureOptions, is_headless_shell
 from .router import ORIGIN, AssetRouter
 from .runtime_source import runtime_source
@@ -101,6 +102,7 @@ class BrowserSession:
         self._pw: Any = None
         self._browser: Any = None
         self._browser_pid: int | None = None
+        self._opened: OpenedBrowser | None = None
         self._context: Any = None
         self._page: Any = None
         self._cdp: Any = None
@@ -151,16 +153,11 @@ class BrowserSession:
         self._pw = acquire_playwright()
         args = (list(CHROMIUM_FLAGS) + ([] if opts.allow_network else list(OFFLINE_FLAGS))
                 + (list(BEGIN_FRAME_FLAGS) if begin_frame else []) + feature_flags(opts.extra_args))
-        try:
-            self._browser = self._pw.chromium.launch(executable_path=executable, args=args, headless=True,
-                                                     timeout=max(opts.timeout_ms, 30000))
-        except Exception as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise CaptureError(f"Chromium ({executable}) failed to start: {first}") from None
-        self._browser_pid = self._find_browser_pid()
-        self._context = self._browser.new_context(
-            viewport={"width": plan.width, "height": plan.height}, device_scale_factor=1, locale="en-US",
-            timezone_id="UTC", color_scheme="light", reduced_motion="no-preference", service_workers="block")
+        self._opened, self._context = open_browser(self._pw, executable, args, max(opts.timeout_ms, 30000), lambda b: (
+            b.new_context(viewport={"width": plan.width, "height": plan.height}, device_scale_factor=1,
+                          locale="en-US", timezone_id="UTC", color_scheme="light", reduced_motion="no-preference",
+                          service_workers="block")))
+        self._browser, self._browser_pid, _ = self._opened
         self._router.install(self._context)
         self._context.add_init_script(runtime_source(opts.seed, opts.fonts, opts.variables))
         self._page = self._context.new_page()
@@ -180,17 +177,6 @@ class BrowserSession:
                                 jpeg_quality=opts.jpeg_quality, begin_frame=begin_frame,
                                 interval_ms=1000 / float(plan.fps))
         self._shutter.start()
-
-    def _find_browser_pid(self) -> int | None:
-        try:
-            cdp = self._browser.new_browser_cdp_session()
-            try:
-                info = cdp.send("SystemInfo.getProcessInfo")
-            finally:
-                cdp.detach()
-            return next((int(p["id"]) for p in info.get("processInfo", []) if p.get("type") == "browser"), None)
-        except Exception:  # best effort: only used to make sure the process is gone at close
-            return None
 
     def _prepare(self) -> Any:
         result = self._evaluate("(ms) => window.__hfEngine.prepare(ms)", self.options.timeout_ms,
@@ -283,21 +269,18 @@ class BrowserSession:
     def _shutdown(self) -> None:
         """Stop the browser and release the driver (close's work; also before a relaunch)."""
         self._drop_video()
-        for obj, method in ((self._cdp, "detach"), (self._context, "close"), (self._browser, "close")):
+        for obj, method in ((self._cdp, "detach"), (self._context, "close")):
             if obj is not None:
                 try:
                     getattr(obj, method)()
                 except Exception:  # keep closing the rest; the process is killed below if needed
                     pass
+        if self._opened is not None:
+            close_browser(self._opened)  # a warm Chromium (engine.Renderer) keeps running
         if self._pw is not None:
             self._pw = None
             release_playwright()
-        if self._browser_pid is not None:
-            try:
-                os.kill(self._browser_pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        self._page = self._context = self._browser = self._cdp = self._shutter = None
+        self._page = self._context = self._browser = self._cdp = self._shutter = self._opened = None
         self._browser_pid = None
 
     def __enter__(self) -> BrowserSession:

@@ -1,5 +1,10 @@
 """Reading a composition without a browser: the static checks that come before the page is loaded
-(`engine.capture.load_plan` loads it once for the rest)."""
+(`engine.capture.load_plan` loads it once for the rest).
+
+The checks are shared with the lint (``python -m engine.lint``): `read_composition` runs them
+stopping at the first problem (`build_plan`, then `check_assets` with a stopping `Checks`); the
+lint runs the same functions collecting every problem (`census_findings`, a collecting `Checks`).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,21 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CompositionError
+from .checks import Checks
 from .plan import Plan
-from .source import local_asset_refs, read_static, resolve_source
+from .source import local_asset_targets, read_static, resolve_source
 from .validate import build_plan
 
-__all__ = ["read_composition"]
+__all__ = ["read_composition", "check_assets"]
+
+
+def check_assets(raw: dict[str, Any], html_file: Path, checks: Checks) -> None:
+    """Every relative asset reference of the census (script, stylesheet, image, media,
+    sub-composition file) must name an existing file (``asset-missing``)."""
+    for ref, where, target in local_asset_targets(raw, html_file):
+        if not target.exists():
+            checks.add("asset-missing", ref.get("line"),
+                       CompositionError(f"{where}: local asset {str(target)!r} does not exist"))
 
 
 def read_composition(path: str | Path, *, even_size: bool = True) -> tuple[Plan, dict[str, Any]]:
@@ -24,7 +39,5 @@ def read_composition(path: str | Path, *, even_size: bool = True) -> tuple[Plan,
     html_file, _ = resolve_source(path)
     raw = read_static(html_file)
     plan = build_plan(raw, html_file, even_size=even_size)
-    for where, target in local_asset_refs(raw, html_file):
-        if not target.exists():
-            raise CompositionError(f"{where}: local asset {str(target)!r} does not exist")
+    check_assets(raw, html_file, Checks(collect=False))
     return plan, raw

@@ -22,12 +22,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..composition.variables import check_composition
 from .cli import main
 from .options import PATHS, RenderOptions, parse_fps
-from .run import RenderResult, render_plan_and_encode
+from .run import RenderResult, run_render
+from .warm import Renderer
 
-__all__ = ["render", "main", "RenderResult", "RenderOptions", "PATHS"]
+__all__ = ["render", "main", "Renderer", "RenderResult", "RenderOptions", "PATHS"]
 
 
 def render(
@@ -75,5 +75,4 @@ def render(
                             ring_depth=ring_depth, codec=codec, quality=quality, frames=frames, still=still,
                             hash_frames=hash_frames, strict=strict, audio=audio, capture=dict(capture or {}),
                             variables=variables, strict_variables=strict_variables)
-    check_composition(composition, options.variables, strict=options.strict_variables)
-    return render_plan_and_encode(Path(composition), Path(output), options, progress, cancel)
+    return run_render(Path(composition), Path(output), options, progress, cancel)

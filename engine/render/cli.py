@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     given.add_argument("--variables", metavar="JSON", help=_help("variables"))
     given.add_argument("--variables-file", metavar="FILE", help=_help("variables_file"))
     p.add_argument("--strict-variables", action="store_true", help=_help("strict_variables"))
+    p.add_argument("--batch", metavar="FILE", help=_help("batch"))
+    p.add_argument("--batch-fail-fast", action="store_true", help=_help("batch_fail_fast"))
     p.add_argument("--no-audio", dest="audio", action="store_false", help=_help("audio"))
     p.add_argument("--stats-json", metavar="FILE", help=_help("stats_json"))
     p.add_argument("-q", "--quiet", action="store_true", help=_help("quiet"))
@@ -156,6 +158,44 @@ def _warnings_on_stderr(bar: Any) -> Iterator[None]:
         yield
 
 
+def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """The render options the flags give (all but the output, the variables and the callbacks)."""
+    return dict(fps=args.fps, workers=args.workers, backend=args.backend, path=args.path, partition=args.partition,
+                ring_depth=args.ring_depth, codec=args.codec, quality=args.quality, frames=args.frames,
+                still=args.still, hash_frames=args.hash_frames, strict=args.strict, audio=args.audio,
+                capture=_capture_options(args), strict_variables=args.strict_variables)
+
+
+def _batch(args: argparse.Namespace, progress: Any, cancel: threading.Event, bar: Any) -> tuple[int, Any]:
+    """Render every row of --batch on one warm Renderer; (exit code, the rows)."""
+    from .batch import plan_batch, read_batch, run_batch
+    from .options import RenderOptions
+    from .warm import Renderer
+
+    base = _variables(args) or {}
+    kwargs = _render_kwargs(args)
+    rows = [{**base, **row} for row in read_batch(args.batch)]
+    planned = plan_batch(args.composition, args.output, rows, RenderOptions(**kwargs))
+
+    def one(row: Any) -> Any:
+        if bar is not None:
+            bar.reset(total=0)
+            bar.set_description(f"row {row.index}")
+        return renderer.render(args.composition, row.output, variables=row.variables, progress=progress,
+                               cancel=cancel)
+
+    def report(row: Any) -> None:
+        if args.quiet:
+            return
+        text = f"row {row.index}: {row.output}: {row.status} in {row.seconds:.2f} s" + \
+            (f": {row.error}" if row.error else "")
+        (bar.write if bar is not None else print)(text, file=sys.stderr)
+
+    with Renderer(**kwargs) as renderer:
+        run_batch(one, planned, fail_fast=args.batch_fail_fast, on_row=report)
+    return (1 if any(r.status != "done" for r in planned) else 0), planned
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # argparse exits 2 with the usage for a bad flag
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
@@ -164,6 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     show_progress = not args.quiet and sys.stderr.isatty()
     bar = None
     signals = _Signals()
+    code, rows, result = 0, None, None
     try:
         if show_progress:
             from tqdm import tqdm
@@ -177,12 +218,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         stats_path = _check_stats_path(args.stats_json)
         with signals, _warnings_on_stderr(bar):
-            result = render(
-                args.composition, args.output, fps=args.fps, workers=args.workers, backend=args.backend,
-                path=args.path, partition=args.partition, ring_depth=args.ring_depth, codec=args.codec,
-                quality=args.quality, frames=args.frames, still=args.still, hash_frames=args.hash_frames, strict=args.strict,
-                audio=args.audio, capture=_capture_options(args), variables=_variables(args),
-                strict_variables=args.strict_variables, progress=progress, cancel=signals.cancel)
+            if args.batch is not None:
+                code, rows = _batch(args, progress, signals.cancel, bar)
+            else:
+                result = render(args.composition, args.output, **_render_kwargs(args), variables=_variables(args),
+                                progress=progress, cancel=signals.cancel)
     except (KeyboardInterrupt, RenderCancelled):
         name = "terminated" if signals.received == signal.SIGTERM else "interrupted"
         print(f"\n{name}: no output written", file=sys.stderr)
@@ -200,13 +240,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if bar is not None:
             bar.close()
+    if rows is not None:
+        from .batch import batch_table
+
+        stats: Any = {"batch": [row.as_dict() for row in rows]}
+        summary = batch_table(rows)
+    else:
+        assert result is not None
+        stats, summary = result.as_dict(), result.summary()
     if stats_path is not None:
         try:
-            stats_path.write_text(json.dumps(result.as_dict(), indent=2) + "\n", encoding="utf-8")
+            stats_path.write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
-            print(f"render failed: the video was written to {str(result.output)!r} but --stats-json "
-                  f"{str(stats_path)!r} could not be: {exc.strerror or exc}", file=sys.stderr)
+            print(f"render failed: the output was written but --stats-json {str(stats_path)!r} could not be: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
             return 1
     if not args.quiet:
-        print(result.summary(), file=sys.stderr)
-    return 0
+        print(summary, file=sys.stderr)
+    return code

@@ -20,11 +20,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..blend.blender import Blender
 from ..capture.fidelity import strict_error
 from ..capture.session import BrowserSession
 from ..composition.plan import FrameInfo, Plan
+from ..composition.variables import check_composition
 from ..config import available_memory, usable_cpus
 from ..encoder import Encoder
 from ..errors import RenderWarning
@@ -42,9 +44,19 @@ from .feed import ProgressCallback, feed
 from .job import FenceEntry, Job
 from .options import RenderOptions
 from .result import RenderResult, Stats, media_summary, transition_summary
-from .worker import Worker, walk
+from .worker import Joinable, Worker, walk
 
-__all__ = ["RenderResult", "render_plan_and_encode", "Stats"]
+if TYPE_CHECKING:
+    from .warm import Lane, WarmState
+
+__all__ = ["RenderResult", "render_plan_and_encode", "run_render", "Stats"]
+
+
+def run_render(composition: Path, output: Path, options: RenderOptions, progress: ProgressCallback | None = None,
+               cancel: threading.Event | None = None, warm: WarmState | None = None) -> RenderResult:
+    """The checks that need no browser (the composition's variables), then the render."""
+    check_composition(composition, options.variables, strict=options.strict_variables)
+    return render_plan_and_encode(composition, output, options, progress, cancel, warm)
 
 
 def render_plan_and_encode(
@@ -53,10 +65,12 @@ def render_plan_and_encode(
     options: RenderOptions,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    warm: WarmState | None = None,
 ) -> RenderResult:
-    """Render `composition` to `output` with `options` (see `engine.render`)."""
+    """Render `composition` to `output` with `options` (see `engine.render`); `warm`: what an
+    `engine.Renderer` keeps between renders (its threads and blenders)."""
     started = time.perf_counter()
-    render = _Render(options, resolve_output(output, options.codec, still=options.still is not None))
+    render = _Render(options, resolve_output(output, options.codec, still=options.still is not None), warm)
     try:
         render.open_sessions(composition)  # worker 0 reads the plan; the others start their browsers at once
         render.plan_frames()               # frame range, path, workers
@@ -76,11 +90,11 @@ def render_plan_and_encode(
 class _Render:
     """The resources of one render, acquired step by step and released once by `close`."""
 
-    def __init__(self, options: RenderOptions, target: OutputTarget) -> None:
-        self.options, self.target, self.out_path = options, target, target.path
+    def __init__(self, options: RenderOptions, target: OutputTarget, warm: WarmState | None) -> None:
+        self.options, self.target, self.out_path, self.warm = options, target, target.path, warm
         self.stats = Stats()
         self.session_options = options.session_options()
-        self.threads: list[threading.Thread] = []
+        self.threads: list[Joinable] = []
         self.early: list[Worker] = []
         self.session: BrowserSession | None = None
         self.browser: Browser | None = None
@@ -94,7 +108,7 @@ class _Render:
     # ---- the steps ----------------------------------------------------------------------------
 
     def open_sessions(self, composition: str | Path) -> None:
-        self.early = [Worker(i, lambda: BrowserSession(composition, **self.session_options), self.stats)
+        self.early = [Worker(i, lambda: BrowserSession(composition, **self.session_options), self.stats, self.lane(i))
                       for i in range(1, 1 + early_workers(self.options, usable_cpus()))]
         with self.stats.timed("startup"):
             self.session = BrowserSession(composition, **self.session_options)
@@ -123,7 +137,7 @@ class _Render:
             self.audio = RenderAudio(self.plan, self.frames[0].index / self.plan.fps)
 
     def open_blender(self) -> None:
-        self.blender = blender = Blender(self.options.backend)
+        self.blender = blender = self.warm.blender(self.options.backend) if self.warm else Blender(self.options.backend)
         shaders = sorted({f.transition.shader for f in self.frames if f.transition is not None})
         self.transitions = {name: blender.transition(name) for name in shaders}
         for transition in self.transitions.values():
@@ -159,11 +173,12 @@ class _Render:
         self.threads.append(feeder)
         for i in range(1, len(self.shares)):
             if i > len(self.early):
-                self.early.append(Worker(i, lambda: BrowserSession(plan, **self.session_options), self.stats))
+                self.early.append(Worker(i, lambda: BrowserSession(plan, **self.session_options), self.stats,
+                                         self.lane(i)))
             self.early[i - 1].start(job, self.shares[i], job.rings[i])
         for worker in self.early[len(self.shares) - 1:]:
             worker.dismiss()
-        self.threads += [w.thread for w in self.early]
+        self.threads += self.early
         self.early = []
 
     def run_worker_zero(self) -> None:
@@ -215,6 +230,10 @@ class _Render:
             transitions=[transition_summary(t.as_dict()) for t in plan.transitions],
             media=media_summary(plan.media_clips, self.audio.summary() if self.audio is not None else None))
 
+    def lane(self, index: int) -> Lane | None:
+        """Worker `index`'s thread when a Renderer keeps them (None: a thread of its own)."""
+        return self.warm.lane(index) if self.warm is not None else None
+
     # ---- teardown -----------------------------------------------------------------------------
 
     def abort(self, error: BaseException) -> None:
@@ -225,7 +244,7 @@ class _Render:
         """Release everything this render acquired, each once (also after a failed step)."""
         for worker in self.early:  # not started: the render failed before its plan was made
             worker.dismiss()
-        for thread in self.threads + [w.thread for w in self.early]:
+        for thread in self.threads + self.early:
             thread.join(timeout=30)
         if self.job is not None and self.job.blend_pool is not None:
             self.job.blend_pool.shutdown(wait=True, cancel_futures=True)
@@ -235,7 +254,7 @@ class _Render:
             self.browser.close()
         elif self.session is not None:
             self.session.close()
-        if self.blender is not None:
+        if self.blender is not None and self.warm is None:  # a Renderer's blender stays open
             self.blender.close()
         if self.audio is not None:
             self.audio.close()

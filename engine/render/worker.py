@@ -6,6 +6,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from ..capture.session import BrowserSession
 from ..composition.plan import FrameInfo
@@ -17,7 +18,10 @@ from .browser import Browser, capture_into
 from .job import Job, blend_frame, done_future
 from .result import Stats
 
-__all__ = ["walk", "Worker"]
+if TYPE_CHECKING:
+    from .warm import Lane
+
+__all__ = ["walk", "Worker", "Joinable"]
 
 
 def walk(job: Job, browser: Browser, source: FrameSource[FrameInfo], ring: BufferRing) -> None:
@@ -61,18 +65,30 @@ def walk(job: Job, browser: Browser, source: FrameSource[FrameInfo], ring: Buffe
     ring.release(slot)  # stopped: the slot taken for the next frame goes back
 
 
+class Joinable(Protocol):
+    def join(self, timeout: float | None = None) -> None: ...
+
+
 class Worker:
-    """Worker i >= 1: a thread that opens its browser session as soon as it is created (worker 0
+    """Worker i >= 1: a thread (or a `Renderer`'s lane) that opens its browser session as soon as it is created (worker 0
     is still loading the page then, so both start-ups share the CPUs), then waits for its
     orders: `start(job, source, ring)` to capture, or `dismiss()` when the render needs fewer
     workers. An error is handed to the job; a session that failed before orders came is opened
     again once (the render may still need it)."""
 
-    def __init__(self, index: int, make: Callable[[], BrowserSession], stats: Stats) -> None:
+    def __init__(self, index: int, make: Callable[[], BrowserSession], stats: Stats, lane: Lane | None = None) -> None:
         self._make, self._stats = make, stats
         self._orders: queue.Queue[tuple[Job, FrameSource[FrameInfo], BufferRing] | None] = queue.Queue(1)
-        self.thread = threading.Thread(target=self._run, name=f"engine-worker-{index}", daemon=True)
-        self.thread.start()
+        if lane is not None:  # a Renderer's thread, kept between renders
+            self._done: Joinable = lane.submit(self._run)
+        else:
+            thread = threading.Thread(target=self._run, name=f"engine-worker-{index}", daemon=True)
+            thread.start()
+            self._done = thread
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait until this worker is done (its session closed)."""
+        self._done.join(timeout)
 
     def start(self, job: Job, source: FrameSource[FrameInfo], ring: BufferRing) -> None:
         self._orders.put((job, source, ring))
