@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .blend.alpha import unpremultiply
 from .config import check_choice
 from .errors import EngineError, MediaError
 from .media.audio_encode import SampleReader, check_samples
@@ -44,15 +45,19 @@ class FrameSink(Protocol):
 
 
 def _rgb48_frame(pixels: np.ndarray) -> Any:
-    """An rgb48le `av.VideoFrame` holding a copy of `pixels`. The copy is numpy's, which lets other
-    threads run (``VideoFrame.from_ndarray`` holds the GIL for the whole 12 MB of a 1080p frame)."""
+    """An rgb48le `av.VideoFrame` holding a copy of `pixels`, or for premultiplied rgba64le pixels
+    an rgba64le frame of their straight colour (what encoders store). The copy is numpy's, which
+    lets other threads run (``VideoFrame.from_ndarray`` holds the GIL for the whole 12 MB of a
+    1080p frame)."""
     from av.video.frame import VideoFrame
 
-    height, width = pixels.shape[:2]
-    video = VideoFrame(width, height, "rgb48le")
+    height, width, channels = pixels.shape
+    if channels == 4:
+        pixels = unpremultiply(pixels)
+    video = VideoFrame(width, height, "rgba64le" if channels == 4 else "rgb48le")
     plane = video.planes[0]
     rows = np.frombuffer(memoryview(plane), np.uint8).reshape(height, plane.line_size)
-    np.copyto(rows[:, :width * 6].view(np.uint16).reshape(height, width, 3), pixels)
+    np.copyto(rows[:, :width * 2 * channels].view(np.uint16).reshape(height, width, channels), pixels)
     return video
 
 
@@ -88,8 +93,12 @@ class Encoder:
         sample_rate: int = 48000,
         still: bool = False,
         first_index: int = 0,
+        alpha: bool = False,
     ) -> None:
         self.target: OutputTarget = resolve_output(output, codec, still=still)
+        if alpha:
+            self.target.check_alpha()
+        self.channels = 4 if alpha else 3
         self.codec = self.target.codec
         self.quality = check_choice("quality", quality, QUALITIES)
         self.output = self.target.path
@@ -117,17 +126,17 @@ class Encoder:
         from .output.images import SequenceSink, StillSink
         from .output.video import VideoSink
 
-        kind, size = self.target.kind, (self.width, self.height)
+        kind, size, alpha = self.target.kind, (self.width, self.height), self.channels == 4
         try:
             if kind == "sequence":
-                return SequenceSink(self.output, *size, self.quality, first_index)
+                return SequenceSink(self.output, *size, self.quality, first_index, alpha=alpha)
             if kind == "still":
-                return StillSink(self._tmp, *size, self.quality)
+                return StillSink(self._tmp, *size, self.quality, alpha=alpha)
             if kind == "gif":
                 keep = self._tmp.with_suffix(".mkv")
                 return GifSink(self._tmp, keep, self.quality, *size, self.fps)
             return VideoSink(self._tmp, self.output.suffix, self.codec, self.quality, *size, self.fps, samples,
-                             sample_rate)
+                             sample_rate, alpha=alpha)
         except OSError as exc:
             raise EncodeError(f"cannot write {self.output}: {exc}") from None
 
@@ -171,8 +180,9 @@ class Encoder:
             raise self._error
         if self._state != "open":
             raise EncodeError("the encoder is closed")
-        if frame.shape != (self.height, self.width, 3) or frame.dtype != np.uint16:
-            raise EncodeError(f"frame of shape {frame.shape} {frame.dtype}; expected ({self.height}, {self.width}, 3) uint16")
+        if frame.shape != (self.height, self.width, self.channels) or frame.dtype != np.uint16:
+            raise EncodeError(f"frame of shape {frame.shape} {frame.dtype}; expected "
+                              f"({self.height}, {self.width}, {self.channels}) uint16")
         self._queue.put((frame, done), timeout=timeout)
 
     def _stop_thread(self) -> None:

@@ -110,6 +110,10 @@ KNOBS: tuple[Knob, ...] = (
     Knob("audio", "mix the <audio> clips and the sound of unmuted <video> clips into the output (48 kHz stereo: "
        "AAC in MP4 and MKV, 24-bit PCM in MOV); --no-audio writes no audio stream", "on", values="flag",
        flag="--no-audio"),
+    Knob("alpha", "transparent output: the page's background is transparent and frames keep alpha (captured as PNG, "
+       "premultiplied 16-bit RGBA inside, blended like colour); needs an encoder with alpha: prores (.mov, ProRes "
+       "4444 yuva444p10le), vp9 (.webm, yuva420p) or png (16-bit RGBA at --quality high)", "off", values="flag",
+       flag="--alpha"),
     Knob("strict", "treat whatever the engine cannot render faithfully (an <iframe> of another origin, a font that did "
        "not load, a blocked request...) as bad input: exit 2, no output; without it each is a warning on stderr and "
        "in the stats", "off", values="flag", flag="--strict"),

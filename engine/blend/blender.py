@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import BackendUnavailableError, EngineError
 from ..knobs import knob
+from .alpha import blend_rgba
 from .backend import BlendBackend
 from .cpu_backend import CPUBackend
 from .frames import check_out, check_pair, check_progress
@@ -153,6 +154,8 @@ class Blender:
                      f" ({self._gl.renderer})" if backend == "gl" and self._gl else "")
         runner: BlendBackend | None = self._cpu if backend == "cpu" else self._gl
         assert runner is not None  # choose() returns "gl" only once GL is open
+        if a.shape[2] == 4:  # premultiplied rgba64le: colour and alpha blended alike (engine.blend.alpha)
+            return blend_rgba(lambda f, g, o: runner.blend(t, values, f, g, p, o), a, b, target)
         return runner.blend(t, values, a, b, p, target)
 
     def compile(self, transition: Transition | str) -> None:

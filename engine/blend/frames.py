@@ -1,4 +1,6 @@
-"""The frame-buffer contract and its one check: uint16, (height, width, 3), C-contiguous rgb48le.
+"""The frame-buffer contract and its one check: uint16, C-contiguous, (height, width, 3) rgb48le,
+or (height, width, 4) rgba64le with premultiplied alpha (colour already multiplied by alpha, as
+alpha renders carry it: see `engine.blend.alpha`).
 
 Every part that takes a frame (blend, capture into a caller's buffer, the encoder) checks it
 here, so the rule and its messages are the same everywhere."""
@@ -19,13 +21,13 @@ def check_frame(frame: Any, what: str, *, shape: tuple[int, int, int] | None = N
                 writeable: bool = False) -> np.ndarray:
     """Return `frame` if it honours the frame contract (and has `shape`, and is writeable when
     asked), else raise FrameError naming `what` and what is expected."""
-    expected = f"uint16 (rgb48le) of shape {shape}" if shape is not None else "uint16 (rgb48le)"
+    expected = f"uint16 (rgb48le or rgba64le) of shape {shape}" if shape is not None else "uint16 (rgb48le or rgba64le)"
     if not isinstance(frame, np.ndarray):
         raise FrameError(f"{what} must be a numpy.ndarray of dtype {expected}, got {type(frame).__name__}")
     if frame.dtype != np.uint16:
         raise FrameError(f"{what} has dtype {frame.dtype}; expected {expected}")
-    if frame.ndim != 3 or frame.shape[2] != 3:
-        raise FrameError(f"{what} has shape {frame.shape}; expected {shape or '(height, width, 3)'}")
+    if frame.ndim != 3 or frame.shape[2] not in (3, 4):
+        raise FrameError(f"{what} has shape {frame.shape}; expected {shape or '(height, width, 3) or (height, width, 4)'}")
     if frame.shape[0] < 1 or frame.shape[1] < 1:
         raise FrameError(f"{what} has shape {frame.shape}; width and height must be at least 1")
     if shape is not None and frame.shape != shape:
@@ -39,20 +41,23 @@ def check_frame(frame: Any, what: str, *, shape: tuple[int, int, int] | None = N
     return frame
 
 
-def new_frame(height: int, width: int) -> np.ndarray:
-    """A fresh rgb48le buffer (uninitialised)."""
-    return np.empty((height, width, 3), dtype=np.uint16)
+def new_frame(height: int, width: int, channels: int = 3) -> np.ndarray:
+    """A fresh rgb48le buffer, or rgba64le with `channels` 4 (uninitialised)."""
+    return np.empty((height, width, channels), dtype=np.uint16)
 
 
 def check_pair(frm: Any, to: Any) -> tuple[np.ndarray, np.ndarray]:
     """Both input frames valid and of the same size."""
     a = check_frame(frm, "from-frame")
     b = check_frame(to, "to-frame")
-    if a.shape != b.shape:
+    if a.shape[:2] != b.shape[:2]:
         raise FrameError(
             f"from-frame is {a.shape[1]}x{a.shape[0]} but to-frame is {b.shape[1]}x{b.shape[0]}; "
             "both frames must have the same size"
         )
+    if a.shape != b.shape:
+        raise FrameError(f"from-frame has {a.shape[2]} channels but to-frame {b.shape[2]}; both must be rgb48le "
+                         "(3) or both premultiplied rgba64le (4)")
     return a, b
 
 

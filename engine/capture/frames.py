@@ -13,14 +13,15 @@ from typing import Any
 
 import numpy as np
 
+from ..blend.alpha import premultiply_into
 from ..blend.frames import check_frame, new_frame
 from ..errors import CaptureError
 
 __all__ = ["new_frame", "check_frame", "decode_rgb8", "widen", "decode_into"]
 
 
-def decode_rgb8(data: bytes) -> np.ndarray:
-    """PNG or JPEG bytes -> uint8 (H, W, 3) array."""
+def decode_rgb8(data: bytes, alpha: bool = False) -> np.ndarray:
+    """PNG or JPEG bytes -> uint8 (H, W, 3) array, or (H, W, 4) straight RGBA with `alpha`."""
     codec = "png" if data[:4] == b"\x89PNG" else "mjpeg" if data[:2] == b"\xff\xd8" else None
     if codec is None:
         raise CaptureError("the browser returned an image that is neither PNG nor JPEG")
@@ -29,7 +30,7 @@ def decode_rgb8(data: bytes) -> np.ndarray:
     try:
         decoder: Any = av.CodecContext.create(codec, "r")
         frames = decoder.decode(av.Packet(data)) or decoder.decode(None)
-        return frames[0].to_ndarray(format="rgb24")
+        return frames[0].to_ndarray(format="rgba" if alpha else "rgb24")
     except (av.FFmpegError, IndexError) as exc:
         raise CaptureError(f"the browser returned a {codec} image that cannot be decoded ({exc})") from None
 
@@ -41,9 +42,11 @@ def widen(src: np.ndarray, out: np.ndarray) -> np.ndarray:
 
 
 def decode_into(b64: str, out: np.ndarray) -> np.ndarray:
-    """Base64 screenshot from CDP -> rgb48le in `out` (whose shape the image must match)."""
-    rgb = decode_rgb8(base64.b64decode(b64))
+    """Base64 screenshot from CDP -> rgb48le in `out` (whose shape the image must match), or
+    premultiplied rgba64le when `out` has 4 channels (an alpha render's PNG capture)."""
+    alpha = out.shape[2] == 4
+    rgb = decode_rgb8(base64.b64decode(b64), alpha=alpha)
     if rgb.shape != out.shape:
         raise CaptureError(f"the browser returned a {rgb.shape[1]}x{rgb.shape[0]} image; expected "
                            f"{out.shape[1]}x{out.shape[0]} (device scale factor or viewport changed?)")
-    return widen(rgb, out)
+    return premultiply_into(rgb, out) if alpha else widen(rgb, out)

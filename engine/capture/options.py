@@ -65,6 +65,8 @@ class CaptureOptions:
       ``window.__hfVariables`` before the page's scripts run, so that
       ``window.__hyperframes.getVariables()`` returns them over the declared defaults (see
       `engine.composition.variables`; a render checks them against the declarations first).
+    - `alpha`: the page's default background is transparent and frames keep alpha: captured as PNG
+      into premultiplied rgba64le (``(height, width, 4)``, see `engine.blend.alpha`).
     """
 
     executable: str = field(default_factory=default_chromium)
@@ -78,14 +80,25 @@ class CaptureOptions:
     url_map: Mapping[str, str | Path] = field(default_factory=dict, hash=False)
     extra_args: tuple[str, ...] = ()
     variables: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    alpha: bool = False
+
+    @property
+    def channels(self) -> int:
+        """Channels of a captured frame: 4 (premultiplied rgba64le) with `alpha`, else 3 (rgb48le)."""
+        return 4 if self.alpha else 3
 
     def __post_init__(self) -> None:
         for name in ("capture_format", "capture_mode", "fonts"):
             object.__setattr__(self, name, knob(name).check(getattr(self, name)))
         for name in ("jpeg_quality", "timeout_ms", "seed"):
             knob(name).check(getattr(self, name))
-        if not isinstance(self.allow_network, bool):
-            raise ConfigError(f"allow_network={self.allow_network!r} is not valid; expected True or False")
+        for name in ("allow_network", "alpha"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"{name}={getattr(self, name)!r} is not valid; expected True or False")
+        if self.alpha and self.capture_format != "png":
+            raise ConfigError(f"alpha needs PNG captures (a JPEG has no alpha channel), but capture format "
+                              f"{self.capture_format!r} was asked (ENGINE_CAPTURE_FORMAT or capture_format=); "
+                              "leave it unset or set png")
         if not isinstance(self.executable, (str, os.PathLike)) or not str(self.executable):
             raise ConfigError(f"executable={self.executable!r} is not valid; expected a path to a Chromium binary")
         object.__setattr__(self, "extra_args", tuple(str(a) for a in self.extra_args))

@@ -163,6 +163,8 @@ class BrowserSession:
         self._page = self._context.new_page()
         self._page.on("pageerror", lambda error: self._page_errors.append(error))
         self._cdp = self._context.new_cdp_session(self._page)
+        if opts.alpha:  # transparent wherever the page paints nothing (alpha renders)
+            self._cdp.send("Emulation.setDefaultBackgroundColorOverride", {"color": {"r": 0, "g": 0, "b": 0, "a": 0}})
         load_ms = max(opts.timeout_ms, 30000)
         try:
             self._page.goto(self._router.url_for(plan.source), wait_until="load", timeout=load_ms)
@@ -290,6 +292,11 @@ class BrowserSession:
         self.close()
 
     @property
+    def _shape(self) -> tuple[int, int, int]:
+        """A frame's shape: (height, width, 3), or 4 channels with alpha."""
+        return (self.plan.height, self.plan.width, self.options.channels)
+
+    @property
     def closed(self) -> bool:
         return self._closed
 
@@ -405,9 +412,9 @@ class BrowserSession:
 
     def _out(self, out: np.ndarray | None) -> np.ndarray:
         if out is not None:
-            return check_frame(out, "out", shape=(self.plan.height, self.plan.width, 3), writeable=True)
+            return check_frame(out, "out", shape=self._shape, writeable=True)
         if self._buffer is None:
-            self._buffer = new_frame(self.plan.height, self.plan.width)
+            self._buffer = new_frame(*self._shape)
         return self._buffer
 
     def capture_frame(self, t: float | Fraction, *, out: np.ndarray | None = None,
@@ -440,7 +447,7 @@ class BrowserSession:
                 known = ", ".join(repr(s) for s in self.plan.scene_ids) or "none"
                 raise CompositionError(f"{self.plan.source.name}: no scene {scene_id!r}"
                                        f"{close_names(str(scene_id), self.plan.scene_ids)}; scenes: {known}")
-        buffers = [check_frame(out, "out", shape=(self.plan.height, self.plan.width, 3), writeable=True) for _, out in scenes]
+        buffers = [check_frame(out, "out", shape=self._shape, writeable=True) for _, out in scenes]
         for n, ((scene_id, _), buffer) in enumerate(zip(scenes, buffers, strict=True)):
             if n == 0:
                 self.seek(t, scene_id, next_time=next_time)

@@ -14,7 +14,7 @@ from ..config import check_choice
 from ..errors import ConfigError
 
 __all__ = ["CodecSpec", "CODECS", "CODEC_CHOICES", "QUALITIES", "OutputTarget", "resolve_codec", "resolve_output",
-           "check_output_path", "sequence_pattern", "sequence_name"]
+           "check_output_path", "sequence_pattern", "sequence_name", "ALPHA_CODECS"]
 
 QUALITIES = ("draft", "standard", "high")
 
@@ -48,13 +48,13 @@ CODECS: dict[str, CodecSpec] = {
         "draft": {"profile": "4444"},
         "standard": {"profile": "4444"},
         "high": {"profile": "4444xq"},
-    }),
+    }, alpha_pix_fmt="yuva444p10le"),
     # libvpx in constant-quality mode (b:v 0); row-mt spreads a frame over the cores.
     "vp9": CodecSpec("libvpx-vp9", "yuv420p", (".webm", ".mkv"), {
         "draft": {"crf": "40", "b": "0", "deadline": "realtime", "cpu-used": "8", "row-mt": "1"},
         "standard": {"crf": "32", "b": "0", "deadline": "good", "cpu-used": "5", "row-mt": "1"},
         "high": {"crf": "24", "b": "0", "deadline": "good", "cpu-used": "2", "row-mt": "1"},
-    }),
+    }, alpha_pix_fmt="yuva420p"),
     # SVT-AV1 (the AV1 encoder this PyAV wheel has), 10-bit.
     "av1": CodecSpec("libsvtav1", "yuv420p10le", (".webm", ".mkv", ".mp4"), {
         "draft": {"crf": "45", "preset": "12"},
@@ -72,8 +72,11 @@ CODECS: dict[str, CodecSpec] = {
         "draft": {"compression_level": "1"},
         "standard": {"compression_level": "3"},
         "high": {"compression_level": "3", "bits": "16"},
-    }, kind="png"),
+    }, kind="png", alpha_pix_fmt="rgba"),
 }
+
+#: The codecs that keep an alpha channel.
+ALPHA_CODECS: tuple[str, ...] = tuple(name for name, spec in CODECS.items() if spec.alpha_pix_fmt is not None)
 
 #: What ``codec="auto"`` picks for each extension.
 _BY_EXTENSION = {".mp4": "h264", ".mkv": "h264", ".mov": "prores", ".webm": "vp9", ".gif": "gif", ".png": "png"}
@@ -125,6 +128,19 @@ class OutputTarget:
     @property
     def spec(self) -> CodecSpec:
         return CODECS[self.codec]
+
+    @property
+    def keeps_alpha(self) -> bool:
+        """Whether this output can hold an alpha channel."""
+        return self.spec.alpha_pix_fmt is not None
+
+    def check_alpha(self) -> None:
+        """ConfigError unless this output keeps alpha, naming the outputs that do."""
+        if not self.keeps_alpha:
+            keep = ", ".join(f"{name} ({', '.join(spec.extensions)})" for name, spec in CODECS.items()
+                             if spec.alpha_pix_fmt is not None)
+            raise ConfigError(f"alpha: codec {self.codec!r} has no alpha channel (output {str(self.path)!r}); the "
+                              f"encoders that keep alpha are {keep}")
 
     @property
     def has_audio(self) -> bool:

@@ -1,7 +1,8 @@
 """PNG output: one still, or a numbered sequence (one file per frame).
 
 Frames are encoded by PyAV's PNG encoder: 8-bit RGB (``rgb24``, each 16-bit value rounded to the
-nearest 8-bit one), or 16-bit RGB (``rgb48be``, the frame exactly) at quality ``high``. Nothing
+nearest 8-bit one), or 16-bit RGB (``rgb48be``, the frame exactly) at quality ``high``; with
+alpha, RGBA (``rgba`` / ``rgba64be``, straight alpha as PNG stores it). Nothing
 appears at the output names until the whole render succeeded: a still is written to a temporary
 file beside it; a sequence into a hidden temporary folder beside its files, moved into place
 by `finish` (files of the same names are replaced; other files in the folder are left alone).
@@ -22,11 +23,12 @@ __all__ = ["png_bytes", "StillSink", "SequenceSink"]
 
 
 class _PngEncoder:
-    def __init__(self, width: int, height: int, quality: str) -> None:
+    def __init__(self, width: int, height: int, quality: str, alpha: bool = False) -> None:
         import av
 
         options = CODECS["png"].options[quality]
-        self.pix_fmt = "rgb48be" if options.get("bits") == "16" else "rgb24"
+        deep = options.get("bits") == "16"
+        self.pix_fmt = ("rgba64be" if deep else "rgba") if alpha else ("rgb48be" if deep else "rgb24")
         self._codec: Any = av.CodecContext.create("png", "w")
         self._codec.width, self._codec.height, self._codec.pix_fmt = width, height, self.pix_fmt
         self._codec.options = {"compression_level": options["compression_level"]} if "compression_level" in options \
@@ -45,8 +47,8 @@ def png_bytes(video: Any, quality: str = "high") -> bytes:
 class StillSink:
     """One frame, written as the PNG `output` (through the temporary file `tmp`)."""
 
-    def __init__(self, tmp: Path, width: int, height: int, quality: str) -> None:
-        self._tmp, self._png = tmp, _PngEncoder(width, height, quality)
+    def __init__(self, tmp: Path, width: int, height: int, quality: str, alpha: bool = False) -> None:
+        self._tmp, self._png = tmp, _PngEncoder(width, height, quality, alpha)
 
     def encode(self, video: Any, count: int) -> None:
         if count > 0:
@@ -65,7 +67,8 @@ class SequenceSink:
     (`first_index` + the frame's count), written into a temporary folder and moved into place at
     `finish`."""
 
-    def __init__(self, pattern: Path, width: int, height: int, quality: str, first_index: int) -> None:
+    def __init__(self, pattern: Path, width: int, height: int, quality: str, first_index: int,
+                 alpha: bool = False) -> None:
         self.pattern, self.first_index = pattern, first_index
         self.folder = pattern.parent if str(pattern.parent) else Path(".")
         self._made_folder = not self.folder.exists()
@@ -73,7 +76,7 @@ class SequenceSink:
             self.folder.mkdir()
         self._staging = self.folder / f".{uuid.uuid4().hex[:8]}.partial-sequence"
         self._staging.mkdir()
-        self._png = _PngEncoder(width, height, quality)
+        self._png = _PngEncoder(width, height, quality, alpha)
         self.names: list[str] = []
 
     def encode(self, video: Any, count: int) -> None:

@@ -24,7 +24,7 @@ class VideoSink:
     """Writes frames to the video file `tmp` (renamed onto the output by the `Encoder`)."""
 
     def __init__(self, tmp: Path, suffix: str, codec: str, quality: str, width: int, height: int, fps: Fraction,
-                 samples: np.ndarray | SampleReader | None, sample_rate: int) -> None:
+                 samples: np.ndarray | SampleReader | None, sample_rate: int, *, alpha: bool = False) -> None:
         import av
 
         spec = CODECS[codec]
@@ -37,7 +37,8 @@ class VideoSink:
         self._audio: AudioTrack | None = None
         try:
             stream: Any = self._container.add_stream(spec.encoder, rate=fps)
-            stream.width, stream.height, stream.pix_fmt = width, height, spec.pix_fmt
+            pix_fmt = spec.alpha_pix_fmt if alpha and spec.alpha_pix_fmt else spec.pix_fmt
+            stream.width, stream.height, stream.pix_fmt = width, height, pix_fmt
             stream.time_base = 1 / fps
             stream.options = dict(spec.options[quality])
             ctx = stream.codec_context
@@ -48,10 +49,10 @@ class VideoSink:
         except BaseException:
             self._container.close()
             raise
-        self._stream, self._pix_fmt = stream, spec.pix_fmt
+        self._stream, self._pix_fmt = stream, pix_fmt
 
     def encode(self, video: Any, count: int) -> None:
-        """Encode the rgb48le frame `video` as frame number `count` (0, 1, ... in the file)."""
+        """Encode the rgb48le (or straight rgba64le) frame `video` as frame number `count` (0, 1, ... in the file)."""
         from av.video.reformatter import ColorRange, Colorspace
 
         video = video.reformat(format=self._pix_fmt, src_colorspace=Colorspace.ITU709,

@@ -18,7 +18,7 @@ __all__ = ["BufferRing", "Slot"]
 
 @dataclass(eq=False)
 class Slot:
-    """One triple of rgb48le buffers; `out` holds the finished frame."""
+    """One triple of frame buffers (rgb48le, or premultiplied rgba64le); `out` holds the finished frame."""
 
     number: int
     frm: np.ndarray
@@ -29,10 +29,10 @@ class Slot:
 class BufferRing:
     """K slots used in turn; `acquire` waits until the next slot in turn is released."""
 
-    def __init__(self, depth: int, width: int, height: int) -> None:
+    def __init__(self, depth: int, width: int, height: int, channels: int = 3) -> None:
         if depth < 1:
             raise ValueError(f"ring depth must be at least 1, got {depth}")
-        shape = (height, width, 3)
+        shape = (height, width, channels)
         self.slots = [Slot(i, *(np.zeros(shape, np.uint16) for _ in range(3))) for i in range(depth)]
         self._free = [True] * depth
         self._turn = 0

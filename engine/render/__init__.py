@@ -47,6 +47,7 @@ def render(
     hash_frames: bool = False,
     strict: bool = False,
     audio: bool = True,
+    alpha: bool = False,
     capture: Mapping[str, Any] | None = None,
     variables: Mapping[str, Any] | None = None,
     strict_variables: bool = False,
@@ -73,6 +74,6 @@ def render(
     """
     options = RenderOptions(fps=None if fps is None else parse_fps(fps), workers=workers, backend=backend, path=path, partition=partition,
                             ring_depth=ring_depth, codec=codec, quality=quality, frames=frames, still=still,
-                            hash_frames=hash_frames, strict=strict, audio=audio, capture=dict(capture or {}),
+                            hash_frames=hash_frames, strict=strict, audio=audio, alpha=alpha, capture=dict(capture or {}),
                             variables=variables, strict_variables=strict_variables)
     return run_render(Path(composition), Path(output), options, progress, cancel)

@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", metavar="FILE", help=_help("batch"))
     p.add_argument("--batch-fail-fast", action="store_true", help=_help("batch_fail_fast"))
     p.add_argument("--no-audio", dest="audio", action="store_false", help=_help("audio"))
+    p.add_argument("--alpha", action="store_true", help=_help("alpha"))
     p.add_argument("--stats-json", metavar="FILE", help=_help("stats_json"))
     p.add_argument("-q", "--quiet", action="store_true", help=_help("quiet"))
     p.add_argument("-v", "--verbose", action="store_true", help=_help("verbose"))
@@ -162,7 +163,7 @@ def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     """The render options the flags give (all but the output, the variables and the callbacks)."""
     return dict(fps=args.fps, workers=args.workers, backend=args.backend, path=args.path, partition=args.partition,
                 ring_depth=args.ring_depth, codec=args.codec, quality=args.quality, frames=args.frames,
-                still=args.still, hash_frames=args.hash_frames, strict=args.strict, audio=args.audio,
+                still=args.still, hash_frames=args.hash_frames, strict=args.strict, audio=args.audio, alpha=args.alpha,
                 capture=_capture_options(args), strict_variables=args.strict_variables)
 
 

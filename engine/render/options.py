@@ -56,6 +56,7 @@ class RenderOptions:
     hash_frames: bool = False
     strict: bool = False
     audio: bool = True
+    alpha: bool = False
     capture: Mapping[str, Any] = field(default_factory=dict)
     variables: Mapping[str, Any] | None = None  # the composition's variable values (a JSON object)
     strict_variables: bool = False
@@ -71,7 +72,7 @@ class RenderOptions:
             object.__setattr__(self, name, knob(name).check(getattr(self, name)))
         depth = ring_depth_from_env() if self.ring_depth is None else knob("ring_depth").check(self.ring_depth)
         object.__setattr__(self, "ring_depth", depth)
-        for name in ("hash_frames", "strict", "audio", "strict_variables"):
+        for name in ("hash_frames", "strict", "audio", "strict_variables", "alpha"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name}={getattr(self, name)!r} is not valid; expected True or False")
         if self.frames is not None:
@@ -96,7 +97,9 @@ class RenderOptions:
         options = dict(self.capture)
         chosen = "capture_format" in options or knob("capture_format").env_set()
         if not chosen:
-            options["capture_format"] = CAPTURE_FORMAT_BY_QUALITY[self.quality]
+            options["capture_format"] = "png" if self.alpha else CAPTURE_FORMAT_BY_QUALITY[self.quality]
+        if self.alpha:
+            options["alpha"] = True
         if options.get("capture_format", "png") == "jpeg" and "jpeg_quality" not in options:
             options["jpeg_quality"] = JPEG_QUALITY_BY_QUALITY[self.quality]
         if self.variables:

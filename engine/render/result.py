@@ -73,6 +73,7 @@ class RenderResult:
     warnings: list[dict[str, str]] = field(default_factory=list)
     transitions: list[dict[str, Any]] = field(default_factory=list)
     media: dict[str, Any] = field(default_factory=dict)
+    alpha: bool = False
 
     @property
     def frames_per_second(self) -> float:
@@ -86,7 +87,7 @@ class RenderResult:
 
     def summary(self) -> str:
         return (f"{self.output}: {self.frames} frames {self.width}x{self.height} @ {float(self.fps):g} fps "
-                f"({self.capture_format} {self.capture_mode} capture, {self.quality}) in "
+                f"({self.capture_format} {self.capture_mode} capture, {self.quality}{', alpha' if self.alpha else ''}) in "
                 f"{self.seconds:.1f} s ({self.frames_per_second:.1f} fps); path {self.path}"
                 f"{f' ({self.partition})' if self.partition else ''}, {self.workers} worker(s), ring {self.ring_depth}, "
                 f"blend {self.backend}"

@@ -70,7 +70,10 @@ def render_plan_and_encode(
     """Render `composition` to `output` with `options` (see `engine.render`); `warm`: what an
     `engine.Renderer` keeps between renders (its threads and blenders)."""
     started = time.perf_counter()
-    render = _Render(options, resolve_output(output, options.codec, still=options.still is not None), warm)
+    target = resolve_output(output, options.codec, still=options.still is not None)
+    if options.alpha:
+        target.check_alpha()  # before any browser starts
+    render = _Render(options, target, warm)
     try:
         render.open_sessions(composition)  # worker 0 reads the plan; the others start their browsers at once
         render.plan_frames()               # frame range, path, workers
@@ -126,7 +129,7 @@ class _Render:
         self.transition_frames = sum(f.is_transition for f in self.frames)
         self.decision: RenderDecision = decide(
             self.options, frame_count=len(self.frames), transition_frames=self.transition_frames,
-            frame_bytes=plan.width * plan.height * 6, cpus=usable_cpus(), available_bytes=available_memory())
+            frame_bytes=plan.width * plan.height * (8 if self.options.alpha else 6), cpus=usable_cpus(), available_bytes=available_memory())
 
     def start_audio(self) -> None:
         audible = [clip for clip in self.plan.media_clips if clip.audible]
@@ -163,11 +166,12 @@ class _Render:
                              video=self.video)
         self.shares = frame_sources(self.frames, decision.workers if hybrid else 1,
                                     options.partition if hybrid else "contiguous")
-        job.rings = [BufferRing(depth, plan.width, plan.height) for _ in self.shares]
+        job.rings = [BufferRing(depth, plan.width, plan.height, 4 if options.alpha else 3) for _ in self.shares]
         self.encoder = Encoder(self.out_path, plan.width, plan.height, plan.fps, codec=self.target.codec,
                                quality=options.quality, hash_frames=options.hash_frames,
                                audio=self.audio.stream if self.audio is not None else None,
-                               still=self.target.kind == "still", first_index=self.frames[0].index)
+                               still=self.target.kind == "still", first_index=self.frames[0].index,
+                               alpha=options.alpha)
         feeder = threading.Thread(target=feed, args=(job, self.encoder, progress), name="engine-feed", daemon=True)
         feeder.start()
         self.threads.append(feeder)
@@ -228,7 +232,8 @@ class _Render:
             warnings=[w.as_dict() for w in self.session.warnings]
             + ([self.audio.warning.as_dict()] if self.audio is not None and self.audio.warning else []),
             transitions=[transition_summary(t.as_dict()) for t in plan.transitions],
-            media=media_summary(plan.media_clips, self.audio.summary() if self.audio is not None else None))
+            media=media_summary(plan.media_clips, self.audio.summary() if self.audio is not None else None),
+            alpha=self.options.alpha)
 
     def lane(self, index: int) -> Lane | None:
         """Worker `index`'s thread when a Renderer keeps them (None: a thread of its own)."""
