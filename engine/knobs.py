@@ -144,6 +144,10 @@ KNOBS: tuple[Knob, ...] = (
     Knob("fonts", "hyperframes: the font families a page names resolve to HyperFrames' bundled fonts (Arial and "
        "Helvetica to Inter...), the same on every machine; system: fontconfig's choice", "hyperframes", scope="capture",
        env="ENGINE_FONTS", choices=("hyperframes", "system")),
+    Knob("font_dir", "a folder of font files (.woff2, .woff, .ttf, .otf, any layout; read by their own names): "
+       "every family the page names that it holds gets web fonts from it (before the bundled ones), and Google Fonts "
+       "stylesheet links are answered from it offline; a family a link asks for that it lacks is a warning",
+       "none", values="folder", scope="capture", flag="--fonts"),
     Knob("seed", "seed of the page's Math.random", "0", values="0..2**32-1", scope="capture", lo=0, hi=2**32 - 1),
     Knob("extra_args", "more Chromium command-line flags", "none", values="list of strings", scope="capture"),
     Knob("gl", "off turns the GL backend off: blends use the CPU kernels, GL-only transitions fail clearly",

@@ -48,7 +48,7 @@
     DECLARATION, (match, before, property, value) => {
       const stack = stackOf(value.replace(/!important\s*$/i, ''));
       for (const f of stack) request(f);
-      if (stack.length && GENERIC.has(norm(stack[0]))) {
+      if (cfg.primary && stack.length && GENERIC.has(norm(stack[0]))) {
         request(cfg.primary);
         return `${before}${property}${cfg.primary}, ${value.trim()}`;
       }
@@ -91,6 +91,15 @@
     for (const [n, authored] of requested) {
       state.requested.push(authored);
       if (own.has(n)) continue;
+      const local = (cfg.local || {})[n]; // the --fonts folder's files of this family
+      if (local) {
+        state.injected.push(authored);
+        for (const face of local) {
+          rules.push(`@font-face { font-family: ${JSON.stringify(authored)}; src: url("${face.url}") ` +
+            `format("${face.format}"); font-style: ${face.style}; font-weight: ${face.weight}; font-display: block; }`);
+        }
+        continue;
+      }
       const slug = cfg.aliases[n];
       if (!slug) { if (!installed(authored)) state.fallback.push(authored); continue; }
       state.injected.push(authored);

@@ -37,10 +37,17 @@ def manifest() -> dict[str, Any]:
     return data
 
 
-def runtime_config(mode: str) -> dict[str, Any] | None:
-    """What ``fonts.js`` needs for `mode` (None: leave the fonts to the system)."""
-    if mode != "hyperframes":
-        return None
+def runtime_config(mode: str, font_dir: Path | None = None) -> dict[str, Any] | None:
+    """What ``fonts.js`` needs for `mode` and the local font folder (None: leave the fonts to the
+    system). With ``system`` only the folder's families are given faces."""
+    from .font_dir import runtime_faces
+
+    local = runtime_faces(font_dir)
     m = manifest()
+    if mode != "hyperframes":
+        if not local:
+            return None
+        return {"prefix": FONT_URL_PREFIX, "fonts": {}, "aliases": {}, "generic": m["generic"], "primary": None,
+                "unicodeRange": m["unicode_range"], "local": local}
     return {"prefix": FONT_URL_PREFIX, "fonts": m["fonts"], "aliases": m["aliases"], "generic": m["generic"],
-            "primary": m["primary"], "unicodeRange": m["unicode_range"]}
+            "primary": m["primary"], "unicodeRange": m["unicode_range"], "local": local}

@@ -11,6 +11,7 @@ from typing import Any
 from ..composition.variables import check_values_object
 from ..errors import ConfigError
 from ..knobs import knob
+from .font_dir import check_font_dir
 
 __all__ = ["CaptureOptions", "CAPTURE_FORMATS", "CAPTURE_MODES", "DEFAULT_CHROMIUM", "CHROMIUM_CANDIDATES",
            "default_chromium", "is_headless_shell"]
@@ -65,6 +66,8 @@ class CaptureOptions:
       ``window.__hfVariables`` before the page's scripts run, so that
       ``window.__hyperframes.getVariables()`` returns them over the declared defaults (see
       `engine.composition.variables`; a render checks them against the declarations first).
+    - `font_dir`: a folder of font files (``--fonts DIR``) whose families the page gets as web
+      fonts, and from which Google Fonts stylesheet links are answered (`engine.capture.font_dir`).
     - `alpha`: the page's default background is transparent and frames keep alpha: captured as PNG
       into premultiplied rgba64le (``(height, width, 4)``, see `engine.blend.alpha`).
     """
@@ -81,6 +84,7 @@ class CaptureOptions:
     extra_args: tuple[str, ...] = ()
     variables: Mapping[str, Any] = field(default_factory=dict, hash=False)
     alpha: bool = False
+    font_dir: Path | None = None
 
     @property
     def channels(self) -> int:
@@ -102,6 +106,8 @@ class CaptureOptions:
         if not isinstance(self.executable, (str, os.PathLike)) or not str(self.executable):
             raise ConfigError(f"executable={self.executable!r} is not valid; expected a path to a Chromium binary")
         object.__setattr__(self, "extra_args", tuple(str(a) for a in self.extra_args))
+        if self.font_dir is not None:
+            object.__setattr__(self, "font_dir", check_font_dir(self.font_dir))
         object.__setattr__(self, "variables", check_values_object(self.variables, "variables"))
 
     @classmethod

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import RenderWarning
+from .font_dir import FONT_DIR_PREFIX, google_fonts_families, index_font_dir, is_google_fonts_css
 from .fonts import FONT_URL_PREFIX, fonts_dir
 from .sandbox import PathRefusedError, map_url, resolve_in_root
 
@@ -50,8 +51,10 @@ def content_type(path: Path) -> str:
 class AssetRouter:
     """Serves `root` at `ORIGIN`, mapped prefixes from their folders, blocks or passes the rest."""
 
-    def __init__(self, root: Path, url_map: tuple[tuple[str, Path], ...] = (), allow_network: bool = False) -> None:
+    def __init__(self, root: Path, url_map: tuple[tuple[str, Path], ...] = (), allow_network: bool = False, *,
+                 font_dir: Path | None = None) -> None:
         self.root = root.resolve()
+        self.font_dir = font_dir
         self.url_map = url_map
         self.allow_network = allow_network
         self.missing: list[str] = []
@@ -117,21 +120,38 @@ class AssetRouter:
             if parts.path.startswith(FONT_URL_PREFIX):  # the engine's bundled fonts (fonts.js asks for them)
                 self._serve(route, fonts_dir(), parts.path[len(FONT_URL_PREFIX):], url, mapped=True)
                 return
+            if self.font_dir is not None and parts.path.startswith(FONT_DIR_PREFIX):  # --fonts DIR
+                self._serve(route, self.font_dir, parts.path[len(FONT_DIR_PREFIX):], url, mapped=True)
+                return
             self._serve(route, self.root, parts.path, url, mapped=False)
             return
         mapped = map_url(url, self.url_map)
         if mapped is not None:
             self._serve(route, mapped[0], mapped[1], url, mapped=True)
             return
+        if self.font_dir is not None and is_google_fonts_css(url) and not self.allow_network:
+            missing = [f for f in google_fonts_families(url) if f.lower() not in index_font_dir(self.font_dir)]
+            if not missing:  # every family is in the folder: fonts.js gives them their faces
+                route.fulfill(status=200, body="/* served by the engine from --fonts */", content_type="text/css",
+                              headers={"Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"})
+                return
+            self._block(url, f"blocked a request to {url}: --fonts {self.font_dir} holds no "
+                             f"{', '.join(repr(f) for f in missing)} (add their files to the folder)")
+            route.abort("blockedbyclient")
+            return
         if parts.scheme in ("data", "blob", "about") or self.allow_network:
             route.fallback()
             return
+        self._block(url, f"blocked a request to {url} (network access is off; pass allow_network=True or map the "
+                         "URL prefix to a local folder with url_map)")
+        route.abort("blockedbyclient")
+
+    def _block(self, url: str, message: str) -> None:
+        """Record `url` as blocked and warn once (`message`)."""
         if url not in self._seen_blocked:
             self._seen_blocked.add(url)
             self.blocked.append(url)
-            warnings.warn(f"blocked a request to {url} (network access is off; pass allow_network=True or map the "
-                          "URL prefix to a local folder with url_map)", BlockedRequestWarning, stacklevel=2)
-        route.abort("blockedbyclient")
+            warnings.warn(message, BlockedRequestWarning, stacklevel=3)
 
     def _serve(self, route, folder: Path, url_path: str, url: str, mapped: bool) -> None:  # noqa: ANN001
         where = f"{url} (mapped to {folder})" if mapped else repr(url_path)

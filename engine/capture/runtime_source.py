@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from .fonts import runtime_config
@@ -18,14 +19,15 @@ __all__ = ["runtime_source", "RUNTIME_FILES"]
 RUNTIME_FILES = ("compositions.js", "fonts.js", "adapters.js", "media.js", "runtime.js")
 
 
-def runtime_source(seed: int, fonts: str, variables: Mapping[str, Any] | None = None) -> str:
+def runtime_source(seed: int, fonts: str, variables: Mapping[str, Any] | None = None,
+                   font_dir: Path | None = None) -> str:
     """The page runtime for a session: its config (``window.__hfEngineConfig``), the render's
     variable values as ``window.__hfVariables`` (as HyperFrames' engine injects them, and only
     when there are some: ``window.__hyperframes.getVariables()`` merges them over the declared
     defaults), then `RUNTIME_FILES`."""
     folder = resources.files("engine.capture")
     parts = [folder.joinpath(name).read_text(encoding="utf-8") for name in RUNTIME_FILES]
-    config = json.dumps({"seed": seed, "fonts": runtime_config(fonts)})
+    config = json.dumps({"seed": seed, "fonts": runtime_config(fonts, font_dir)})
     head = f"window.__hfEngineConfig = {config};\n"
     if variables:
         # JSON is a JavaScript expression; no HTML parser sees an init script, so no escaping

@@ -116,7 +116,8 @@ class BrowserSession:
         self._own_frames: VideoFrames | None = None
         self._hung: str | None = None
         self._buffer: np.ndarray | None = None
-        self._router = AssetRouter(plan.root_dir, normalize_url_map(self.options.url_map), self.options.allow_network)
+        self._router = AssetRouter(plan.root_dir, normalize_url_map(self.options.url_map), self.options.allow_network,
+                                   font_dir=self.options.font_dir)
         try:
             self._open_with_fallback()
             transitions = self._prepare()
@@ -159,7 +160,7 @@ class BrowserSession:
                           service_workers="block")))
         self._browser, self._browser_pid, _ = self._opened
         self._router.install(self._context)
-        self._context.add_init_script(runtime_source(opts.seed, opts.fonts, opts.variables))
+        self._context.add_init_script(runtime_source(opts.seed, opts.fonts, opts.variables, opts.font_dir))
         self._page = self._context.new_page()
         self._page.on("pageerror", lambda error: self._page_errors.append(error))
         self._cdp = self._context.new_cdp_session(self._page)

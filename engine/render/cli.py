@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--still", metavar="SECONDS", help=_help("still"))
     p.add_argument("--allow-network", action="store_true", help=_help("allow_network"))
     p.add_argument("--map-url", action="append", default=[], metavar="PREFIX=FOLDER", help=_help("url_map"))
+    p.add_argument("--fonts", metavar="DIR", help=_help("font_dir"))
     p.add_argument("--hash-frames", action="store_true", help=_help("hash_frames"))
     p.add_argument("--strict", action="store_true", help=_help("strict"))
     given = p.add_mutually_exclusive_group()
@@ -78,6 +79,8 @@ def _capture_options(args: argparse.Namespace) -> dict[str, object]:
         options["allow_network"] = True
     if url_map:
         options["url_map"] = url_map
+    if args.fonts is not None:
+        options["font_dir"] = args.fonts
     return options
 
 
