@@ -353,3 +353,45 @@ def test_a_raf_draw_loop_reading_the_frame_time_sees_this_frames_time(tmp_path: 
 </script>""")
     frames = capture(comp, [0.5, 1.2, 0.3])
     assert [white_span(f, 10)[0] for f in frames] == [50, 120, 30]
+
+
+# ---- maps (readiness only) ----
+
+FAKE_MAPS = """
+<div class="box" id="a" style="left:10px;top:10px;background:#000"></div>
+<div class="box" id="b" style="left:50px;top:10px;background:#000"></div>
+<script>
+  // Stand-ins with the readiness API of Leaflet and Mapbox GL: ready once their "tiles" (a local
+  // file, fetched in real time) arrived, which paints their box white.
+  const leaflet = { ready: false, waiting: [], whenReady(cb) { this.ready ? cb() : this.waiting.push(cb); } };
+  const mapbox = { done: false, handlers: [], loaded() { return this.done; },
+                   on(event, cb) { if (event === 'load') this.handlers.push(cb); } };
+  window.__hfLeaflet = [leaflet];
+  window.__hfMapbox = [mapbox];
+  // many round trips, started after the load event: still in flight when the page is first seeked
+  const trips = (n) => (n ? fetch('tiles.json?' + n).then((r) => r.json()).then(() => trips(n - 1)) : Promise.resolve());
+  window.addEventListener('load', () => {
+    trips(40).then(() => {
+      document.getElementById('a').style.background = '#fff';
+      leaflet.ready = true; leaflet.waiting.forEach((cb) => cb());
+    });
+    trips(60).then(() => {
+      document.getElementById('b').style.background = '#fff';
+      mapbox.done = true; mapbox.handlers.forEach((cb) => cb());
+    });
+  });
+</script>"""
+
+
+def test_maps_are_waited_for_before_the_first_frame(tmp_path: Path) -> None:
+    comp = page(tmp_path, FAKE_MAPS, files={"tiles.json": "{}"})
+    [frame] = capture(comp, [0.0])
+    assert near(rgb(frame, 20, 20), WHITE) and near(rgb(frame, 60, 20), WHITE)
+
+
+def test_map_problems_are_named(tmp_path: Path) -> None:
+    comp = page(tmp_path, "<script>window.__hfMapbox = [{ on() {} }]; window.__hfLeaflet = {};</script>")
+    with BrowserSession(comp, capture_format="png") as session:
+        with pytest.raises(PageScriptError, match=r"window\.__hfLeaflet is not an array of maps.*"
+                                                  r"window\.__hfMapbox\[0\] is not a Mapbox GL map"):
+            session.capture_frame(0)

@@ -15,6 +15,9 @@
 //   window.__hfThreeTime, window.__hfTypegpuTime   set to t (seconds), then one "hf-seek"
 //                      CustomEvent on window, detail {time, waitUntil(promise)}: the protocol of
 //                      HyperFrames' three.js and TypeGPU/WebGPU adapters.
+//   window.__hfLeaflet, window.__hfMapbox, window.__hfMaplibre   maps: nothing to seek; each is
+//                      waited for once before a frame (Leaflet's whenReady(), Mapbox / MapLibre GL's
+//                      'load' event unless loaded()), as HyperFrames' readiness adapters do.
 //   window.__hfD3      d3 transitions: nothing to seek. d3-timer runs on performance.now and
 //                      requestAnimationFrame, which are on the engine's virtual clock, so a
 //                      transition is at t whenever the page is (going forwards: d3 cannot rewind).
@@ -212,6 +215,33 @@
     }
   };
 
+  // Maps (HyperFrames' leaflet, mapbox and maplibre adapters): nothing to seek, only readiness.
+  // Each map the page registers is waited for once before a frame is captured: Leaflet's
+  // whenReady(), Mapbox GL / MapLibre GL's 'load' (style and sources ready) unless loaded().
+  const MAPS = [
+    ['__hfLeaflet', 'a Leaflet map (whenReady)', (m) => typeof m.whenReady === 'function',
+      (m) => new Promise((resolve) => m.whenReady(resolve))],
+    ['__hfMapbox', "a Mapbox GL map ('load')", (m) => typeof m.loaded === 'function' && typeof m.on === 'function',
+      (m) => new Promise((resolve) => (m.loaded() ? resolve() : m.on('load', resolve)))],
+    ['__hfMaplibre', "a MapLibre GL map ('load')", (m) => typeof m.loaded === 'function' && typeof m.on === 'function',
+      (m) => new Promise((resolve) => (m.loaded() ? resolve() : m.on('load', resolve)))],
+  ];
+  const mapsReady = new WeakSet();
+  const waitMaps = (pending, problems) => {
+    for (const [global, what, fits, ready] of MAPS) {
+      const list = window[global];
+      if (list === undefined || list === null) continue;
+      if (!Array.isArray(list)) { problems.push(`window.${global} is not an array of maps`); continue; }
+      list.forEach((map, i) => {
+        if (!map || typeof map !== 'object' || mapsReady.has(map)) return;
+        if (!fits(map)) { problems.push(`window.${global}[${i}] is not ${what.split(' (')[0]}`); return; }
+        try {
+          pending.push([`window.${global}[${i}], ${what}`, ready(map).then(() => { mapsReady.add(map); })]);
+        } catch (e) { problems.push(`waiting for window.${global}[${i}] threw: ${where(e)}`); }
+      });
+    }
+  };
+
   const adapters = {
     // The frame's time for draw loops that read it (three.js, TypeGPU): set before the page's
     // requestAnimationFrame callbacks run, so a loop drawing in rAF sees this frame's time.
@@ -227,6 +257,7 @@
       seekAnime(time, pending, problems);
       seekLottie(time, pending, problems);
       seekGpu(time, pending, problems);
+      waitMaps(pending, problems);
       return problems;
     },
   };
