@@ -114,6 +114,12 @@ KNOBS: tuple[Knob, ...] = (
        "premultiplied 16-bit RGBA inside, blended like colour); needs an encoder with alpha: prores (.mov, ProRes "
        "4444 yuva444p10le), vp9 (.webm, yuva420p) or png (16-bit RGBA at --quality high)", "off", values="flag",
        flag="--alpha"),
+    Knob("ray", "render across machines on Ray: local (a cluster on this machine for this render), auto (the "
+       "running cluster) or ray://HOST:PORT; the composition folder is shipped, chunks render on one actor per CPU "
+       "and are joined without re-encoding (video outputs only; see Distributed rendering)", "none",
+       values="`local`, `auto`, `ray://HOST:PORT`", flag="--ray"),
+    Knob("chunk_frames", "frames per chunk of a --ray render", "about 4 chunks per actor, at least 30 frames",
+       flag="--chunk-frames", lo=1, hi=1_000_000),
     Knob("strict", "treat whatever the engine cannot render faithfully (an <iframe> of another origin, a font that did "
        "not load, a blocked request...) as bad input: exit 2, no output; without it each is a warning on stderr and "
        "in the stats", "off", values="flag", flag="--strict"),

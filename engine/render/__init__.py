@@ -48,6 +48,8 @@ def render(
     strict: bool = False,
     audio: bool = True,
     alpha: bool = False,
+    ray: str | None = None,
+    chunk_frames: int | None = None,
     capture: Mapping[str, Any] | None = None,
     variables: Mapping[str, Any] | None = None,
     strict_variables: bool = False,
@@ -74,6 +76,7 @@ def render(
     """
     options = RenderOptions(fps=None if fps is None else parse_fps(fps), workers=workers, backend=backend, path=path, partition=partition,
                             ring_depth=ring_depth, codec=codec, quality=quality, frames=frames, still=still,
-                            hash_frames=hash_frames, strict=strict, audio=audio, alpha=alpha, capture=dict(capture or {}),
+                            hash_frames=hash_frames, strict=strict, audio=audio, alpha=alpha, ray=ray, chunk_frames=chunk_frames,
+                            capture=dict(capture or {}),
                             variables=variables, strict_variables=strict_variables)
     return run_render(Path(composition), Path(output), options, progress, cancel)

@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-fail-fast", action="store_true", help=_help("batch_fail_fast"))
     p.add_argument("--no-audio", dest="audio", action="store_false", help=_help("audio"))
     p.add_argument("--alpha", action="store_true", help=_help("alpha"))
+    p.add_argument("--ray", metavar="ADDRESS", help=_help("ray"))
+    p.add_argument("--chunk-frames", metavar="N", help=_help("chunk_frames"))
     p.add_argument("--stats-json", metavar="FILE", help=_help("stats_json"))
     p.add_argument("-q", "--quiet", action="store_true", help=_help("quiet"))
     p.add_argument("-v", "--verbose", action="store_true", help=_help("verbose"))
@@ -166,7 +168,8 @@ def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     """The render options the flags give (all but the output, the variables and the callbacks)."""
     return dict(fps=args.fps, workers=args.workers, backend=args.backend, path=args.path, partition=args.partition,
                 ring_depth=args.ring_depth, codec=args.codec, quality=args.quality, frames=args.frames,
-                still=args.still, hash_frames=args.hash_frames, strict=args.strict, audio=args.audio, alpha=args.alpha,
+                still=args.still, hash_frames=args.hash_frames, strict=args.strict, audio=args.audio, alpha=args.alpha, ray=args.ray,
+                chunk_frames=args.chunk_frames,
                 capture=_capture_options(args), strict_variables=args.strict_variables)
 
 

@@ -57,6 +57,8 @@ class RenderOptions:
     strict: bool = False
     audio: bool = True
     alpha: bool = False
+    ray: str | None = None
+    chunk_frames: int | None = None
     capture: Mapping[str, Any] = field(default_factory=dict)
     variables: Mapping[str, Any] | None = None  # the composition's variable values (a JSON object)
     strict_variables: bool = False
@@ -81,6 +83,14 @@ class RenderOptions:
             object.__setattr__(self, "still", parse_still(self.still))
             if self.frames is not None:
                 raise ConfigError("still and frames cannot both be given: a still is one frame, at its time")
+        if self.ray is not None:
+            from .distributed import parse_ray_address
+
+            object.__setattr__(self, "ray", parse_ray_address(self.ray))
+        if self.chunk_frames is not None:
+            object.__setattr__(self, "chunk_frames", knob("chunk_frames").check(self.chunk_frames))
+            if self.ray is None:
+                raise ConfigError("chunk_frames is for distributed renders; give ray=ADDRESS too")
         if self.path == "hybrid" and isinstance(self.workers, int) and self.workers < 2:
             raise ConfigError(f"path 'hybrid' needs at least 2 workers; workers={self.workers!r}")
         object.__setattr__(self, "variables", check_values_object(self.variables, "variables") or None)

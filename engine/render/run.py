@@ -56,6 +56,10 @@ def run_render(composition: Path, output: Path, options: RenderOptions, progress
                cancel: threading.Event | None = None, warm: WarmState | None = None) -> RenderResult:
     """The checks that need no browser (the composition's variables), then the render."""
     check_composition(composition, options.variables, strict=options.strict_variables)
+    if options.ray is not None:
+        from .distributed import render_on_ray
+
+        return render_on_ray(composition, output, options, options.ray, options.chunk_frames, progress, cancel)
     return render_plan_and_encode(composition, output, options, progress, cancel, warm)
 
 
