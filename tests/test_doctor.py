@@ -209,7 +209,7 @@ def test_doctor_on_this_machine() -> None:
     found = {m.group(2): m.group(1).strip() for m in map(LINE.match, lines[:-1]) if m}
     assert all(LINE.match(line) for line in lines[:-1]), done.stdout
     for name in ("environment", "chromium", "capture", "gl", "cpu kernels", "pyav", "encoder h264", "encoder hevc",
-                 "encoder prores", "audio aac", "fonts", "workers auto"):
+                 "encoder prores", "audio aac", "fonts", "ray", "workers auto"):
         assert found.get(name) in ("OK", "WARN"), f"{name}: {found.get(name)}\n{done.stdout}"
     from engine.encoder import CODECS
 

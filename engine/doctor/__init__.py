@@ -28,6 +28,7 @@ from .system import (
     check_fontconfig,
     check_gl,
     check_machine,
+    check_ray,
     check_workers,
 )
 
@@ -89,6 +90,7 @@ CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("encoders", check_encoders, "h264", "install PyAV: .venv/bin/pip install av"),
     CheckSpec("fonts", check_bundled_fonts),
     CheckSpec("fontconfig", check_fontconfig, fix=FONTS_FIX),
+    CheckSpec("ray", check_ray),
     CheckSpec("machine", check_machine),
     CheckSpec("workers auto", check_workers),
 )

@@ -160,6 +160,16 @@ def check_fontconfig() -> list[Check]:
     return [Check("fontconfig", "OK", f"{len(set(names))} families, {len(names)} files (fc-list)")]
 
 
+def check_ray() -> list[Check]:
+    """Ray, for --ray (optional: renders on one machine need none of it)."""
+    try:
+        import ray
+    except ImportError:
+        return [Check("ray", "WARN", "not installed: --ray (rendering across machines) is unavailable",
+                      "pip install 'engine[ray]' where you render across machines")]
+    return [Check("ray", "OK", f"Ray {ray.__version__}: --ray local|auto|ray://HOST:PORT can render across machines")]
+
+
 def check_machine() -> list[Check]:
     """CPUs this process may use and the memory available now (what `--workers auto` reads)."""
     from ..config import available_memory, usable_cpus
