@@ -104,6 +104,7 @@ def probe_clips(clips: Sequence[MediaClip], where: str) -> list[MediaClip]:
 def hdr_notes(clips: Sequence[MediaClip]) -> list[tuple[str, str]]:
     """``(element, message)`` of each HDR clip (warned as ``hdr-source``): HDR output is not built yet."""
     return [(clip.element,
-             f"{clip.src} is HDR ({'PQ' if clip.hdr == 'pq' else 'HLG'}); HDR output is not built yet: its code "
-             "values are shown as SDR, without tone mapping, so its colours and brightness are wrong")
+             f"{clip.src} is HDR ({'PQ' if clip.hdr == 'pq' else 'HLG'}); HDR output is not built yet: it is "
+             "tone-mapped to SDR (BT.2408 reference white at 93 % of SDR white, highlights compressed), so it "
+             "loses its highlights and wide gamut")
             for clip in clips if clip.hdr]

@@ -19,7 +19,8 @@ Colour: swscale converts with the frame's own matrix and range (BT.709 assumed w
 leaves the matrix unspecified, as Chromium does); depth 8 gives uint8 RGB (swscale's accurate
 rounding and full chroma interpolation: within half a level of the exact matrix), depth 16 uint16
 RGB (``rgb48le``, accurate rounding; 10/12-bit sources keep their bits). Rotation from the display
-matrix is applied, so pixels are (height, width, 3) of the displayed size.
+matrix is applied, so pixels are (height, width, 3) of the displayed size. An HDR source (PQ or
+HLG) is decoded at 16 bits and tone-mapped to BT.709 SDR (`engine.media.tonemap`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from av.video.reformatter import Colorspace, Interpolation, VideoReformatter
 
 from ..errors import MediaError
 from .probe import SourceInfo
+from .tonemap import tone_map_to_sdr
 
 __all__ = ["VideoDecoder", "SEEK_AHEAD"]
 
@@ -69,8 +71,10 @@ class VideoDecoder:
         self._element = info.element or "<video>"
         if order not in ("rgb", "bgr"):
             raise ValueError(f"order must be 'rgb' or 'bgr', not {order!r}")
-        self._format = order + ("24" if depth == 8 else "48le")  # bgr: the byte order of BMP
-        self._interpolation = (_ACCURATE_8 if depth == 8 else _ACCURATE) if accurate else Interpolation.BILINEAR
+        self._hdr = self.video.transfer  # "pq" / "hlg": tone-mapped to SDR (engine.media.tonemap)
+        deep = depth == 16 or self._hdr is not None  # an HDR source is decoded at 16 bits, then mapped
+        self._format = order + ("48le" if deep else "24")  # bgr: the byte order of BMP
+        self._interpolation = (_ACCURATE if deep else _ACCURATE_8) if accurate else Interpolation.BILINEAR
         self._turns = -(self.video.rotation // 90) % 4  # np.rot90 turns counter-clockwise
         self._reformatter = VideoReformatter()  # one swscale context for all frames (a new one per frame is slow)
         self._gains: dict[tuple[str, int, int], float] = {}
@@ -292,7 +296,7 @@ class VideoDecoder:
     def _convert(self, frame: Any) -> np.ndarray:
         """RGB pixels of `frame` in display orientation, C-contiguous."""
         pixels = self._reformat(self._reformatter, frame)
-        if self.depth == 16:
+        if pixels.dtype == np.uint16:
             gain = self._gain(frame)
             if gain != 1.0:
                 if self._scratch is None or self._scratch.shape != pixels.shape:
@@ -304,6 +308,11 @@ class VideoDecoder:
                 np.minimum(self._scratch, np.float32(65535.0), out=self._scratch)
                 np.copyto(self._buffer, self._scratch, casting="unsafe")
                 pixels = self._buffer
+        if self._hdr is not None:
+            order = [2, 1, 0] if self._format.startswith("bgr") else [0, 1, 2]
+            pixels = tone_map_to_sdr(pixels[..., order], self._hdr)[..., order]
+            if self.depth == 8:
+                pixels = ((pixels.astype(np.uint32) + 128) // 257).astype(np.uint8)
         if self._turns:
             pixels = np.rot90(pixels, k=self._turns)
         return np.ascontiguousarray(pixels)
