@@ -356,3 +356,15 @@ def test_file_errors_are_ones_the_render_refuses(name: str, tmp_path: Path) -> N
         load_plan(comp)
     if name.startswith("media"):
         assert problem.message in str(info.value)  # the render's own message
+
+
+def test_ignored_variable_declarations_are_warned(tmp_path: Path) -> None:
+    from engine.lint import lint
+
+    (tmp_path / "index.html").write_text(
+        "<!doctype html>\n<html data-composition-variables='[{\"id\": \"t\", \"type\": \"string\"}, 5'>\n<body>"
+        '<div id="root" data-composition-id="v" data-width="64" data-height="36" data-duration="1"></div>'
+        "</body></html>", encoding="utf-8")
+    problems = [p for p in lint(tmp_path) if p.code == "variables"]
+    assert len(problems) == 1 and problems[0].line == 2 and problems[0].severity == "warning"
+    assert "not valid JSON" in problems[0].message

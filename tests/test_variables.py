@@ -280,7 +280,10 @@ def test_render_with_variables_from_a_file_through_the_api_warns(tmp_path: Path)
     values.write_text(json.dumps({"bg": "rgb(0, 0, 255)", "count": "3"}), encoding="utf-8")
     out = tmp_path / "v.mp4"
     with pytest.warns(VariableWarning, match=r"variable 'count' is declared as number"):
-        engine.render(FIXTURE, out, frames="0:1", quality="high", workers=1, variables=read_values_file(values))
+        result = engine.render(FIXTURE, out, frames="0:1", quality="high", workers=1,
+                               variables=read_values_file(values))
+    assert [w["code"] for w in result.warnings] == ["variables"]  # in the stats too
+    assert "'count' is declared as number" in result.warnings[0]["message"]
     top, bottom = decoded_colours(out)
     assert close(top, BLUE) and close(bottom, GREEN), (top, bottom)
 

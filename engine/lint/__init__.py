@@ -62,9 +62,21 @@ def lint(path: str | Path, *, even_size: bool = True, allow_network: bool = Fals
                              mapped=[prefix for prefix, _ in pairs], file=file),
                 *asset_problems(raw, html_file, router, file),
                 *media_problems(raw, html_file, router, file, probe=media)]
+    problems += _variable_problems(raw, file)
     if page and not any(p.severity == ERROR for p in problems):
         from .page import page_problems  # imported late: the static lint never needs the browser
 
         problems += page_problems(html_file, file, raw, allow_network=allow_network, url_map=dict(url_map or {}),
                                   **capture)
     return sort_problems(problems)
+
+
+def _variable_problems(raw: dict[str, Any], file: str) -> list[Problem]:
+    """Declarations of ``data-composition-variables`` that a render ignores (malformed JSON, an
+    entry without an id...), as warnings at the element that holds them."""
+    from ..composition.variables import declared_variables
+
+    _, ignored = declared_variables(raw)
+    holder = raw.get("document") or raw.get("root") or {}
+    return [Problem(file, holder.get("line"), WARNING, "variables", f"{text}: its declarations are ignored")
+            for text in ignored]

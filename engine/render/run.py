@@ -55,12 +55,16 @@ __all__ = ["RenderResult", "render_plan_and_encode", "run_render", "Stats"]
 def run_render(composition: Path, output: Path, options: RenderOptions, progress: ProgressCallback | None = None,
                cancel: threading.Event | None = None, warm: WarmState | None = None) -> RenderResult:
     """The checks that need no browser (the composition's variables), then the render."""
-    check_composition(composition, options.variables, strict=options.strict_variables)
+    notes = check_composition(composition, options.variables, strict=options.strict_variables)
     if options.ray is not None:
         from .distributed import render_on_ray
 
-        return render_on_ray(composition, output, options, options.ray, options.chunk_frames, progress, cancel)
-    return render_plan_and_encode(composition, output, options, progress, cancel, warm)
+        result = render_on_ray(composition, output, options, options.ray, options.chunk_frames, progress, cancel)
+    else:
+        result = render_plan_and_encode(composition, output, options, progress, cancel, warm)
+    result.warnings.extend({"code": "variables", "element": "data-composition-variables", "message": text}
+                           for text in notes)  # warned already (VariableWarning); kept in the stats too
+    return result
 
 
 def render_plan_and_encode(
