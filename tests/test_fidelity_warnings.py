@@ -104,6 +104,10 @@ CASES: dict[str, tuple[Callable[[Path], str], str]] = {
     "image": (_image, '<img id="pic" src="corrupt.png">'),
     "blocked-request": (lambda d: page('<img src="https://example.com/logo.png">'), "https://example.com/logo.png"),
     "preview-mode": (_preview, "data-hyper-shader-loading"),
+    # media a script makes after the load is never decoded: named at the first frame that has it
+    "video": (lambda d: page('<script>setTimeout(() => { const v = document.createElement("video"); v.id = "late"; '
+                             'v.src = "late.mp4"; document.getElementById("root").appendChild(v); }, 100);</script>'),
+              '<video id="late" src="late.mp4">'),
 }
 
 

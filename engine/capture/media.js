@@ -106,5 +106,22 @@
     }
   };
 
-  defineHidden('__hfEngineMedia', Object.freeze({ census, show, setEnds, describe }));
+  // <video> and <audio> elements a script made after the census: the engine never decodes them
+  // (Chromium does not play them either), so each is named once, as a warning.
+  const named = new WeakSet();
+  const late = () => {
+    if (!elements.length && !document.querySelector('video, audio')) return [];
+    const known = new Set(elements);
+    const found = [];
+    for (const el of document.querySelectorAll('video, audio')) {
+      if (known.has(el) || named.has(el)) continue;
+      named.add(el);
+      found.push({ code: el.tagName === 'VIDEO' ? 'video' : 'audio', element: describe(el),
+        message: 'was created by a script after the page loaded; media is read from the page once, at load, so it ' +
+          'is not rendered (its area shows what lies beneath; no sound): put it in the HTML' });
+    }
+    return found;
+  };
+
+  defineHidden('__hfEngineMedia', Object.freeze({ census, show, setEnds, describe, late }));
 })();

@@ -290,7 +290,8 @@
     return pending;
   };
 
-  const result = (extra) => Object.assign({ errors: errors.splice(0) }, extra || {});
+  const lateMedia = []; // media elements made by scripts since the last result (media.js late())
+  const result = (extra) => Object.assign({ errors: errors.splice(0), warnings: lateMedia.splice(0) }, extra || {});
   const childEngine = (frame) => { try { return frame.contentWindow && frame.contentWindow.__hfEngine; } catch (e) { return null; } };
 
   // ---- what the engine cannot render faithfully: named, so Python can warn ----
@@ -421,6 +422,7 @@
       seekTimelines(t, pending);
       seekAnimations(t);
       if (media) window.__hfEngineMedia.show(media[0], media[1], pending);
+      if (window.__hfEngineMedia) lateMedia.push(...window.__hfEngineMedia.late());
       // animation libraries other than GSAP (adapters.js): each registered instance put at t
       if (window.__hfEngineAdapters) {
         for (const problem of window.__hfEngineAdapters.seek(t, pending)) errors.push(problem);

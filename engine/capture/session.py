@@ -399,6 +399,8 @@ class BrowserSession:
         result = self._evaluate("([t, s, ms, m]) => window.__hfEngine.seek(t, s, ms, m)",
                                 [seconds, scene_id, self.options.timeout_ms, media], what)
         self._check_result(result, f"at t={seconds:g} s")
+        for warning in from_census(result.get("warnings")):  # media a script made after the load
+            self._warn(warning)
 
     def screenshot(self) -> str:
         """The page as it is now (a scene isolated by `capture_scene` is restored first): base64
