@@ -80,6 +80,15 @@ def _image(d: Path) -> str:
     return page('<img id="pic" src="corrupt.png">')
 
 
+def _animated(d: Path) -> str:
+    from engine.encoder import Encoder
+
+    with Encoder(d / "spin.gif", 16, 16, 10) as enc:
+        for i in range(3):
+            enc.write(np.full((16, 16, 3), 30000 * (i % 2), np.uint16))
+    return page('<img id="spin" src="spin.gif">')
+
+
 def _preview(d: Path) -> str:
     # The page clears the render-mode flag before the library's init: it stays in preview mode.
     return page('<div class="scene" id="a">A</div><div class="scene" id="b">B</div>',
@@ -105,6 +114,8 @@ CASES: dict[str, tuple[Callable[[Path], str], str]] = {
     "blocked-request": (lambda d: page('<img src="https://example.com/logo.png">'), "https://example.com/logo.png"),
     "preview-mode": (_preview, "data-hyper-shader-loading"),
     # media a script makes after the load is never decoded: named at the first frame that has it
+    # Chromium animates a GIF on its own clock: named
+    "animated-image": (_animated, '<img id="spin" src="spin.gif">'),
     "video": (lambda d: page('<script>setTimeout(() => { const v = document.createElement("video"); v.id = "late"; '
                              'v.src = "late.mp4"; document.getElementById("root").appendChild(v); }, 100);</script>'),
               '<video id="late" src="late.mp4">'),

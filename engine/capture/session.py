@@ -27,8 +27,10 @@ import numpy as np
 from ..composition.hypershader import from_hypershader
 from ..composition.plan import Plan
 from ..composition.reader import read_composition
+from ..composition.source import read_static
 from ..composition.validate import with_js_transitions, with_timeline_duration
 from ..errors import CaptureError, CompositionError, ConfigError, InputError, RenderWarning, close_names
+from ..media.animated import animated_images
 from ..media.census import clips_from_census, hdr_notes, probe_clips
 from ..media.feed import PageVideo, VideoFrames, media_ends
 from ..media.pictures import picture_writer
@@ -213,6 +215,8 @@ class BrowserSession:
             self.plan = replace(self.plan, media_clips=tuple(probe_clips(found, name)))
             for element, message in hdr_notes(self.plan.media_clips):
                 self._warn(PageWarning("hdr-source", element, message))
+            for element, message in animated_images(read_static(self.plan.source), self.plan.source):
+                self._warn(PageWarning("animated-image", element, message))
         elif [m.get("index") for m in self._media_census if m.get("src")] != [c.index for c in self.plan.media_clips]:
             raise CaptureError(f"{name}: the page's <video>/<audio> elements differ from the plan's (a page script "
                                "that creates media elements differently on each load?)")
