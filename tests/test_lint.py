@@ -368,3 +368,19 @@ def test_ignored_variable_declarations_are_warned(tmp_path: Path) -> None:
     problems = [p for p in lint(tmp_path) if p.code == "variables"]
     assert len(problems) == 1 and problems[0].line == 2 and problems[0].severity == "warning"
     assert "not valid JSON" in problems[0].message
+
+
+def test_animated_images_are_warned(tmp_path: Path) -> None:
+    import numpy as np
+
+    from engine.encoder import Encoder
+    from engine.lint import lint
+
+    with Encoder(tmp_path / "spin.gif", 16, 16, 10) as enc:
+        for i in range(2):
+            enc.write(np.full((16, 16, 3), 40000 * i, np.uint16))
+    (tmp_path / "index.html").write_text(
+        '<!doctype html>\n<html><body>\n<div id="root" data-composition-id="v" data-width="64" data-height="36" '
+        'data-duration="1">\n<img id="spin" src="spin.gif"></div></body></html>', encoding="utf-8")
+    [problem] = [p for p in lint(tmp_path) if p.code == "animated-image"]
+    assert problem.line == 4 and problem.severity == "warning" and "spin.gif" in problem.message

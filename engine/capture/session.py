@@ -215,7 +215,7 @@ class BrowserSession:
             self.plan = replace(self.plan, media_clips=tuple(probe_clips(found, name)))
             for element, message in hdr_notes(self.plan.media_clips):
                 self._warn(PageWarning("hdr-source", element, message))
-            for element, message in animated_images(read_static(self.plan.source), self.plan.source):
+            for element, message, _ in animated_images(read_static(self.plan.source), self.plan.source):
                 self._warn(PageWarning("animated-image", element, message))
         elif [m.get("index") for m in self._media_census if m.get("src")] != [c.index for c in self.plan.media_clips]:
             raise CaptureError(f"{name}: the page's <video>/<audio> elements differ from the plan's (a page script "

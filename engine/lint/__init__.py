@@ -63,6 +63,8 @@ def lint(path: str | Path, *, even_size: bool = True, allow_network: bool = Fals
                 *asset_problems(raw, html_file, router, file),
                 *media_problems(raw, html_file, router, file, probe=media)]
     problems += _variable_problems(raw, file)
+    if media:
+        problems += _animated_problems(raw, html_file, file)
     if page and not any(p.severity == ERROR for p in problems):
         from .page import page_problems  # imported late: the static lint never needs the browser
 
@@ -80,3 +82,11 @@ def _variable_problems(raw: dict[str, Any], file: str) -> list[Problem]:
     holder = raw.get("document") or raw.get("root") or {}
     return [Problem(file, holder.get("line"), WARNING, "variables", f"{text}: its declarations are ignored")
             for text in ignored]
+
+
+def _animated_problems(raw: dict[str, Any], html_file: Path, file: str) -> list[Problem]:
+    """Local animated images (the render's ``animated-image`` warning), at their line."""
+    from ..media.animated import animated_images
+
+    return [Problem(file, line, WARNING, "animated-image", f"{element} {message}")
+            for element, message, line in animated_images(raw, html_file)]

@@ -33,8 +33,9 @@ def frame_count(path: Path, limit: int = 2) -> int:
         return 0
 
 
-def animated_images(raw: dict[str, Any], html_file: Path) -> list[tuple[str, str]]:
-    """``(element, message)`` of each local ``<img>`` of the static census whose file has more than one frame."""
+def animated_images(raw: dict[str, Any], html_file: Path) -> list[tuple[str, str, int | None]]:
+    """``(element, message, line)`` of each local ``<img>`` of the static census whose file has more
+    than one frame."""
     found = []
     for ref, _, target in local_asset_targets(raw, html_file):
         if ref.get("tag") != "img" or not target.is_file() or frame_count(target) < 2:
@@ -42,5 +43,6 @@ def animated_images(raw: dict[str, Any], html_file: Path) -> list[tuple[str, str
         ident = f' id="{ref["id"]}"' if ref.get("id") else ""
         element = f'<img{ident} src="{ref["url"]}">'
         found.append((element, "is an animated image: Chromium animates it on its own clock, not the render's, so its "
-                      "frames are not the composition's (use a <video> clip, which the engine decodes frame by frame)"))
+                      "frames are not the composition's (use a <video> clip, which the engine decodes frame by frame)",
+                      ref.get("line")))
     return found
