@@ -59,6 +59,8 @@ def test_plan_checks_every_row_before_any_render(tmp_path: Path) -> None:
         plan_batch(VARS, str(tmp_path / "missing" / "{index}.mp4"), [{}], options)
     with pytest.raises(ConfigError, match="batch row 1: .*nope"):
         plan_batch(VARS, str(tmp_path / "{index}.mp4"), [{"bg": "red"}, {"nope": 1}], options)
+    with pytest.raises(ConfigError, match="no alpha channel"):
+        plan_batch(VARS, str(tmp_path / "{index}.mp4"), [{}], RenderOptions(alpha=True))
     planned = plan_batch(VARS, str(tmp_path / "{index}.webm"), [{"bg": "red"}, {}], RenderOptions())
     assert [r.output.name for r in planned] == ["0.webm", "1.webm"]
 

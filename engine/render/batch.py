@@ -21,7 +21,6 @@ from typing import Any
 
 from ..composition.variables import check_composition
 from ..errors import ConfigError, EngineError, InputError
-from ..output.formats import resolve_output
 from .options import RenderOptions
 from .result import RenderResult
 
@@ -140,7 +139,7 @@ def plan_batch(composition: str | Path, template: str, rows: Sequence[dict[str, 
     seen: dict[Path, int] = {}
     for index, row in enumerate(rows):
         output = Path(output_for(template, row, index))
-        resolve_output(output, options.codec, still=options.still is not None)
+        options.target(output)
         key = output.resolve()
         if key in seen:
             raise ConfigError(f"--batch rows {seen[key]} and {index} both write {str(output)!r}; use {{index}} or a "

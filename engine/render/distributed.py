@@ -28,7 +28,7 @@ from ..capture.session import load_plan
 from ..composition.plan import Plan
 from ..config import usable_cpus
 from ..errors import ConfigError, EngineError, RenderCancelled
-from ..output.formats import OutputTarget, resolve_output
+from ..output.formats import OutputTarget
 from ..pipeline.chunks import chunk_ranges, default_chunk_frames
 from ..pipeline.planning import parse_frame_range
 from .audio import RenderAudio
@@ -72,12 +72,10 @@ def _connect(ray: Any, address: str) -> bool:
 
 
 def _check_target(output: Path, options: RenderOptions) -> OutputTarget:
-    target = resolve_output(output, options.codec, still=options.still is not None)
+    target = options.target(output)
     if target.kind != "video":
         raise ConfigError(f"ray: a distributed render writes a video file (.mp4, .mov, .webm, .mkv); output "
                           f"{str(output)!r} is a {target.kind} (render it on one machine)")
-    if options.alpha:
-        target.check_alpha()
     return target
 
 

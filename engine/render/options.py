@@ -3,6 +3,7 @@ table (`engine.knobs`), and the capture options a quality preset implies."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -15,6 +16,7 @@ from ..composition.variables import check_values_object
 from ..config import check_int
 from ..errors import ConfigError
 from ..knobs import CAPTURE_FORMAT_BY_QUALITY, JPEG_QUALITY_BY_QUALITY, knob
+from ..output.formats import OutputTarget, resolve_output
 from ..pipeline.planning import parse_still, split_frame_range
 
 __all__ = ["RenderOptions", "PATHS", "parse_fps", "ring_depth_from_env", "check_environment"]
@@ -97,6 +99,14 @@ class RenderOptions:
         if self.variables and "variables" in self.capture:
             raise ConfigError("variables and capture={'variables': ...} cannot both be given; pass them as variables=")
         check_environment(self.capture)
+
+    def target(self, output: str | os.PathLike[str]) -> OutputTarget:
+        """The output these options write to `output`, checked (its folder, its extension against
+        the codec, a still's PNG, an encoder that keeps alpha with `alpha`) before any browser starts."""
+        target = resolve_output(output, self.codec, still=self.still is not None)
+        if self.alpha:
+            target.check_alpha()
+        return target
 
     def session_options(self) -> dict[str, Any]:
         """Options for each browser session: the `capture` ones, with the capture format the

@@ -32,7 +32,7 @@ from ..encoder import Encoder
 from ..errors import RenderWarning
 from ..media.feed import VideoFrames
 from ..media.pictures import picture_writer
-from ..output.formats import OutputTarget, resolve_output
+from ..output.formats import OutputTarget
 from ..output.gif import check_gif_fps
 from ..pipeline.dispenser import FrameSource, frame_sources
 from ..pipeline.fence import FenceAborted, ReorderFence
@@ -78,10 +78,7 @@ def render_plan_and_encode(
     """Render `composition` to `output` with `options` (see `engine.render`); `warm`: what an
     `engine.Renderer` keeps between renders (its threads and blenders)."""
     started = time.perf_counter()
-    target = resolve_output(output, options.codec, still=options.still is not None)
-    if options.alpha:
-        target.check_alpha()  # before any browser starts
-    render = _Render(options, target, warm)
+    render = _Render(options, options.target(output), warm)
     try:
         render.open_sessions(composition)  # worker 0 reads the plan; the others start their browsers at once
         render.plan_frames()               # frame range, path, workers
