@@ -170,3 +170,20 @@ def test_cli_prints_warnings_writes_them_to_stats_and_strict_exits_2(tmp_path: P
 def test_a_faithful_composition_has_no_warnings(tmp_path: Path, compositions_dir: Path) -> None:
     result = engine.render(compositions_dir / "scenes", tmp_path / "ok.mp4", workers=1, frames="0:3")
     assert result.warnings == []
+
+
+def test_what_only_another_worker_met_is_in_the_stats_and_refused_by_strict(tmp_path: Path) -> None:
+    folder = tmp_path / "late"
+    folder.mkdir()
+    (folder / "index.html").write_text(
+        page('<script>setTimeout(() => { const v = document.createElement("video"); v.id = "late"; '
+             'document.getElementById("root").appendChild(v); }, 800);</script>').replace('data-duration="0.3"',
+                                                                                          'data-duration="1"'),
+        encoding="utf-8")
+    # contiguous shares: frames 5-9 (the video appears at 0.8 s) are worker 1's alone
+    with pytest.warns(RenderWarning):
+        result = engine.render(folder, tmp_path / "out.mp4", workers=2, path="hybrid", partition="contiguous")
+    assert result.workers == 2 and [w["code"] for w in result.warnings] == ["video"]
+    with pytest.raises(UnfaithfulRenderError, match='<video id="late">'):
+        engine.render(folder, tmp_path / "strict.mp4", workers=2, path="hybrid", partition="contiguous", strict=True)
+    assert not (tmp_path / "strict.mp4").exists()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..blend.blender import Blender
 from ..blend.registry import Transition
+from ..capture.fidelity import PageWarning
 from ..composition.plan import FrameInfo, Plan
 from ..errors import BlendError
 from ..media.feed import VideoFrames
@@ -37,6 +38,8 @@ class Job:
     stop: threading.Event = field(default_factory=threading.Event)
     rings: list[BufferRing] = field(default_factory=list)
     video: VideoFrames | None = None  # the video clips' frames, decoded once for every worker
+    #: what the other workers' sessions met that cannot be rendered faithfully (reported as they close)
+    worker_warnings: list[PageWarning] = field(default_factory=list)
 
     def abort(self, error: BaseException) -> None:
         """Stop every thread of the render: the fence and each ring raise `error` to their waiters."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..blend.blender import Blender
-from ..capture.fidelity import strict_error
+from ..capture.fidelity import PageWarning, strict_error
 from ..capture.session import BrowserSession
 from ..composition.plan import FrameInfo, Plan
 from ..composition.variables import check_composition
@@ -206,11 +206,18 @@ class _Render:
         if job.fence.error is not None:
             raise job.fence.error
 
+    def page_warnings(self) -> list[PageWarning]:
+        """What any worker's page met that cannot be rendered faithfully, each once."""
+        assert self.session is not None
+        sessions = [self.session] + ([self.browser.session] if self.browser is not None else [])
+        found = [w for s in sessions for w in s.warnings] + (self.job.worker_warnings if self.job is not None else [])
+        return list(dict.fromkeys(found))
+
     def check_fidelity(self) -> None:
         """With ``strict``, anything the page cannot render faithfully is bad input."""
         assert self.session is not None
-        if self.options.strict and self.session.warnings:
-            raise strict_error(self.session.plan.source.name, self.session.warnings)
+        if self.options.strict and self.page_warnings():
+            raise strict_error(self.session.plan.source.name, self.page_warnings())
 
     def finish(self) -> None:
         assert self.encoder is not None
@@ -234,7 +241,7 @@ class _Render:
             codec=self.target.codec, quality=self.options.quality,
             capture_format=self.session.options.capture_format, capture_mode=self.session.capture_mode,
             stage_seconds=dict(self.stats.seconds), frame_hashes=self.encoder.hashes,
-            warnings=[w.as_dict() for w in self.session.warnings]
+            warnings=[w.as_dict() for w in self.page_warnings()]
             + ([self.audio.warning.as_dict()] if self.audio is not None and self.audio.warning else []),
             transitions=[transition_summary(t.as_dict()) for t in plan.transitions],
             media=media_summary(plan.media_clips, self.audio.summary() if self.audio is not None else None),

@@ -122,6 +122,8 @@ class Worker:
                 pass
             except BaseException as exc:  # handed to the fence: raised once, by the caller
                 job.abort(exc)
+            if browser is not None:  # e.g. a <video> a script made, met only by this worker's frames
+                job.worker_warnings.extend(browser.session.warnings)
         finally:
             if browser is not None:
                 browser.close()
