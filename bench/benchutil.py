@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 SIZES = {"720p": (1280, 720), "1080p": (1920, 1080)}
 
@@ -34,3 +35,22 @@ def best_of_alternating(first: Callable[[], object], second: Callable[[], object
         second()
         b.append(time.perf_counter() - start)
     return min(a), min(b)
+
+
+_PAGE = """<!doctype html><html><head><style>
+html, body {{ margin: 0; background: #000; }} .scene {{ position: absolute; inset: 0; overflow: hidden; }}
+{css}
+</style></head><body>
+<div id="root" data-composition-id="{name}" data-width="{w}" data-height="{h}" data-duration="{dur:g}" data-fps="30">
+{body}
+</div></body></html>"""
+
+
+def write_composition(folder: Path, *, name: str, width: int, height: int, seconds: float, body: str,
+                      css: str = "") -> Path:
+    """A 30 fps composition in `folder` (index.html): black page, `.scene` layers filling the root,
+    `css` added to the style sheet, `body` (scenes, clips, transitions) inside the root."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(_PAGE.format(css=css, name=name, w=width, h=height, dur=seconds, body=body),
+                                       encoding="utf-8")
+    return folder

@@ -22,19 +22,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psutil
+from benchutil import write_composition
 
 import engine
 from engine.config import usable_cpus
 
-PAGE = """<!doctype html><html><head><style>
-html, body {{ margin: 0; background: #000; }} .scene {{ position: absolute; inset: 0; overflow: hidden; }}
-.t {{ position: absolute; left: 8%; top: 38%; font: bold {fs}px sans-serif; color: #fff; animation: drift 2s linear infinite alternate; }}
-@keyframes drift {{ to {{ left: 48%; }} }}
-</style></head><body>
-<div id="root" data-composition-id="ceiling" data-width="{w}" data-height="{h}" data-duration="{dur}" data-fps="30">
-{scenes}
-{transitions}
-</div></body></html>"""
+CSS = """.t {{ position: absolute; left: 8%; top: 38%; font: bold {fs}px sans-serif; color: #fff;
+      animation: drift 2s linear infinite alternate; }}
+@keyframes drift {{ to {{ left: 48%; }} }}"""
 SHADERS = ("crossfade", "sdf-iris", "wipe")
 
 
@@ -44,15 +39,13 @@ def composition(folder: Path, seconds: float, width: int, height: int) -> Path:
     colours = ("#1e3a8a", "#065f46", "#7f1d1d", "#6b21a8")
     scenes = "\n".join(
         f'<div class="scene clip" id="s{i}" data-start="{max(0.0, i * quarter - span / 2):g}" '
-        f'data-duration="{quarter + span:g}" style="background: linear-gradient(135deg, {c}, #000)">'
+        f'data-duration="{min(quarter + span, seconds - max(0.0, i * quarter - span / 2)):g}" style="background: linear-gradient(135deg, {c}, #000)">'
         f'<div class="t">Scene {i + 1}</div></div>' for i, c in enumerate(colours))
     transitions = "\n".join(
         f'<hf-transition data-shader="{SHADERS[i]}" data-time="{(i + 1) * quarter - span / 2:g}" '
         f'data-duration="{span:g}" data-from="s{i}" data-to="s{i + 1}"></hf-transition>' for i in range(3))
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_text(PAGE.format(w=width, h=height, dur=seconds, fs=height // 8, scenes=scenes,
-                                                   transitions=transitions), encoding="utf-8")
-    return folder
+    return write_composition(folder, name="ceiling", width=width, height=height, seconds=seconds,
+                             body=scenes + "\n" + transitions, css=CSS.format(fs=height // 8))
 
 
 def cpu_while(fn: Callable[[], object]) -> tuple[float, float]:

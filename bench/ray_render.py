@@ -16,19 +16,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchutil import write_composition
+
 import engine
 
-PAGE = """<!doctype html><html><head><style>
-html, body {{ margin: 0; background: #000; }} .scene {{ position: absolute; inset: 0; overflow: hidden; }}
-.bg {{ position: absolute; inset: -20%; animation: spin {dur}s linear infinite; }}
+CSS = """.bg {{ position: absolute; inset: -20%; animation: spin {dur}s linear infinite; }}
 @keyframes spin {{ to {{ transform: rotate(360deg); }} }}
-.t {{ position: absolute; left: 10%; top: 40%; font: bold {fs}px sans-serif; color: #fff; animation: drift 3s linear infinite alternate; }}
-@keyframes drift {{ to {{ left: 50%; }} }}
-</style></head><body>
-<div id="root" data-composition-id="bench" data-width="{w}" data-height="{h}" data-duration="{dur}" data-fps="30">
-{scenes}
-{transitions}
-</div></body></html>"""
+.t {{ position: absolute; left: 10%; top: 40%; font: bold {fs}px sans-serif; color: #fff;
+      animation: drift 3s linear infinite alternate; }}
+@keyframes drift {{ to {{ left: 50%; }} }}"""
 
 
 def composition(folder: Path, seconds: float, width: int, height: int) -> Path:
@@ -41,10 +37,8 @@ def composition(folder: Path, seconds: float, width: int, height: int) -> Path:
     transitions = "\n".join(
         f'<hf-transition data-shader="crossfade" data-time="{(i + 1) * third:g}" data-duration="0.5" '
         f'data-from="s{i}" data-to="s{i + 1}"></hf-transition>' for i in range(2))
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_text(PAGE.format(dur=seconds, w=width, h=height, fs=height // 8, scenes=scenes,
-                                                   transitions=transitions), encoding="utf-8")
-    return folder
+    return write_composition(folder, name="bench", width=width, height=height, seconds=seconds,
+                             body=scenes + "\n" + transitions, css=CSS.format(dur=seconds, fs=height // 8))
 
 
 def main() -> None:

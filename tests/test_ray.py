@@ -5,6 +5,7 @@ that fails fails the render cleanly, bad addresses are bad input. Small composit
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -15,12 +16,12 @@ import av
 import numpy as np
 import psutil
 import pytest
+from media_gen import write_tone_bursts
 
 import engine
 from engine.errors import ConfigError, InputError
 from engine.pipeline.chunks import chunk_ranges, default_chunk_frames
 from engine.render.distributed import parse_ray_address
-from media_gen import write_tone_bursts
 
 SOLID = Path(__file__).parent / "fixtures" / "render" / "solid"  # 20 frames, a crossfade over frames 8-11
 
@@ -54,7 +55,7 @@ def test_bad_input_exits_2_before_any_cluster(tmp_path: Path) -> None:
              (["--ray", "local", "--chunk-frames", "0"], "chunk_frames=0 is not valid")]
     for args, message in cases:
         run = subprocess.run([sys.executable, "-m", "engine.render", str(SOLID), "-o", str(tmp_path / "v.mp4"), *args],
-                             capture_output=True, text=True, timeout=120, env={**_env(), "RAY_ADDRESS": ""})
+                             capture_output=True, text=True, timeout=120, env={**os.environ, "RAY_ADDRESS": ""})
         assert run.returncode == 2 and message in run.stderr, (args, run.stderr[-500:])
     with pytest.raises(ConfigError, match="writes a video file"):
         engine.render(SOLID, tmp_path / "a.gif", ray="local")
@@ -77,12 +78,6 @@ def test_a_cluster_that_cannot_be_reached_is_bad_input() -> None:
     with pytest.raises(ConfigError, match=r"cannot reach a Ray cluster at ray='auto': Could not find any running Ray "
                                           r"instance\.$"):
         _connect(NoCluster, "auto")
-
-
-def _env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
 
 
 # ---- on a local cluster ------------------------------------------------------------------------
@@ -166,7 +161,7 @@ def test_a_chunk_that_fails_fails_the_render_cleanly(tmp_path: Path, cluster: No
 def test_cli_on_a_cluster_of_its_own(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "engine.render", str(SOLID), "-o", str(tmp_path / "v.mp4"),
                           "--ray", "local", "--chunk-frames", "10"], capture_output=True, text=True, timeout=300,
-                         env={**_env(), "RAY_ADDRESS": ""})
+                         env={**os.environ, "RAY_ADDRESS": ""})
     assert run.returncode == 0, run.stderr[-2000:]
     assert "path ray" in run.stderr
     with av.open(str(tmp_path / "v.mp4")) as container:
