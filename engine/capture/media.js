@@ -82,10 +82,15 @@
   // its new frame (an element missing from it keeps what it shows). Pushes one promise per new
   // frame onto `pending` (as [name, promise]); the poster is switched once the frame is decoded.
   // `prefetch` names the frames of the time captured next: fetched now, while this one is captured.
-  const show = (frames, prefetch, pending) => {
+  // `skip`: the index of a video composited natively this time (layers.js): its frame is neither
+  // fetched nor prefetched, only remembered (`deferred`) in case the page needs its poster after all.
+  const deferred = new Map(); // index -> URL of the frame a skipped video would show
+  const show = (frames, prefetch, pending, skip = null) => {
+    deferred.clear();
     for (const [key, url] of Object.entries(frames || {})) {
       const el = elements[Number(key)];
       if (!el || !url || shown.get(el) === url) continue;
+      if (Number(key) === skip) { deferred.set(Number(key), url); shown.delete(el); continue; }
       shown.set(el, url);
       const use = (entry, src) => entry.ready.then(() => { el.setAttribute('poster', src); held.set(el, entry.image); });
       const entry = load(url);
@@ -94,8 +99,29 @@
         return use(again, url + '?show');
       })]);
     }
-    for (const url of Object.values(prefetch || {})) load(url);
+    for (const [key, url] of Object.entries(prefetch || {})) if (Number(key) !== skip) load(url);
   };
+  // The poster of a video skipped by show() after all (the split did not take it): pushed onto `pending`.
+  const showDeferred = (index, pending) => {
+    const url = deferred.get(index);
+    if (url === undefined) return false;
+    deferred.delete(index);
+    show({ [index]: url }, null, pending);
+    return true;
+  };
+  // The videos that could be composited natively: [index, element, frame width, frame height] of
+  // each of `frames` whose element already shows a frame of the engine (so its layout, which a
+  // poster's size can set, is that of its frames).
+  const candidates = (frames) => {
+    const found = [];
+    for (const key of Object.keys(frames || {})) {
+      const el = elements[Number(key)];
+      const image = el && held.get(el);
+      if (image && el.tagName === 'VIDEO' && image.naturalWidth > 0) found.push([Number(key), el, image.naturalWidth, image.naturalHeight]);
+    }
+    return found;
+  };
+  const isDeferred = (index) => deferred.has(index);
 
   // The windows Python resolved (a clip without data-duration lasts as long as its source):
   // `ends` maps an element's index to its end in composition seconds (null: never ends).
@@ -123,5 +149,5 @@
     return found;
   };
 
-  defineHidden('__hfEngineMedia', Object.freeze({ census, show, setEnds, describe, late }));
+  defineHidden('__hfEngineMedia', Object.freeze({ census, show, showDeferred, candidates, isDeferred, setEnds, describe, late }));
 })();

@@ -68,6 +68,10 @@ class CaptureOptions:
       `engine.composition.variables`; a render checks them against the declarations first).
     - `font_dir`: a folder of font files (``--fonts DIR``) whose families the page gets as web
       fonts, and from which Google Fonts stylesheet links are answered (`engine.capture.font_dir`).
+    - `media_path`: ``auto`` (default: the poster path in this release), ``native`` (a video whose
+      CSS allows it is composited outside the browser, `engine.capture.layers`) or ``poster``
+      (every frame shown as the element's poster) (env ``ENGINE_MEDIA_PATH``). Alpha sessions
+      always use posters.
     - `alpha`: the page's default background is transparent and frames keep alpha: captured as PNG
       into premultiplied rgba64le (``(height, width, 4)``, see `engine.blend.alpha`).
     """
@@ -85,6 +89,12 @@ class CaptureOptions:
     variables: Mapping[str, Any] = field(default_factory=dict, hash=False)
     alpha: bool = False
     font_dir: Path | None = None
+    media_path: str = "auto"
+
+    @property
+    def native_layers(self) -> bool:
+        """Whether videos are composited natively where their CSS allows (`media_path`; never with alpha)."""
+        return self.media_path == "native" and not self.alpha
 
     @property
     def channels(self) -> int:
@@ -92,7 +102,7 @@ class CaptureOptions:
         return 4 if self.alpha else 3
 
     def __post_init__(self) -> None:
-        for name in ("capture_format", "capture_mode", "fonts"):
+        for name in ("capture_format", "capture_mode", "fonts", "media_path"):
             object.__setattr__(self, name, knob(name).check(getattr(self, name)))
         for name in ("jpeg_quality", "timeout_ms", "seed"):
             knob(name).check(getattr(self, name))
@@ -113,13 +123,14 @@ class CaptureOptions:
     @classmethod
     def from_env(cls, **overrides: object) -> CaptureOptions:
         """Defaults from ``ENGINE_CHROMIUM``, ``ENGINE_CAPTURE_FORMAT``, ``ENGINE_CAPTURE_MODE``,
-        ``ENGINE_CAPTURE_TIMEOUT_MS``, then `overrides`."""
+        ``ENGINE_CAPTURE_TIMEOUT_MS``, ``ENGINE_MEDIA_PATH``, then `overrides`."""
         values: dict[str, object] = {
             "executable": knob("executable").from_env(default_chromium()),
             "capture_format": knob("capture_format").from_env("png"),
             "capture_mode": knob("capture_mode").from_env("auto"),
             "fonts": knob("fonts").from_env("hyperframes"),
             "timeout_ms": knob("timeout_ms").from_env(30000),
+            "media_path": knob("media_path").from_env("auto"),
         }
         values.update(overrides)
         try:

@@ -343,6 +343,7 @@
   // ---- scene isolation ----
   let isolated = null;
   const restore = () => {
+    if (window.__hfEngineLayers) window.__hfEngineLayers.clear();
     if (!isolated) return;
     for (const el of isolated.hidden) el.removeAttribute('data-hf-isolate-hidden');
     for (const el of isolated.forced) el.removeAttribute('data-hf-force');
@@ -382,6 +383,35 @@
     return null;
   };
 
+  // ---- native video layers (layers.js): the split planned after a seek or an isolation ----
+  let layering = null; // this seek's { frames, skip } when Python asked for layers
+  const planLayer = (timeoutMs, again) => {
+    if (!layering) return result();
+    const L = window.__hfEngineLayers, M = window.__hfEngineMedia;
+    const candidates = M.candidates(layering.frames);
+    let planned = again ? L.plan(candidates).layer : L.current();
+    const done = () => {
+      if (planned) L.show(planned.below ? 'below' : 'overlay');
+      const deferred = layering.skip !== null && M.isDeferred(layering.skip) ? [layering.skip] : [];
+      return result({ layer: planned, deferred });
+    };
+    // the video skipped at the seek is visible but not (or no longer) the native one: its poster now
+    const skipped = candidates.find(([index]) => index === layering.skip);
+    if (skipped && (!planned || planned.index !== skipped[0]) && skipped[1].checkVisibility({ visibilityProperty: true })) {
+      const late = [];
+      M.showDeferred(skipped[0], late);
+      if (late.length) {
+        L.clear();
+        return (async () => {
+          try { await settle(late, timeoutMs); } catch (e) { return result({ timeout: e.message }); }
+          planned = L.plan(M.candidates(layering.frames)).layer;
+          return done();
+        })();
+      }
+    }
+    return done();
+  };
+
   // ---- what Python calls ----
   const engine = {
     version: 1,
@@ -407,9 +437,12 @@
                       hyperShader: shaderInits.slice(), rootDuration, media: window.__hfEngineMedia.census() });
     },
     // Put the page at time t (seconds); optionally isolate one scene. Returns {errors, timeout?,
-    // missingScene?}: synchronously when nothing is pending (the common case), else a promise.
-    // `media`: [frames, prefetch], the video frames to show and to fetch ahead (media.js show()).
-    seek(t, sceneId, timeoutMs, media) {
+    // missingScene?, layer?, deferred?}: synchronously when nothing is pending (the common case),
+    // else a promise. `media`: [frames, prefetch], the video frames to show and to fetch ahead
+    // (media.js show()). `layers`: plan a native video layer (layers.js); the page is then left
+    // showing the split's first part (`layer.below`: what paints below the video, else the
+    // overlay), and `deferred` names the video whose poster was not loaded (it is drawn natively).
+    seek(t, sceneId, timeoutMs, media, layers) {
       restore();
       ensureSheet();
       const ms = t * 1000;
@@ -421,7 +454,6 @@
       const pending = [];
       seekTimelines(t, pending);
       seekAnimations(t);
-      if (media) window.__hfEngineMedia.show(media[0], media[1], pending);
       if (window.__hfEngineMedia) lateMedia.push(...window.__hfEngineMedia.late());
       // animation libraries other than GSAP (adapters.js): each registered instance put at t
       if (window.__hfEngineAdapters) {
@@ -436,12 +468,18 @@
         const take = (res) => { for (const e of (res && res.errors) || []) errors.push(`${where}: ${e}`); if (res && res.timeout) throw new Error(`${where}: ${res.timeout}`); };
         if (r && typeof r.then === 'function') pending.push([where, r.then(take)]); else take(r);
       }
+      layering = layers && media ? { frames: media[0], skip: null } : null;
+      if (layering) {
+        const early = window.__hfEngineLayers.plan(window.__hfEngineMedia.candidates(media[0])).layer;
+        layering.skip = early ? early.index : null;
+      }
+      if (media) window.__hfEngineMedia.show(media[0], media[1], pending, layering ? layering.skip : null);
       const finish = () => {
         if (sceneId != null) {
           const missing = isolate(sceneId);
           if (missing) return result({ missingScene: missing });
         }
-        return result();
+        return planLayer(timeoutMs, pending.length > 0 || sceneId != null);
       };
       const assets = assetsPending();
       if (!pending.length && !assets.length) return finish();
@@ -454,10 +492,13 @@
       })();
     },
     // Isolate another scene at the current time (after seek(t, firstScene): no second seek).
-    isolateScene(sceneId) {
+    isolateScene(sceneId, timeoutMs) {
+      if (window.__hfEngineLayers) window.__hfEngineLayers.clear();
       const missing = isolate(sceneId);
-      return missing ? result({ missingScene: missing }) : result();
+      return missing ? result({ missingScene: missing }) : planLayer(timeoutMs, true);
     },
+    // Show the split's overlay part (after the below part was captured).
+    showOverlay() { window.__hfEngineLayers.show('overlay'); return result(); },
     restore() { restore(); return result(); },
     // Where each media clip ends (Python probed the sources): {index: seconds or null}.
     setMediaEnds(ends) { window.__hfEngineMedia.setEnds(ends); return result(); },

@@ -14,9 +14,10 @@ __all__ = ["runtime_source", "RUNTIME_FILES"]
 
 #: The runtime's parts, in order: sub-composition assembly, timing and variables
 #: (compositions.js), the deterministic fonts (fonts.js), the animation-library adapters
-#: (adapters.js), video frames shown as posters (media.js), then the clocks, seeking and
-#: scene isolation (runtime.js).
-RUNTIME_FILES = ("compositions.js", "fonts.js", "adapters.js", "media.js", "runtime.js")
+#: (adapters.js), video frames shown as posters (media.js), native video layers: the page
+#: split around a video composited outside the browser (layers.js), then the clocks, seeking
+#: and scene isolation (runtime.js).
+RUNTIME_FILES = ("compositions.js", "fonts.js", "adapters.js", "media.js", "layers.js", "runtime.js")
 
 
 def runtime_source(seed: int, fonts: str, variables: Mapping[str, Any] | None = None,

@@ -38,6 +38,7 @@ from .chromium import CHROMIUM_FLAGS, OFFLINE_FLAGS, acquire_playwright, feature
 from .fidelity import PageWarning, blocked_request, from_census
 from .frames import check_frame, decode_into, new_frame
 from .launch import OpenedBrowser, close_browser, open_browser
+from .layers import NativeLayer, compose
 from .options import CHROMIUM_CANDIDATES, CaptureOptions, is_headless_shell
 from .router import ORIGIN, AssetRouter
 from .runtime_source import runtime_source
@@ -391,6 +392,12 @@ class BrowserSession:
         `next_time`: the time the caller captures next, if it knows (a render's worker does): the
         video frames of that time are decoded and fetched while this one is captured.
         """
+        self._seek(t, scene_id, next_time, layers=False)
+
+    def _seek(self, t: float | Fraction, scene_id: str | None, next_time: float | Fraction | None,
+              layers: bool) -> dict[str, Any]:
+        """`seek`; with `layers`, the page plans a native video layer (`engine.capture.layers`) and
+        is left showing its first part. Returns the runtime's result."""
         seconds = self._time(t)
         what = f"seeking to t={seconds:g} s" + (f" (scene {scene_id!r})" if scene_id else "")
         self._isolated = False  # the runtime's seek undoes any isolation first
@@ -400,11 +407,34 @@ class BrowserSession:
             ahead = float(next_time) if next_time is not None and 0 <= float(next_time) <= float(self.plan.duration) \
                 else None
             media = video.frames_at(seconds, ahead)
-        result = self._evaluate("([t, s, ms, m]) => window.__hfEngine.seek(t, s, ms, m)",
-                                [seconds, scene_id, self.options.timeout_ms, media], what)
+        result = self._evaluate("([t, s, ms, m, l]) => window.__hfEngine.seek(t, s, ms, m, l)",
+                                [seconds, scene_id, self.options.timeout_ms, media, layers and media is not None], what)
         self._check_result(result, f"at t={seconds:g} s")
         for warning in from_census(result.get("warnings")):  # media a script made after the load
             self._warn(warning)
+        if video is not None:
+            video.not_shown(result.get("deferred") or [])
+        return result
+
+    @property
+    def _layers(self) -> bool:
+        """Whether captures composite video layers natively (`CaptureOptions.native_layers`)."""
+        return self.options.native_layers and self._page_video() is not None
+
+    def _take(self, buffer: np.ndarray, result: dict[str, Any], seconds: float) -> np.ndarray:
+        """The picture of the page as a seek or an isolation left it, into `buffer`: one capture,
+        or the parts around a native video layer with the video's frame composited between."""
+        layer = NativeLayer.from_page(result.get("layer")) if self._video is not None else None
+        if layer is None:
+            return decode_into(self._shot(), buffer)
+        assert self._video is not None and self._shutter is not None
+        self._isolated = True  # the page stays split until the next seek, or screenshot() restores it
+        if layer.below:
+            decode_into(self._shot(), buffer)
+            shown = self._evaluate("() => window.__hfEngine.showOverlay()", None, "showing the part above a video")
+            self._check_result(shown, f"at t={seconds:g} s")
+        overlay = self._shutter.take(overlay=True)
+        return compose(buffer, layer, self._video.pixels_at(seconds, layer.index), overlay)
 
     def screenshot(self) -> str:
         """The page as it is now (a scene isolated by `capture_scene` is restored first): base64
@@ -432,8 +462,8 @@ class BrowserSession:
         capture overwrites (copy it to keep it). `next_time`: as in `seek`.
         """
         buffer = self._out(out)
-        self.seek(t, next_time=next_time)
-        return decode_into(self._shot(), buffer)
+        result = self._seek(t, None, next_time, self._layers)
+        return self._take(buffer, result, float(t))
 
     def capture_scene(self, t: float | Fraction, scene_id: str, *, out: np.ndarray | None = None) -> np.ndarray:
         """Scene `scene_id` alone at time `t` (every other element hidden, the scene forced visible).
@@ -455,16 +485,17 @@ class BrowserSession:
                 raise CompositionError(f"{self.plan.source.name}: no scene {scene_id!r}"
                                        f"{close_names(str(scene_id), self.plan.scene_ids)}; scenes: {known}")
         buffers = [check_frame(out, "out", shape=self._shape, writeable=True) for _, out in scenes]
+        layers = self._layers
         for n, ((scene_id, _), buffer) in enumerate(zip(scenes, buffers, strict=True)):
             if n == 0:
-                self.seek(t, scene_id, next_time=next_time)
+                result = self._seek(t, scene_id, next_time, layers)
             else:
-                result = self._evaluate("(s) => window.__hfEngine.isolateScene(s)", scene_id,
-                                        f"isolating scene {scene_id!r}")
+                result = self._evaluate("([s, ms]) => window.__hfEngine.isolateScene(s, ms)",
+                                        [scene_id, self.options.timeout_ms], f"isolating scene {scene_id!r}")
                 self._check_result(result, f"at t={float(t):g} s")
             # the page stays isolated until the next seek (which restores it first) or screenshot()
             self._isolated = True
-            decode_into(self._shot(), buffer)
+            self._take(buffer, result, float(t))
 
     def _restore(self) -> None:
         """Undo a scene isolation now (a seek undoes it by itself)."""

@@ -6,6 +6,10 @@ launched with `BEGIN_FRAME_FLAGS` the page draws only when told to: ``beginFrame
 complete frame (style, layout, paint, raster, draw) at once and returns its screenshot, so the
 wait goes. When a frame has no damage (nothing changed since the last one) Chromium returns no
 image; the last one is the right picture and is returned again.
+
+An *overlay* picture (a native video layer's part above the video, `engine.capture.layers`) is a
+PNG on a transparent page background; switching between the two backgrounds always damages the
+frame, so a frame without damage is always the last picture of the same kind.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ class Shutter:
         self._interval = float(interval_ms)
         self._ticks = 1000.0
         self._last: str | None = None
+        self._last_overlay = False  # whether `_last` is an overlay picture
+        self._transparent = False   # the page's default background is transparent now
         self.frames = 0
         self.reused = 0
 
@@ -71,16 +77,22 @@ class Shutter:
                                         "it needs a headless shell (chromium-headless-shell), or set "
                                         "ENGINE_CAPTURE_MODE=screenshot") from None
 
-    def take(self) -> str:
-        """The page as it is now (base64)."""
+    def take(self, overlay: bool = False) -> str:
+        """The page as it is now (base64); `overlay`: as a PNG with alpha, on a transparent background."""
         self.frames += 1
+        if overlay != self._transparent:
+            self._set_transparent(overlay)
+        image = _OVERLAY_IMAGE if overlay else self._image
         if not self.begin_frame:
-            params = dict(self._image, captureBeyondViewport=False)
+            params = dict(image, captureBeyondViewport=False)
             return self._call("taking the screenshot (Page.captureScreenshot)",
                               lambda: self._cdp.send("Page.captureScreenshot", params))["data"]
-        data = self._begin_frame("drawing the frame (HeadlessExperimental.beginFrame)")
+        if overlay != self._last_overlay:
+            self._last = None  # a different kind of picture: the frame is damaged (new background)
+        self._last_overlay = overlay
+        data = self._begin_frame("drawing the frame (HeadlessExperimental.beginFrame)", image=image)
         if not data and self._last is None:  # nothing drawn yet and no damage: force one more frame
-            data = self._begin_frame("drawing the frame again (HeadlessExperimental.beginFrame)")
+            data = self._begin_frame("drawing the frame again (HeadlessExperimental.beginFrame)", image=image)
             if not data:
                 raise CaptureError("HeadlessExperimental.beginFrame returned no image for the first frame")
         if data:
@@ -90,11 +102,17 @@ class Shutter:
         assert self._last is not None
         return self._last
 
-    def _begin_frame(self, what: str, *, screenshot: bool = True) -> str | None:
+    def _set_transparent(self, transparent: bool) -> None:
+        color = {"color": {"r": 0, "g": 0, "b": 0, "a": 0}} if transparent else {}
+        self._call("setting the page background (Emulation.setDefaultBackgroundColorOverride)",
+                   lambda: self._cdp.send("Emulation.setDefaultBackgroundColorOverride", color))
+        self._transparent = transparent
+
+    def _begin_frame(self, what: str, *, screenshot: bool = True, image: dict[str, Any] | None = None) -> str | None:
         self._ticks += self._interval
         params: dict[str, Any] = {"frameTimeTicks": self._ticks, "interval": self._interval}
         if screenshot:
-            params["screenshot"] = self._image
+            params["screenshot"] = image if image is not None else self._image
         else:
             params["noDisplayUpdates"] = True
         for attempt in range(PENDING_RETRIES + 1):
@@ -112,6 +130,9 @@ class Shutter:
                 return _PENDING
             raise
 
+
+#: An overlay picture's format: PNG keeps alpha.
+_OVERLAY_IMAGE: dict[str, Any] = {"format": "png", "optimizeForSpeed": True}
 
 #: `Shutter._send`'s answer when Chromium is still drawing the previous frame (retried).
 _PENDING: Any = object()

@@ -11,6 +11,10 @@ per clip, so the sequential ones never seek back.
 `PageVideo` is one session's view: at each seek to ``t`` it names the frames that changed since
 what its page shows, and the frames of the time it captures next (`next_t`), which the page
 fetches while this frame is captured (the server answers 204 when that frame is the one shown).
+
+Each frame is kept as decoded pixels (RGB, uint8; uint16 for a source deeper than 8 bits when
+`deep`), which a native video layer composites directly (`engine.capture.layers`); its picture
+for the page (JPEG or BMP, by `writer`) is made only when a page fetches it.
 """
 
 from __future__ import annotations
@@ -23,13 +27,40 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from .clips import MediaClip, clip_end, source_time
 from .pictures import BmpWriter, JpegWriter
 from .server import NO_CHANGE, FrameServer
 
-__all__ = ["VideoFrames", "PageVideo", "media_ends", "time_key"]
+__all__ = ["VideoFrames", "PageVideo", "Frame", "media_ends", "time_key"]
 
-_Entry = dict[int, tuple[int, bytes]]  # clip index -> (frame id, BMP bytes) of every video on screen
+
+
+class Frame:
+    """One decoded frame of a clip: its id (the source frame's pts), its RGB pixels, and its
+    picture for the page, made on first request."""
+
+    __slots__ = ("frame_id", "pixels", "_picture", "_lock")
+
+    def __init__(self, frame_id: int, pixels: np.ndarray) -> None:
+        self.frame_id, self.pixels = frame_id, pixels
+        self._picture: bytes | None = None
+        self._lock = threading.Lock()
+
+    def picture(self, writer: BmpWriter | JpegWriter) -> bytes:
+        """The frame as the page's picture file (encoded once)."""
+        with self._lock:
+            if self._picture is None:
+                self._picture = writer(self.pixels)
+            return self._picture
+
+    @property
+    def encoded(self) -> bool:
+        return self._picture is not None
+
+
+_Entry = dict[int, Frame]  # clip index -> its frame, for every video on screen
 
 
 def media_ends(clips: Sequence[MediaClip], composition_duration: float) -> dict[str, float | None]:
@@ -47,12 +78,13 @@ def time_key(t: float) -> int:
 
 
 class VideoFrames:
-    """Decoded frames of the video clips at any frame time, as pictures (`writer`: BMP by default),
-    served to pages."""
+    """Decoded frames of the video clips at any frame time, served to pages as pictures (`writer`:
+    BMP by default) and to native layers as pixels (`deep`: sources deeper than 8 bits keep them)."""
 
     def __init__(self, clips: Sequence[MediaClip], composition_duration: float,
                  schedule: Sequence[float] | None = None, keep: int = 12,
-                 writer: BmpWriter | JpegWriter | None = None) -> None:
+                 writer: BmpWriter | JpegWriter | None = None, deep: bool = False) -> None:
+        self.deep = deep
         self.videos = [clip for clip in clips if clip.kind == "video"]
         self.duration = composition_duration
         self.keep = keep
@@ -72,7 +104,8 @@ class VideoFrames:
         self._pages: dict[int, PageVideo] = {}
         self._ids = itertools.count()
         self._closed = False
-        self.frames_encoded = 0
+        self.frames_decoded = 0  # distinct frames converted to pixels
+        self.pictures_served = 0  # frames sent to a page as pictures (none for native layers)
         self.out_of_order = 0  # times prepared by the random-access decoders
         self.server = FrameServer(self._serve)
         self._thread = threading.Thread(target=self._run, name="engine-video", daemon=True)
@@ -199,7 +232,8 @@ class VideoFrames:
             # spends less CPU than frame threads (measured 11.5 against 14.5 ms per 1080p frame);
             # a random-access decoder keeps FFmpeg's threads, a worker is waiting on it.
             threads = 1 if pool is self._decoders else 0
-            decoder = pool[clip.index] = VideoDecoder(info, threads=threads, order=self.writer.order,
+            depth = 16 if self.deep and info.video is not None and info.video.bit_depth > 8 else 8
+            decoder = pool[clip.index] = VideoDecoder(info, depth=depth, threads=threads,
                                                       accurate=self.writer.accurate)
         return decoder
 
@@ -213,11 +247,11 @@ class VideoFrames:
             decoder = self._decoder(decoders, clip)
             frame_id = decoder.frame_id_at(when)
             old = before.get(clip.index)
-            if old is not None and old[0] == frame_id:
+            if old is not None and old.frame_id == frame_id:
                 entry[clip.index] = old
                 continue
-            entry[clip.index] = (frame_id, self.writer(decoder.frame_at(when)[1]))
-            self.frames_encoded += 1
+            entry[clip.index] = Frame(frame_id, decoder.frame_at(when)[1].copy())
+            self.frames_decoded += 1
         return entry
 
     # ---- the server's side --------------------------------------------------------------------
@@ -229,9 +263,10 @@ class VideoFrames:
         frame = self.entry(key).get(clip)
         if frame is None:
             return None
-        if not shown and page.shown.get(clip) == frame[0]:
+        if not shown and page.shown.get(clip) == frame.frame_id:
             return NO_CHANGE
-        return frame[1]
+        self.pictures_served += 1
+        return frame.picture(self.writer)
 
     def close(self) -> None:
         """Stop the decode thread and the server, close every decoder. Idempotent."""
@@ -264,15 +299,27 @@ class PageVideo:
         if next_key is not None:
             self.frames.request(next_key)
         show: dict[str, str] = {}
-        for index, (frame_id, _) in self.frames.entry(key).items():
-            if self.shown.get(index) != frame_id:
-                self.shown[index] = frame_id
+        for index, frame in self.frames.entry(key).items():
+            if self.shown.get(index) != frame.frame_id:
+                self.shown[index] = frame.frame_id
                 show[str(index)] = self.frames.server.url(self.id, index, key)
         prefetch: dict[str, str] = {}
         if next_t is not None and next_key is not None:
             prefetch = {str(c.index): self.frames.server.url(self.id, c.index, next_key) for c in self.frames.videos
                         if self.frames.when(c, next_t) is not None}
         return show, prefetch
+
+    def pixels_at(self, t: float, index: int) -> np.ndarray:
+        """The decoded pixels clip `index` shows at `t` (for a native layer)."""
+        frame = self.frames.entry(time_key(t)).get(index)
+        if frame is None:
+            raise KeyError(f"clip {index} shows no frame at t={t:g} s")
+        return frame.pixels
+
+    def not_shown(self, indices: Sequence[int]) -> None:
+        """The page did not put these clips' frames up (they were composited natively)."""
+        for index in indices:
+            self.shown.pop(int(index), None)
 
     def forget(self) -> None:
         """The page is gone (its session closed or restarted)."""

@@ -12,7 +12,7 @@ import struct
 
 import numpy as np
 
-__all__ = ["bmp_header", "bmp_bytes", "JpegWriter", "picture_writer", "content_type"]
+__all__ = ["bmp_header", "bmp_bytes", "narrow", "JpegWriter", "BmpWriter", "picture_writer", "content_type"]
 
 
 def bmp_header(width: int, height: int) -> bytes:
@@ -34,11 +34,17 @@ def bmp_bytes(bgr: np.ndarray) -> bytes:
     return bmp_header(width, height) + padded.data.cast("B")
 
 
+def narrow(rgb: np.ndarray) -> np.ndarray:
+    """uint16 pixels to uint8 (round(v / 257)); uint8 pixels as they are."""
+    if rgb.dtype == np.uint8:
+        return rgb
+    return ((rgb.astype(np.uint32) + 128) // 257).astype(np.uint8)
+
+
 class JpegWriter:
-    """RGB frames (uint8) to baseline JPEG (4:2:0) of the capture's quality, by libjpeg-turbo
+    """RGB frames (uint8, or uint16 narrowed) to baseline JPEG (4:2:0) of the capture's quality, by libjpeg-turbo
     (simplejpeg: about 10 ms for 1080p, with the GIL released)."""
 
-    order = "rgb"
     accurate = False  # swscale's fast YUV to RGB: its 2-3 levels are well inside JPEG's own error
 
     def __init__(self, quality: int) -> None:
@@ -47,18 +53,17 @@ class JpegWriter:
     def __call__(self, rgb: np.ndarray) -> bytes:
         import simplejpeg
 
-        return bytes(simplejpeg.encode_jpeg(np.ascontiguousarray(rgb), quality=self.quality, colorspace="RGB",
+        return bytes(simplejpeg.encode_jpeg(np.ascontiguousarray(narrow(rgb)), quality=self.quality, colorspace="RGB",
                                             colorsubsampling="420", fastdct=True))
 
 
 class BmpWriter:
-    """BGR frames (uint8) to BMP."""
+    """RGB frames (uint8, or uint16 narrowed) to BMP (whose byte order is blue first)."""
 
-    order = "bgr"
     accurate = True  # exact: BMP frames go to exact (PNG) captures
 
-    def __call__(self, bgr: np.ndarray) -> bytes:
-        return bmp_bytes(bgr)
+    def __call__(self, rgb: np.ndarray) -> bytes:
+        return bmp_bytes(np.ascontiguousarray(narrow(rgb)[..., ::-1]))
 
 
 def picture_writer(capture_format: str, jpeg_quality: int) -> BmpWriter | JpegWriter:

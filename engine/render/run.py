@@ -166,7 +166,8 @@ class _Render:
             capture = self.session.options
             writer = picture_writer(capture.capture_format, capture.jpeg_quality)
             self.video = VideoFrames(plan.media_clips, float(plan.duration), schedule=[float(f.time) for f in self.frames],
-                                     keep=max(12, 4 * decision.workers), writer=writer)
+                                     keep=max(12, 4 * decision.workers), writer=writer,
+                                     deep=capture.native_layers)
         self.job = job = Job(plan, self.frames, self.blender, self.transitions, self.stats, fence, pool, cancel,
                              video=self.video)
         self.shares = frame_sources(self.frames, decision.workers if hybrid else 1,

@@ -1,0 +1,283 @@
+// The page side of native video layers (injected after media.js, into every frame).
+//
+// A <video> the engine decodes can be composited outside the browser, in rgb48le, instead of
+// being shown as a JPEG/BMP poster that Chromium fetches, decodes and paints every frame (which
+// costs more than decoding the video: bench/RESULTS.md). For that the page is captured in up to
+// two parts around the video, in CSS painting order:
+//   below:   everything that paints before the video (the video and all after it hidden);
+//   overlay: everything that paints after it, on a transparent background (a PNG with alpha).
+// Python then draws the decoded frame into `rect` (object-fit / object-position resolved),
+// clipped to `clip` (its content box, the viewport and clipping ancestors), at `opacity`, over
+// the below part, and the overlay over that (engine.blend.kernels.composite).
+//
+// Only what this split reproduces exactly is taken: `plan` refuses a video (its reason is
+// returned, and it keeps the poster path, which renders every CSS feature) when it or an
+// ancestor has a filter, mask, clip-path, blend mode or backdrop filter; an ancestor has opacity
+// below 1 (group opacity cannot be split); a rotation, skew or 3D transform; a rounded corner on
+// it or a clipping ancestor; its own background, border, shadow or outline; an unusual
+// object-position; or when something painting after it blends with what lies below it.
+//
+// Paint order follows CSS 2.1 Appendix E, simplified: within a stacking context, negative
+// z-index, then non-positioned boxes in tree order, then positioned ones (z-index auto/0) in
+// tree order, then positive z-index; a positioned box orders its non-positioned descendants.
+(() => {
+  'use strict';
+  if (window.__hfEngineLayers) return;
+  const defineHidden = (name, value) => Object.defineProperty(window, name, { value, writable: false, configurable: false, enumerable: false });
+
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync([
+    'html[data-hfe-split] [data-hfe-v="h"] { visibility: hidden !important; }',
+    'html[data-hfe-split] [data-hfe-v="v"] { visibility: visible !important; }',
+    'html[data-hfe-split] [data-hfe-b="h"]::before { visibility: hidden !important; }',
+    'html[data-hfe-split] [data-hfe-b="v"]::before { visibility: visible !important; }',
+    'html[data-hfe-split] [data-hfe-a="h"]::after { visibility: hidden !important; }',
+    'html[data-hfe-split] [data-hfe-a="v"]::after { visibility: visible !important; }',
+    'html[data-hfe-split="overlay"], html[data-hfe-split="overlay"] > body { background: transparent !important; }',
+  ].join('\n'));
+  const ensureSheet = () => {
+    if (!document.adoptedStyleSheets.includes(sheet)) document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  };
+
+  const px = (v) => parseFloat(v) || 0;
+  const positioned = (s) => s.position !== 'static';
+  const zOf = (s) => (s.zIndex === 'auto' ? null : parseInt(s.zIndex, 10) || 0);
+
+  // Does an element with computed style `s` (parent's `ps`) start a stacking context?
+  const stacking = (el, s, ps) => {
+    if (el === document.documentElement) return true;
+    if (s.position === 'fixed' || s.position === 'sticky') return true;
+    if (zOf(s) !== null && (positioned(s) || (ps && /flex|grid/.test(ps.display)))) return true;
+    return parseFloat(s.opacity) < 1 || s.transform !== 'none' || s.filter !== 'none' || s.mixBlendMode !== 'normal'
+      || s.isolation === 'isolate' || s.clipPath !== 'none' || (s.maskImage && s.maskImage !== 'none')
+      || (s.backdropFilter && s.backdropFilter !== 'none') || s.perspective !== 'none'
+      || (s.translate && s.translate !== 'none') || (s.rotate && s.rotate !== 'none') || (s.scale && s.scale !== 'none')
+      || /transform|opacity|filter/.test(s.willChange) || /paint|layout|strict|content/.test(s.contain);
+  };
+
+  // One plan's view of the document: every element's style, tree order and paint-order key.
+  const survey = () => {
+    const info = new Map();
+    let order = 0;
+    const visit = (el, parent) => {
+      const s = getComputedStyle(el);
+      const ps = parent ? info.get(parent).s : null;
+      const me = { el, s, parent, order: order++, sc: stacking(el, s, ps), pos: positioned(s), key: null, last: 0 };
+      info.set(el, me);
+      if (s.display !== 'none') for (const child of el.children) visit(child, el);
+      me.last = order - 1; // the order of its last descendant
+    };
+    visit(document.documentElement, null);
+    return info;
+  };
+  // The level an item (element or pseudo-element, with style `s`, under `parent`) paints at.
+  const levelOf = (info, parent, s, atomic) => {
+    for (let p = parent; p; p = info.get(p).parent) {
+      const pi = info.get(p);
+      if (pi.sc || (!atomic && pi.pos)) return p;
+    }
+    return null;
+  };
+  const place = (s, order, sc) => {
+    const z = zOf(s);
+    const group = (positioned(s) || sc) ? (z !== null && z < 0 ? 0 : z ? 4 : 3) : 1;
+    return [group, z || 0, order];
+  };
+  const keyOf = (info, el) => {
+    const me = info.get(el);
+    if (me.key) return me.key;
+    const level = el === document.documentElement ? null : levelOf(info, me.parent, me.s, me.pos || me.sc);
+    me.key = (level ? keyOf(info, level) : []).concat([place(me.s, me.order, me.sc)]);
+    return me.key;
+  };
+  const pseudoKey = (info, el, which) => {
+    const ps = getComputedStyle(el, which);
+    if (!ps || ps.content === 'none' || ps.content === 'normal' || ps.display === 'none') return null;
+    const me = info.get(el);
+    const atomic = positioned(ps) || stacking(el, ps, me.s);
+    const level = (me.sc || (!atomic && me.pos)) ? el : levelOf(info, el, ps, atomic);
+    const order = which === '::before' ? me.order + 0.5 : me.last + 0.5;
+    return (level ? keyOf(info, level) : []).concat([place(ps, order, atomic)]);
+  };
+  // -1: a paints before b; 1: after; 0: a is (a level above) b (its own box paints first).
+  const compare = (a, b) => {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < 3; j++) if (a[i][j] !== b[i][j]) return a[i][j] < b[i][j] ? -1 : 1;
+    }
+    return a.length < b.length ? -1 : (a.length > b.length ? 1 : 0);
+  };
+
+  const matrixOf = (transform) => {
+    if (!transform || transform === 'none') return [1, 0, 0, 1];
+    const m = /^matrix\(([^)]*)\)$/.exec(transform);
+    if (!m) return null; // matrix3d
+    const v = m[1].split(',').map(Number);
+    return [v[0], v[1], v[2], v[3]];
+  };
+  const upright = (s) => {
+    const m = matrixOf(s.transform);
+    if (!m || Math.abs(m[1]) > 1e-9 || Math.abs(m[2]) > 1e-9 || m[0] <= 0 || m[3] <= 0) return false;
+    if (s.rotate && s.rotate !== 'none' && !/^0(deg)?$/.test(s.rotate)) return false;
+    if (s.scale && s.scale !== 'none' && s.scale.split(' ').some((v) => !(parseFloat(v) > 0))) return false;
+    return true;
+  };
+  const rounded = (s) => ['borderTopLeftRadius', 'borderTopRightRadius', 'borderBottomLeftRadius', 'borderBottomRightRadius']
+    .some((k) => s[k] && s[k].split(' ').some((v) => parseFloat(v) > 0));
+  const effects = (s) => s.filter !== 'none' || s.clipPath !== 'none' || (s.maskImage && s.maskImage !== 'none')
+    || s.mixBlendMode !== 'normal' || (s.backdropFilter && s.backdropFilter !== 'none');
+
+  const fit = (mode, cw, ch, iw, ih) => {
+    if (mode === 'fill') return [cw, ch];
+    const contain = Math.min(cw / iw, ch / ih);
+    const k = mode === 'contain' ? contain : mode === 'cover' ? Math.max(cw / iw, ch / ih)
+      : mode === 'none' ? 1 : mode === 'scale-down' ? Math.min(1, contain) : null;
+    return k === null ? null : [iw * k, ih * k];
+  };
+  const offset = (token, free) => {
+    if (/^-?[\d.]+%$/.test(token)) return free * parseFloat(token) / 100;
+    if (/^-?[\d.]+px$/.test(token)) return parseFloat(token);
+    return null;
+  };
+
+  // Where and how `el` (a video showing a decoded frame of `iw` x `ih`) is drawn, or the reason
+  // it cannot be composited natively.
+  const geometry = (info, el, iw, ih) => {
+    const me = info.get(el);
+    const s = me.s;
+    if (!me || s.display === 'none' || s.visibility !== 'visible') return { hidden: true };
+    if (effects(s)) return { reason: 'it has a filter, mask, clip-path or blend mode' };
+    if (rounded(s)) return { reason: 'it has rounded corners' };
+    if (!upright(s)) return { reason: 'it is rotated, skewed or 3D-transformed' };
+    if (s.backgroundColor !== 'rgba(0, 0, 0, 0)' || s.backgroundImage !== 'none' || s.boxShadow !== 'none'
+        || (px(s.outlineWidth) > 0 && s.outlineStyle !== 'none')
+        || ['Top', 'Right', 'Bottom', 'Left'].some((k) => px(s[`border${k}Width`]) > 0 && s[`border${k}Style`] !== 'none')) {
+      return { reason: 'it has its own background, border, shadow or outline' };
+    }
+    const r = el.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0 && el.offsetWidth > 0 && el.offsetHeight > 0)) return { hidden: true };
+    const sx = r.width / el.offsetWidth, sy = r.height / el.offsetHeight;
+    const bl = px(s.borderLeftWidth) + px(s.paddingLeft), bt = px(s.borderTopWidth) + px(s.paddingTop);
+    const cw = el.offsetWidth - bl - px(s.borderRightWidth) - px(s.paddingRight);
+    const ch = el.offsetHeight - bt - px(s.borderBottomWidth) - px(s.paddingBottom);
+    if (!(cw > 0 && ch > 0)) return { hidden: true };
+    const size = fit(s.objectFit, cw, ch, iw, ih);
+    const at = (s.objectPosition || '50% 50%').split(' ');
+    const ox = size && at.length === 2 ? offset(at[0], cw - size[0]) : null;
+    const oy = size && at.length === 2 ? offset(at[1], ch - size[1]) : null;
+    if (ox === null || oy === null) return { reason: `object-fit ${s.objectFit} / object-position ${s.objectPosition} is not supported natively` };
+    const x0 = r.left + (bl + ox) * sx, y0 = r.top + (bt + oy) * sy;
+    const rect = [x0, y0, x0 + size[0] * sx, y0 + size[1] * sy];
+    let clip = [r.left + bl * sx, r.top + bt * sy, r.left + (bl + cw) * sx, r.top + (bt + ch) * sy];
+    clip = [Math.max(clip[0], 0), Math.max(clip[1], 0), Math.min(clip[2], innerWidth), Math.min(clip[3], innerHeight)];
+    // ancestors: effects, group opacity, transforms, clipping (only those its containing blocks pass)
+    let escaping = s.position === 'absolute' || s.position === 'fixed' ? s.position : null;
+    for (let p = me.parent; p; p = info.get(p).parent) {
+      const ps = info.get(p).s;
+      if (effects(ps)) return { reason: `an ancestor (${describe(p)}) has a filter, mask, clip-path or blend mode` };
+      if (parseFloat(ps.opacity) < 1) return { reason: `an ancestor (${describe(p)}) has opacity below 1` };
+      if (!upright(ps)) return { reason: `an ancestor (${describe(p)}) is rotated, skewed or 3D-transformed` };
+      const block = escaping === 'fixed' ? ps.transform !== 'none' : escaping === 'absolute' ? (positioned(ps) || ps.transform !== 'none') : true;
+      if (block && (ps.overflowX !== 'visible' || ps.overflowY !== 'visible') && p !== document.documentElement && p !== document.body) {
+        if (rounded(ps)) return { reason: `a clipping ancestor (${describe(p)}) has rounded corners` };
+        const q = p.getBoundingClientRect();
+        const qx = q.width / (p.offsetWidth || 1), qy = q.height / (p.offsetHeight || 1);
+        const inner = [q.left + px(ps.borderLeftWidth) * qx, q.top + px(ps.borderTopWidth) * qy,
+          q.right - px(ps.borderRightWidth) * qx, q.bottom - px(ps.borderBottomWidth) * qy];
+        if (ps.overflowX !== 'visible') { clip[0] = Math.max(clip[0], inner[0]); clip[2] = Math.min(clip[2], inner[2]); }
+        if (ps.overflowY !== 'visible') { clip[1] = Math.max(clip[1], inner[1]); clip[3] = Math.min(clip[3], inner[3]); }
+      }
+      if (block) escaping = ps.position === 'absolute' || ps.position === 'fixed' ? ps.position : null;
+      if (!me.pos && !positioned(ps) && [...p.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) {
+        return { reason: `it lies in the text of ${describe(p)}` };
+      }
+    }
+    clip = [Math.max(clip[0], rect[0]), Math.max(clip[1], rect[1]), Math.min(clip[2], rect[2]), Math.min(clip[3], rect[3])];
+    if (!(clip[2] > clip[0] && clip[3] > clip[1])) return { hidden: true };
+    const opacity = parseFloat(s.opacity);
+    if (!(opacity > 0)) return { hidden: true };
+    const covers = opacity >= 1 && clip[0] <= 0 && clip[1] <= 0 && clip[2] >= innerWidth && clip[3] >= innerHeight;
+    return { rect, clip, opacity, below: !covers };
+  };
+  const describe = (el) => (window.__hfEngineMedia ? window.__hfEngineMedia.describe(el) : el.tagName.toLowerCase());
+
+  let split = null; // { plan, marks: Map(el -> [before, after?, pseudoBefore, pseudoAfter]) }
+
+  // The native layer for this frame: the first of `candidates` ([[index, element, width, height]],
+  // in paint order of the page) that is visible and drawn by rules the split reproduces, or null.
+  // Returns { layer, reasons }: `reasons` maps the index of each refused video to why.
+  const plan = (candidates) => {
+    clear();
+    const reasons = {};
+    if (!candidates.length) return { layer: null, reasons };
+    const info = survey();
+    const ordered = candidates.filter(([, el, iw, ih]) => info.has(el) && iw > 0 && ih > 0)
+      .sort((a, b) => compare(keyOf(info, a[1]), keyOf(info, b[1])));
+    for (const [index, el, iw, ih] of ordered) {
+      const g = geometry(info, el, iw, ih);
+      if (g.hidden) continue;
+      if (g.reason) { reasons[index] = g.reason; continue; }
+      const sides = sidesAround(info, el, g.clip);
+      if (sides.reason) { reasons[index] = sides.reason; continue; }
+      split = { layer: { index, rect: g.rect, clip: g.clip, opacity: g.opacity, below: g.below }, el, sides: sides.sides };
+      return { layer: split.layer, reasons };
+    }
+    return { layer: null, reasons };
+  };
+
+  // For every element (and ::before / ::after) whether it paints after `video`.
+  const sidesAround = (info, video, clip) => {
+    const vk = keyOf(info, video);
+    const sides = [];
+    for (const me of info.values()) {
+      if (me.el === video) continue;
+      const after = compare(keyOf(info, me.el), vk) > 0;
+      if (after && me.s.visibility === 'visible' && (me.s.mixBlendMode !== 'normal' || (me.s.backdropFilter && me.s.backdropFilter !== 'none'))) {
+        const q = me.el.getBoundingClientRect();
+        if (q.right > clip[0] && q.left < clip[2] && q.bottom > clip[1] && q.top < clip[3]) {
+          return { reason: `${describe(me.el)} above it blends with what lies below (mix-blend-mode or backdrop-filter)` };
+        }
+      }
+      const pb = pseudoKey(info, me.el, '::before');
+      const pa = pseudoKey(info, me.el, '::after');
+      sides.push([me.el, me.s.visibility === 'visible', after,
+        pb && compare(pb, vk) > 0, pa && compare(pa, vk) > 0, !!pb, !!pa]);
+    }
+    return { sides };
+  };
+
+  // Show one part of the split: 'below' (what paints before the video) or 'overlay' (after it).
+  const show = (part) => {
+    if (!split) return false;
+    ensureSheet();
+    const overlay = part === 'overlay';
+    const mark = (el, name, value) => { if (el.getAttribute(name) !== value) el.setAttribute(name, value); };
+    mark(split.el, 'data-hfe-v', 'h');
+    for (const [el, visible, after, pbAfter, paAfter, hasPb, hasPa] of split.sides) {
+      mark(el, 'data-hfe-v', visible && after === overlay ? 'v' : 'h');
+      // pseudo-elements inherit the element's visibility unless marked themselves
+      if (hasPb) mark(el, 'data-hfe-b', visible && pbAfter === overlay ? 'v' : 'h');
+      if (hasPa) mark(el, 'data-hfe-a', visible && paAfter === overlay ? 'v' : 'h');
+    }
+    document.documentElement.setAttribute('data-hfe-split', part);
+    return true;
+  };
+
+  // Back to the page as it is (no split).
+  const clear = () => {
+    if (!split) return;
+    document.documentElement.removeAttribute('data-hfe-split');
+    split.el.removeAttribute('data-hfe-v');
+    for (const [el] of split.sides) {
+      el.removeAttribute('data-hfe-v');
+      el.removeAttribute('data-hfe-b');
+      el.removeAttribute('data-hfe-a');
+    }
+    split = null;
+  };
+
+  // The layer `plan` chose last (until `clear`), or null.
+  const current = () => (split ? split.layer : null);
+
+  defineHidden('__hfEngineLayers', Object.freeze({ plan, show, clear, current }));
+})();

@@ -1,0 +1,67 @@
+"""Native video layers: a decoded video frame composited into the captured page, in rgb48le.
+
+The page runtime (``layers.js``) plans, after each seek, whether one video of the frame can be
+drawn outside the browser: where (`NativeLayer.rect`, object-fit resolved), what of it is
+visible (`clip`), at which `opacity`, and whether anything shows below it (`below`). The page is
+then captured in parts around the video, in CSS painting order: what paints below it (when
+anything does; the session's capture format), then what paints above it, as a PNG with alpha.
+`compose` draws the frame over the first part (bilinear, with anti-aliased edges) and the
+second part over that (exact integer source-over): Chromium neither fetches, decodes nor
+paints the frame, and a 10-bit source keeps its bits up to the encoder.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import CaptureError
+from .frames import decode_rgb8
+
+__all__ = ["NativeLayer", "compose"]
+
+
+@dataclass(frozen=True)
+class NativeLayer:
+    """Where the page's plan draws clip `index`'s frame (viewport pixels: x0, y0, x1, y1)."""
+
+    index: int
+    rect: tuple[float, float, float, float]
+    clip: tuple[float, float, float, float]
+    opacity: float
+    below: bool
+
+    @classmethod
+    def from_page(cls, value: Any) -> NativeLayer | None:
+        """The layer of a seek's result (None: no native layer); CaptureError when malformed."""
+        if value is None:
+            return None
+        try:
+            rect = tuple(float(v) for v in value["rect"])
+            clip = tuple(float(v) for v in value["clip"])
+            layer = cls(int(value["index"]), rect, clip, float(value["opacity"]), bool(value["below"]))  # type: ignore[arg-type]
+        except (KeyError, TypeError, ValueError):
+            raise CaptureError(f"the page runtime returned a malformed video layer: {value!r}") from None
+        if len(rect) != 4 or len(clip) != 4 or not all(math.isfinite(v) for v in rect + clip):
+            raise CaptureError(f"the page runtime returned a malformed video layer: {value!r}")
+        return layer
+
+
+def compose(buffer: np.ndarray, layer: NativeLayer, pixels: np.ndarray, overlay_b64: str) -> np.ndarray:
+    """Draw `pixels` (the clip's decoded frame, uint8 or uint16 RGB) into `buffer` (rgb48le, holding
+    the part below the video, or anything when `layer.below` is False: the video covers it), then
+    the overlay picture (base64 PNG with alpha) over it. Returns `buffer`."""
+    # imported here: a session without video never needs the compiled module
+    composite = importlib.import_module("engine.blend.kernels.composite")
+    composite.place(buffer, pixels, layer.rect, layer.clip, max(0.0, min(1.0, layer.opacity)))
+    rgba = decode_rgb8(base64.b64decode(overlay_b64), alpha=True)
+    if rgba.shape[:2] != buffer.shape[:2]:
+        raise CaptureError(f"the browser returned a {rgba.shape[1]}x{rgba.shape[0]} overlay; expected "
+                           f"{buffer.shape[1]}x{buffer.shape[0]}")
+    composite.over(buffer, rgba)
+    return buffer

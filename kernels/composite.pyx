@@ -1,0 +1,279 @@
+# cython: language_level=3
+"""Compositing of native video layers into a captured rgb48le frame (engine/capture/layers.py).
+
+- `place` draws a decoded video frame (uint8 or uint16 RGB) into a rectangle of the frame:
+  bilinear sampling with clamp-to-edge at pixel centres, anti-aliased edges (each pixel covered
+  by the fraction of its area inside the rectangle and the clip), and an opacity. A 1:1 placement
+  on whole pixels at opacity 1 copies the source exactly.
+- `over` draws a straight-alpha RGBA8 picture (the part of the page painting above the video)
+  over the frame with exact integer source-over.
+
+Both release the GIL and split rows over OpenMP threads when the build has OpenMP.
+"""
+
+import math
+import os
+
+import numpy as np
+
+from cython.parallel cimport prange
+from libc.math cimport floor, ceil
+from libc.stdlib cimport malloc, free
+from libc.string cimport memcpy
+
+ctypedef unsigned short u16
+ctypedef unsigned char u8
+
+ctypedef fused pix_t:
+    u8
+    u16
+
+
+cdef struct Cols:
+    # per destination column of the placement, from its first column: the source offsets of
+    # the two samples (in channel values), the weight of the second, and the column's coverage
+    Py_ssize_t* off0
+    Py_ssize_t* off1
+    float* wx
+    float* cover
+
+
+cdef struct Rows:
+    Py_ssize_t* off0
+    Py_ssize_t* off1
+    float* wy
+    float* cover
+
+
+def _threads(int threads):
+    """The thread count to run with: `threads`, or every usable CPU when it is 0."""
+    if threads < 0:
+        raise ValueError(f"threads must be 0 (every usable CPU) or more, got {threads}")
+    if threads == 0:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # pragma: no cover - platforms without sched_getaffinity
+            return max(1, os.cpu_count() or 1)
+    return threads
+
+
+def _frame(object dst):
+    """`dst` checked: a C-contiguous uint16 array of shape (height, width, 3)."""
+    if not isinstance(dst, np.ndarray) or dst.dtype != np.uint16 or dst.ndim != 3 or dst.shape[2] != 3:
+        raise ValueError(f"dst must be a uint16 array of shape (height, width, 3) (rgb48le), got "
+                         f"{getattr(dst, 'dtype', type(dst).__name__)} {getattr(dst, 'shape', '')}")
+    if not dst.flags.c_contiguous or not dst.flags.writeable:
+        raise ValueError("dst must be C-contiguous and writeable")
+    return dst
+
+
+def _box(object value, str name):
+    """`value` checked: four finite numbers (x0, y0, x1, y1)."""
+    try:
+        box = tuple(float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be four numbers (x0, y0, x1, y1), got {value!r}") from None
+    if len(box) != 4 or not all(math.isfinite(v) for v in box):
+        raise ValueError(f"{name} must be four finite numbers (x0, y0, x1, y1), got {value!r}")
+    return box
+
+
+cdef inline float coverage(double lo, double hi, Py_ssize_t i) noexcept nogil:
+    """The fraction of pixel [i, i + 1) inside [lo, hi)."""
+    cdef double a = lo if lo > i else <double>i
+    cdef double b = hi if hi < i + 1 else <double>(i + 1)
+    return <float>(b - a) if b > a else 0.0
+
+
+cdef void axis(Py_ssize_t first, Py_ssize_t count, double origin, double scale, Py_ssize_t size,
+               double lo, double hi, Py_ssize_t stride, Py_ssize_t* off0, Py_ssize_t* off1,
+               float* weight, float* cover) noexcept nogil:
+    """Per destination pixel first..first + count - 1 of one axis: the two source samples around
+    its centre (clamped to the edge), the second's weight, and the pixel's coverage."""
+    cdef Py_ssize_t i, s0
+    cdef double s
+    for i in range(count):
+        s = (first + i + 0.5 - origin) * scale - 0.5
+        if s < 0.0:
+            s = 0.0
+        if s > size - 1:
+            s = size - 1
+        s0 = <Py_ssize_t>floor(s)
+        off0[i] = s0 * stride
+        off1[i] = (s0 + 1 if s0 + 1 < size else s0) * stride
+        weight[i] = <float>(s - s0)
+        cover[i] = coverage(lo, hi, first + i)
+
+
+cdef inline u16 mix(u16 d, float s, float a) noexcept nogil:
+    cdef float v = d + (s - d) * a + 0.5
+    if v <= 0.0:
+        return 0
+    if v >= 65535.0:
+        return 65535
+    return <u16>v
+
+
+cdef void place_row(const pix_t* src, u16* drow, Py_ssize_t ncols, const Cols* cols,
+                    Py_ssize_t r0, Py_ssize_t r1, float wy, float row_alpha, float scale) noexcept nogil:
+    cdef Py_ssize_t j, c, a0, a1
+    cdef float wx, top, bottom, alpha
+    cdef const pix_t* t = src + r0
+    cdef const pix_t* b = src + r1
+    for j in range(ncols):
+        alpha = row_alpha * cols.cover[j]
+        if alpha <= 0.0:
+            continue
+        a0 = cols.off0[j]
+        a1 = cols.off1[j]
+        wx = cols.wx[j]
+        for c in range(3):
+            top = t[a0 + c] + (<float>t[a1 + c] - <float>t[a0 + c]) * wx
+            bottom = b[a0 + c] + (<float>b[a1 + c] - <float>b[a0 + c]) * wx
+            drow[j * 3 + c] = mix(drow[j * 3 + c], (top + (bottom - top) * wy) * scale, alpha)
+
+
+cdef void copy_row(const pix_t* src, u16* drow, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i
+    if pix_t is u16:
+        memcpy(drow, src, n * sizeof(u16))
+    else:
+        for i in range(n):
+            drow[i] = <u16>(src[i] * 257)
+
+
+cdef void place_rows(const pix_t* src, u16* dst, Py_ssize_t stride, Py_ssize_t cx0, Py_ssize_t ry0,
+                     Py_ssize_t nrows, Py_ssize_t ncols, const Cols* cols, const Rows* rows,
+                     float opacity, bint identity, int threads) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef float scale = 257.0 if pix_t is u8 else 1.0
+    if threads > 1:
+        for i in prange(nrows, num_threads=threads, schedule="static"):
+            if identity:
+                copy_row(src + rows.off0[i] + cols.off0[0], dst + (ry0 + i) * stride + cx0 * 3, ncols * 3)
+            else:
+                place_row(src, dst + (ry0 + i) * stride + cx0 * 3, ncols, cols, rows.off0[i],
+                          rows.off1[i], rows.wy[i], rows.cover[i] * opacity, scale)
+    else:
+        for i in range(nrows):
+            if identity:
+                copy_row(src + rows.off0[i] + cols.off0[0], dst + (ry0 + i) * stride + cx0 * 3, ncols * 3)
+            else:
+                place_row(src, dst + (ry0 + i) * stride + cx0 * 3, ncols, cols, rows.off0[i],
+                          rows.off1[i], rows.wy[i], rows.cover[i] * opacity, scale)
+
+
+def place(object dst, object src, object rect, object clip, double opacity=1.0, int threads=0):
+    """Draw `src` (uint8 or uint16 RGB, shape (h, w, 3)) into `dst` (rgb48le, (H, W, 3)) at
+    `rect` (x0, y0, x1, y1 in dst pixels, fractional allowed), showing only what lies inside
+    `clip` (same form), at `opacity` in [0, 1]. uint8 values are widened by 257. Each covered
+    pixel becomes round(dst + (sample - dst) * coverage * opacity); the sample is bilinear at the
+    pixel centre, clamped to the source's edge. `threads`: 0 uses every usable CPU."""
+    _frame(dst)
+    if not isinstance(src, np.ndarray) or src.dtype not in (np.uint8, np.uint16) or src.ndim != 3 \
+            or src.shape[2] != 3 or src.shape[0] < 1 or src.shape[1] < 1:
+        raise ValueError(f"src must be a uint8 or uint16 array of shape (h, w, 3), got "
+                         f"{getattr(src, 'dtype', type(src).__name__)} {getattr(src, 'shape', '')}")
+    if not src.flags.c_contiguous:
+        raise ValueError("src must be C-contiguous")
+    x0, y0, x1, y1 = _box(rect, "rect")
+    if not (x1 > x0 and y1 > y0):
+        raise ValueError(f"rect must have x1 > x0 and y1 > y0, got {rect!r}")
+    cx0_, cy0_, cx1_, cy1_ = _box(clip, "clip")
+    if not (0.0 <= opacity <= 1.0):
+        raise ValueError(f"opacity must be in [0, 1], got {opacity!r}")
+    cdef int nthreads = _threads(threads)
+    cdef Py_ssize_t H = dst.shape[0], W = dst.shape[1], h = src.shape[0], w = src.shape[1]
+    cdef double lx = max(x0, cx0_, 0.0), hx = min(x1, cx1_, <double>W)
+    cdef double ly = max(y0, cy0_, 0.0), hy = min(y1, cy1_, <double>H)
+    if hx <= lx or hy <= ly or opacity == 0.0:
+        return
+    cdef Py_ssize_t cx0 = <Py_ssize_t>floor(lx), cx1 = <Py_ssize_t>ceil(hx)
+    cdef Py_ssize_t ry0 = <Py_ssize_t>floor(ly), ry1 = <Py_ssize_t>ceil(hy)
+    cdef Py_ssize_t ncols = cx1 - cx0, nrows = ry1 - ry0
+    cdef bint identity = (opacity == 1.0 and x1 - x0 == w and y1 - y0 == h and x0 == floor(x0)
+                          and y0 == floor(y0) and lx == cx0 and hx == cx1 and ly == ry0 and hy == ry1)
+    cdef Cols cols
+    cdef Rows rows
+    cols.off0 = <Py_ssize_t*>malloc(ncols * sizeof(Py_ssize_t))
+    cols.off1 = <Py_ssize_t*>malloc(ncols * sizeof(Py_ssize_t))
+    cols.wx = <float*>malloc(ncols * sizeof(float))
+    cols.cover = <float*>malloc(ncols * sizeof(float))
+    rows.off0 = <Py_ssize_t*>malloc(nrows * sizeof(Py_ssize_t))
+    rows.off1 = <Py_ssize_t*>malloc(nrows * sizeof(Py_ssize_t))
+    rows.wy = <float*>malloc(nrows * sizeof(float))
+    rows.cover = <float*>malloc(nrows * sizeof(float))
+    cdef const u8[:, :, ::1] s8
+    cdef const u16[:, :, ::1] s16
+    cdef u16[:, :, ::1] d = dst
+    try:
+        if not (cols.off0 and cols.off1 and cols.wx and cols.cover and rows.off0 and rows.off1
+                and rows.wy and rows.cover):
+            raise MemoryError()
+        axis(cx0, ncols, x0, w / (x1 - x0), w, lx, hx, 3, cols.off0, cols.off1, cols.wx, cols.cover)
+        axis(ry0, nrows, y0, h / (y1 - y0), h, ly, hy, w * 3, rows.off0, rows.off1, rows.wy, rows.cover)
+        if src.dtype == np.uint8:
+            s8 = src
+            with nogil:
+                place_rows(&s8[0, 0, 0], &d[0, 0, 0], W * 3, cx0, ry0, nrows, ncols, &cols, &rows,
+                           <float>opacity, identity, nthreads)
+        else:
+            s16 = src
+            with nogil:
+                place_rows(&s16[0, 0, 0], &d[0, 0, 0], W * 3, cx0, ry0, nrows, ncols, &cols, &rows,
+                           <float>opacity, identity, nthreads)
+    finally:
+        free(cols.off0)
+        free(cols.off1)
+        free(cols.wx)
+        free(cols.cover)
+        free(rows.off0)
+        free(rows.off1)
+        free(rows.wy)
+        free(rows.cover)
+
+
+cdef void over_row(const u8* o, u16* d, Py_ssize_t w) noexcept nogil:
+    cdef Py_ssize_t x, c
+    cdef unsigned int a, keep
+    for x in range(w):
+        a = o[x * 4 + 3]
+        if a == 0:
+            continue
+        if a == 255:
+            d[x * 3] = <u16>(o[x * 4] * 257)
+            d[x * 3 + 1] = <u16>(o[x * 4 + 1] * 257)
+            d[x * 3 + 2] = <u16>(o[x * 4 + 2] * 257)
+            continue
+        keep = 255 - a
+        for c in range(3):
+            d[x * 3 + c] = <u16>((o[x * 4 + c] * a * 257 + 127) // 255 + (d[x * 3 + c] * keep + 127) // 255)
+
+
+def over(object dst, object overlay, int threads=0):
+    """Draw `overlay` (straight-alpha RGBA8, shape (H, W, 4)) over `dst` (rgb48le, (H, W, 3)):
+    dst = (c * a * 257 + 127) // 255 + (dst * (255 - a) + 127) // 255 per channel, exactly;
+    transparent pixels are left untouched. `threads`: 0 uses every usable CPU."""
+    _frame(dst)
+    if not isinstance(overlay, np.ndarray) or overlay.dtype != np.uint8 or overlay.ndim != 3 \
+            or overlay.shape[2] != 4:
+        raise ValueError(f"overlay must be a uint8 RGBA array of shape (height, width, 4), got "
+                         f"{getattr(overlay, 'dtype', type(overlay).__name__)} {getattr(overlay, 'shape', '')}")
+    if overlay.shape[0] != dst.shape[0] or overlay.shape[1] != dst.shape[1]:
+        raise ValueError(f"overlay is {overlay.shape[1]}x{overlay.shape[0]}; dst is "
+                         f"{dst.shape[1]}x{dst.shape[0]}")
+    if not overlay.flags.c_contiguous:
+        raise ValueError("overlay must be C-contiguous")
+    cdef int nthreads = _threads(threads)
+    cdef const u8[:, :, ::1] o = overlay
+    cdef u16[:, :, ::1] d = dst
+    cdef Py_ssize_t y, H = d.shape[0], W = d.shape[1]
+    if H == 0 or W == 0:
+        return
+    with nogil:
+        if nthreads > 1:
+            for y in prange(H, num_threads=nthreads, schedule="static"):
+                over_row(&o[y, 0, 0], &d[y, 0, 0], W)
+        else:
+            for y in range(H):
+                over_row(&o[y, 0, 0], &d[y, 0, 0], W)

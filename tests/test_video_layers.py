@@ -1,0 +1,155 @@
+"""Native video layers against the poster path, with real Chromium and real PyAV.
+
+Each page is captured twice at the same times: with ``media_path="native"`` (the video
+composited outside the browser between the page's parts below and above it) and with
+``"poster"`` (Chromium paints the frame as the element's poster). The two must agree (PSNR),
+the native path must really have been taken where the CSS allows it (no picture of the frame
+served to the page after the first), and refused where it does not (the poster path, so the
+frame is still right).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from media_gen import read_frame_number, write_numbered_video
+
+import engine
+from engine.capture import BrowserSession
+
+W, H = 320, 180
+TIMES = [0.0, 0.4, 0.85, 1.3]
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    diff = a.astype(np.float64) - b.astype(np.float64)
+    mse = float(np.mean(diff * diff))
+    return float("inf") if mse == 0 else 10 * np.log10(65535.0**2 / mse)
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("layers")
+    write_numbered_video(folder / "count.mp4", frames=48, fps=24, size=(160, 96))
+    return folder / "count.mp4"
+
+
+def page(folder: Path, clip: Path, style: str, body: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(clip, folder / "count.mp4")
+    (folder / "index.html").write_text(
+        "<!doctype html><html><head><style>body{margin:0;background:#203040;font:bold 28px sans-serif;color:#fff}"
+        f"{style}</style></head><body>"
+        f'<div id="root" data-composition-id="m" data-width="{W}" data-height="{H}" data-duration="2" '
+        f'data-fps="30">{body}</div></body></html>', encoding="utf-8")
+    return folder
+
+
+def captures(folder: Path, layers: str, **options: object) -> tuple[list[np.ndarray], int]:
+    with BrowserSession(folder, media_path=layers, **options) as session:
+        frames = [session.capture_frame(t, next_time=TIMES[i + 1] if i + 1 < len(TIMES) else None).copy()
+                  for i, t in enumerate(TIMES)]
+        assert session._video is not None
+        return frames, session._video.frames.pictures_served
+
+
+VIDEO = '<video id="v" class="clip" src="count.mp4" data-start="0" data-duration="2" muted></video>'
+
+#: (name, style, body, native): pages whose video the split reproduces, and some it refuses.
+CASES = [
+    ("full-frame under a title",
+     "#v{position:absolute;left:0;top:0;width:320px;height:180px;object-fit:cover}"
+     ".t{position:absolute;left:20px;top:70px;text-shadow:0 0 6px #000}",
+     VIDEO + '<div class="t">Title</div>', True),
+    ("boxed, contain, caption overlapping with translucent background",
+     "#v{position:absolute;left:40px;top:30px;width:200px;height:100px;object-fit:contain}"
+     ".c{position:absolute;left:60px;top:100px;width:220px;height:50px;background:rgba(200,40,40,.6)}"
+     ".u{position:absolute;left:10px;top:10px;width:120px;height:120px;background:#5a5;z-index:-1}",
+     '<div class="u"></div>' + VIDEO + '<div class="c">Caption</div>', True),
+    ("scaled, cover, fractional position, clipped by its container, half transparent",
+     ".box{position:absolute;left:30.5px;top:20.25px;width:180px;height:120px;overflow:hidden;background:#fc0}"
+     "#v{width:180px;height:120px;object-fit:cover;object-position:30% 70%;transform:scale(1.3) translate(7px,3px);"
+     "opacity:.6;display:block}",
+     '<div class="box">' + VIDEO + "</div>", True),
+    ("under a positioned sibling and a pseudo-element gradient of its container",
+     ".box{position:relative;width:320px;height:180px}"
+     ".box::after{content:'';position:absolute;left:0;top:90px;width:320px;height:90px;"
+     "background:linear-gradient(transparent,rgba(0,0,0,.8))}"
+     "#v{position:absolute;left:0;top:0;width:320px;height:180px;object-fit:fill}"
+     ".t{position:absolute;right:10px;bottom:10px;z-index:2}",
+     '<div class="box">' + VIDEO + '<div class="t">Over</div></div>', True),
+    ("rounded corners (refused: the poster path)",
+     "#v{position:absolute;left:40px;top:30px;width:200px;height:100px;border-radius:16px;object-fit:cover}",
+     VIDEO, False),
+    ("in a container with opacity (refused: group opacity)",
+     ".box{opacity:.7}#v{position:absolute;left:40px;top:30px;width:200px;height:100px}",
+     '<div class="box">' + VIDEO + "</div>", False),
+    ("rotated (refused)",
+     "#v{position:absolute;left:40px;top:30px;width:200px;height:100px;transform:rotate(8deg)}",
+     VIDEO, False),
+]
+
+
+@pytest.mark.parametrize(("name", "style", "body", "native"), CASES, ids=[c[0] for c in CASES])
+def test_native_layer_matches_the_poster_path(tmp_path: Path, clip: Path, chromium_leak_check: None,
+                                              name: str, style: str, body: str, native: bool) -> None:
+    folder = page(tmp_path / "p", clip, style, body)
+    poster, poster_pictures = captures(folder, "poster")
+    layered, layered_pictures = captures(folder, "native")
+    assert poster_pictures >= len(TIMES) - 1  # the poster path sends (nearly) every frame
+    if native:
+        # the first frame is shown as a poster (it sets the element's intrinsic size), and the second prefetched
+        assert layered_pictures <= 2, f"{name}: the native path was not taken ({layered_pictures} pictures served)"
+    else:
+        assert layered_pictures == poster_pictures, f"{name}: the native path was taken where it must not be"
+    for t, a, b in zip(TIMES, poster, layered, strict=True):
+        quality = psnr(a, b)
+        # JPEG captures of different content (the poster path's page holds the frame) differ a little
+        assert quality > 34, f"{name} at t={t}: native against poster PSNR {quality:.1f} dB"
+
+
+def test_native_layer_is_exact_on_png_captures(tmp_path: Path, clip: Path, chromium_leak_check: None) -> None:
+    """A 1:1 placed video on an exact (PNG) capture: the frame's pixels arrive untouched, and the
+    number read back is the source frame at each time."""
+    folder = page(tmp_path / "p", clip, "#v{position:absolute;left:40px;top:30px;width:160px;height:96px}"
+                  ".t{position:absolute;left:50px;top:140px}", VIDEO + '<div class="t">x</div>')
+    poster, _ = captures(folder, "poster", capture_format="png")
+    layered, pictures = captures(folder, "native", capture_format="png")
+    assert pictures <= 2  # the first frame as a poster (it sets the element's intrinsic size), the second prefetched
+    for t, a, b in zip(TIMES, poster, layered, strict=True):
+        assert read_frame_number(b[30:126, 40:200]) == int(t * 24 + 1e-9)
+        # Chromium paints the BMP poster 1:1 too: the two paths agree to the bit
+        assert np.array_equal(a[30:126, 40:200], b[30:126, 40:200]), f"t={t}"
+        assert psnr(a, b) > 45
+
+
+def test_render_with_native_layers_and_a_transition(tmp_path: Path, clip: Path, chromium_leak_check: None) -> None:
+    """A transition between two scenes that each hold a video, rendered with native layers and with
+    posters: the same video, frame for frame (PSNR of decoded output frames)."""
+    import av
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    shutil.copyfile(clip, folder / "count.mp4")
+    scene = ('<div id="{id}" class="scene clip" data-start="{start}" data-duration="1.2" '
+             'style="position:absolute;inset:0;background:{bg}">'
+             '<video class="clip" src="count.mp4" data-start="{start}" data-duration="1.2" muted '
+             'style="position:absolute;left:{x}px;top:30px;width:160px;height:96px"></video></div>')
+    (folder / "index.html").write_text(
+        "<!doctype html><html><body style='margin:0'>"
+        f'<div id="root" data-composition-id="m" data-width="{W}" data-height="{H}" data-duration="2" data-fps="30">'
+        + scene.format(id="a", start=0, bg="#335", x=20) + scene.format(id="b", start=0.8, bg="#533", x=140)
+        + '<hf-transition data-time="0.8" data-duration="0.4" data-shader="crossfade" data-from="a" data-to="b" '
+        'data-ease="linear"></hf-transition></div></body></html>', encoding="utf-8")
+    outputs = {}
+    for layers in ("native", "poster"):
+        out = tmp_path / f"{layers}.mp4"
+        engine.render(folder, out, quality="high", capture={"media_path": layers})
+        with av.open(str(out)) as container:
+            outputs[layers] = [f.to_ndarray(format="rgb48le") for f in container.decode(video=0)]
+    assert len(outputs["native"]) == len(outputs["poster"]) == 60
+    worst = min(psnr(a, b) for a, b in zip(outputs["native"], outputs["poster"], strict=True))
+    assert worst > 40, f"native against poster render: worst frame PSNR {worst:.1f} dB"
