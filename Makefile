@@ -1,7 +1,7 @@
 # Every target sets the machine up first (idempotent), so each works on a fresh Debian machine.
 PY := .venv/bin/python
 
-.PHONY: bootstrap lint test bench example clean
+.PHONY: bootstrap lint test test-fast test-browser bench example clean
 
 bootstrap:
 	bash scripts/bootstrap.sh
@@ -9,6 +9,15 @@ bootstrap:
 test: bootstrap lint
 	$(PY) -m pytest -q tests
 	$(PY) -m pytest -q bench/bench_blend.py -m gate
+
+# The lane to run while working (under a minute): lint, then every test that starts no Chromium
+# (tests/conftest.py marks those that do `browser`, and fails one that starts it unmarked).
+test-fast: bootstrap lint
+	$(PY) -m pytest -q -m "not browser" tests
+
+# The other lane: the tests that drive a real Chromium (most of make test's time).
+test-browser: bootstrap
+	$(PY) -m pytest -q -m browser tests
 
 # The linter and the type checker, on engine/ (configured in pyproject.toml); make test runs them first.
 lint: bootstrap

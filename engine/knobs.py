@@ -92,13 +92,18 @@ KNOBS: tuple[Knob, ...] = (
        "interleaved or contiguous fixed shares", "dynamic", flag="--partition",
        choices=("dynamic", "interleaved", "contiguous")),
     Knob("ring_depth", "buffer triples per worker", "4", flag="--ring-depth", env="ENGINE_RING_DEPTH", lo=1, hi=64),
-    Knob("backend", "blend backend (also Blender(backend)); see Blending", "auto", flag="--backend",
+    Knob("backend", "how transitions are blended: gl (OpenGL shaders through EGL) or cpu (compiled kernels); auto "
+       "takes gl on a hardware GPU, else the CPU kernel where the transition has one (also Blender(backend))",
+       "auto", flag="--backend",
        choices=("auto", "gl", "cpu")),
     Knob("codec", "encoder; auto follows the output's extension: .mp4/.mkv h264, .mov prores, .webm vp9, .gif gif, "
-       ".png png (a still or a %04d sequence); also hevc (10-bit) and av1 (10-bit, SVT-AV1). The extension must "
-       "suit the codec (Encoders, above)", "auto", flag="--codec",
+       ".png png (a still or a %04d sequence); also hevc (10-bit) and av1 (10-bit, SVT-AV1). A named codec must "
+       "suit the extension: h264 and hevc write .mp4/.mkv/.mov, prores .mov, vp9 .webm/.mkv, av1 "
+       ".webm/.mkv/.mp4", "auto", flag="--codec",
        choices=("auto", "h264", "hevc", "prores", "vp9", "av1", "gif", "png")),
-    Knob("quality", "encoder preset, and capture format unless one is set (table above)", "standard",
+    Knob("quality", "encoder preset (draft: fastest, largest loss; high: slowest, closest to the page), and the "
+       "capture format unless one is set: lossless PNG at high, JPEG at standard (quality 95) and draft (80)",
+       "standard",
        flag="--quality", choices=("draft", "standard", "high")),
     Knob("fps", "override the composition's frame rate", "the composition's", values="1..240, e.g. `30000/1001`",
        flag="--fps"),
@@ -116,7 +121,7 @@ KNOBS: tuple[Knob, ...] = (
        flag="--alpha"),
     Knob("ray", "render across machines on Ray: local (a cluster on this machine for this render), auto (the "
        "running cluster) or ray://HOST:PORT; the composition folder is shipped, chunks render on one actor per CPU "
-       "and are joined without re-encoding (video outputs only; see Distributed rendering)", "none",
+       "and are joined without re-encoding (video outputs only)", "none",
        values="`local`, `auto`, `ray://HOST:PORT`", flag="--ray"),
     Knob("chunk_frames", "frames per chunk of a --ray render", "about 4 chunks per actor, at least 30 frames",
        flag="--chunk-frames", lo=1, hi=1_000_000),
@@ -131,7 +136,8 @@ KNOBS: tuple[Knob, ...] = (
        "off", values="flag", flag="--strict-variables"),
     Knob("allow_network", "let the page load from other origins", "off", values="flag", scope="capture",
        flag="--allow-network"),
-    Knob("url_map", "serve URLs starting with PREFIX from local FOLDER (repeatable)", "none",
+    Knob("url_map", "serve URLs starting with PREFIX from local FOLDER (repeatable; a relative FOLDER is read from "
+       "the current directory)", "none",
        values="`PREFIX=FOLDER`", scope="capture", flag="--map-url"),
     Knob("executable", "the Chromium binary; the headless shell starts and captures faster",
        "Debian's `chromium-headless-shell` if installed, else `/usr/bin/chromium`", values="path",
@@ -165,6 +171,14 @@ KNOBS: tuple[Knob, ...] = (
        "egl", scope="env", env="ENGINE_GL", choices=("egl", "off")),
     Knob("cpu_threads", "OpenMP threads per CPU blend (also Blender(cpu_threads=))", "CPUs available",
        scope="env", env="ENGINE_CPU_THREADS", lo=1, hi=256),
+    Knob("cdn", "libraries a page loads from cdn.jsdelivr.net/npm/... or unpkg.com/... with the network off: cache "
+       "serves them from the engine's npm cache, which npm's own client fills on first use (`npm pack`; a range or "
+       "tag is resolved once, with a warning naming the version); off blocks them like any other origin. --map-url "
+       "prefixes come first", "cache", scope="env", env="ENGINE_CDN", choices=("cache", "off")),
+    Knob("npm_cache", "folder of the npm cache (tarballs by SHA-512, checked on every read; "
+       "`python -m engine.vendor COMP` fills it ahead of a render)",
+       "the user's cache folder: `$XDG_CACHE_HOME/engine/npm`, else `~/.cache/engine/npm`", values="folder",
+       scope="env", env="ENGINE_NPM_CACHE"),
     Knob("variables_file", "read the --variables object from a JSON file instead", "none", values="FILE",
        scope="cli", flag="--variables-file"),
     Knob("batch", "render one output per row of FILE (JSON Lines, or a JSON array of objects): each row is the "
@@ -216,7 +230,7 @@ def markdown_table(knobs: Sequence[Knob] = KNOBS) -> str:
 
 def cli_epilog() -> str:
     """The CLI's epilog: every environment variable a render reads, then the exit codes."""
-    lines = ["environment variables (validated; see the README's Configuration section):"]
+    lines = ["environment variables (each checked before a render starts):"]
     for k in KNOBS:
         if k.env and k.scope != "build":
             values = k.values_text.replace("`", "")

@@ -1,8 +1,16 @@
-"""Shared fixtures.
+"""Shared fixtures, and the ``browser`` lane.
 
+- Every test that starts Chromium is marked ``browser`` here (`pytest_collection_modifyitems`,
+  decided from its source by `chromium_procs.starts_chromium`): ``pytest -m "not browser"``
+  (``make test-fast``) leaves them out. A test not marked that starts Chromium anyway fails,
+  naming the rule to fix (`chromium_procs.ChromiumGuard`).
+- Browser tests in `WARM_MODULES` share warm Chromium processes (`keep_browsers_warm`): each
+  session still gets a fresh browser context; a test that makes a `Renderer` (which keeps its
+  own) or counts Chromium processes gets none.
 - `gl_blender`, `cpu_blender`: one blender per backend for the session; GL runs on whatever EGL
   gives (Mesa llvmpipe here; the bootstrap installs it, so no GL context is a failure).
-- `chromium_leak_check`: after a test, no Chromium process it started is left.
+- `chromium_leak_check`: after a test, no Chromium process it started is left (the shared warm
+  ones aside).
 - `compositions_dir`: the small test compositions (tests/fixtures/compositions).
 """
 
@@ -12,16 +20,109 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 
 import engine  # noqa: E402
-from chromium_procs import assert_no_new_chromium, chromium_children  # noqa: E402
+from chromium_procs import (  # noqa: E402
+    ChromiumGuard,
+    assert_no_new_chromium,
+    chromium_children,
+    process_tree,
+    starts_chromium,
+)
 from engine.errors import BackendUnavailableError  # noqa: E402
 
 COMPOSITIONS = Path(__file__).parent / "fixtures" / "compositions"
+
+#: Test modules whose browser tests share warm Chromium processes (checked to pass that way).
+WARM_MODULES = frozenset({"test_bad_input"})
+#: Names a test uses that need Chromium of its own: a Renderer keeps its own warm browsers; the
+#: others count or kill Chromium processes.
+NEEDS_OWN_CHROMIUM = ("Renderer", "keep_browsers_warm", "chromium_children", "assert_no_new_chromium", "kill")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``browser`` every test that starts Chromium."""
+    for item in items:
+        function = getattr(item, "function", None)
+        if function is None or item.get_closest_marker("browser"):
+            continue
+        infos = getattr(item, "_fixtureinfo", None)
+        fixtures = [defs[-1].func for defs in (infos.name2fixturedefs.values() if infos else ()) if defs]
+        if starts_chromium(function, fixtures):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def _chromium_guard(tmp_path_factory: pytest.TempPathFactory) -> ChromiumGuard:
+    return ChromiumGuard(tmp_path_factory.mktemp("chromium-guard"))
+
+
+class _Pool:
+    """The warm browsers the `WARM_MODULES` tests share, on the main thread, started on first use."""
+
+    warm: Any = None
+
+    @classmethod
+    def pids(cls) -> set[int]:
+        if cls.warm is None:
+            return set()
+        return process_tree(pid for _, pid in cls.warm._browsers.values() if pid is not None)
+
+
+@pytest.fixture(scope="session")
+def _browser_pool() -> Iterator[type[_Pool]]:
+    yield _Pool
+    if _Pool.warm is not None:
+        _Pool.warm.close()
+        _Pool.warm = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pool_per_module() -> Iterator[None]:
+    """The warm browsers live for one module: tests of other modules that count Chromium
+    processes (a killed browser, a leak check) never see them."""
+    yield
+    if _Pool.warm is not None:
+        _Pool.warm.close()
+        _Pool.warm = None
+
+
+@pytest.fixture(autouse=True)
+def _chromium_lane(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A browser test in `WARM_MODULES` gets the shared warm browsers; any other test not marked
+    browser fails if it starts Chromium."""
+    item = request.node
+    if item.get_closest_marker("browser") is None:
+        guard: ChromiumGuard = request.getfixturevalue("_chromium_guard")
+        log = tmp_path_factory.mktemp("guard") / "chromium.log"
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            guard.activate(monkeypatch, log)
+            yield
+            problem = guard.violation(log)
+        if problem:
+            pytest.fail(problem)
+        return
+    module = getattr(item, "module", None)
+    source = getattr(getattr(item, "function", None), "__code__", None)
+    names = set(source.co_names) if source is not None else set()
+    if module is None or module.__name__ not in WARM_MODULES or names & set(NEEDS_OWN_CHROMIUM):
+        yield
+        return
+    from engine.capture import launch
+
+    pool = request.getfixturevalue("_browser_pool")
+    if pool.warm is None:
+        pool.warm = launch.WarmBrowsers()
+    launch._local.warm = pool.warm  # what keep_browsers_warm() sets, kept across tests
+    try:
+        yield
+    finally:
+        launch._local.warm = None
 
 
 @pytest.fixture(scope="session")
@@ -44,10 +145,11 @@ def cpu_blender() -> Iterator[engine.Blender]:
 
 @pytest.fixture
 def chromium_leak_check() -> Iterator[None]:
-    """Fails the test if a Chromium process started during it is still running afterwards."""
+    """Fails the test if a Chromium process started during it is still running afterwards (the
+    warm browsers shared by `WARM_MODULES` tests aside)."""
     before = chromium_children()
     yield
-    assert_no_new_chromium(before)
+    assert_no_new_chromium(before, kept=_Pool.pids)
 
 
 @pytest.fixture(scope="session")

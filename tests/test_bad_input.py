@@ -151,12 +151,14 @@ CASES = [
     Case("path-does-not-exist", "does not exist; expected an .html file or a folder with index.html"),
     Case("path-not-html", "is not an .html file", comp="path-not-html/notes.txt"),
     # outputs
-    Case("output-missing-folder", "/out/missing' does not exist", comp="valid", output="missing/out.mp4"),
+    Case("output-unwritable-folder", "'/proc/missing/out.mp4' cannot be written: folder '/proc'", comp="valid",
+         output="/proc/missing/out.mp4"),
     Case("output-read-only-folder", "/out' is not writable", comp="valid", special="read-only"),
     Case("output-ext-webm-for-h264", "has extension '.webm'; codec 'h264' writes .mp4", comp="valid", output="out.webm",
          args=("--codec", "h264"), api={"codec": "h264"}),
     Case("output-ext-unknown", "has extension '.avi'; expected one of .mp4 (h264)", comp="valid", output="out.avi"),
-    Case("output-png-without-still", "is one PNG: pass --still SECONDS", comp="valid", output="poster.png"),
+    Case("output-png-without-still", "is one PNG: pass --still SECONDS", comp="valid", output="poster.png",
+         api_expect="is one PNG: pass still=SECONDS"),
     Case("output-still-past-end", "still=5 s is not valid; the composition lasts 1 s", comp="valid", output="poster.png",
          args=("--still", "5"), api={"still": 5}),
     Case("output-gif-too-fast", "a GIF plays at most 50 fps", comp="valid", output="out.gif", args=("--fps", "60"),
@@ -201,9 +203,11 @@ CASES = [
     flag("flag-hybrid-one-worker", "path 'hybrid' needs at least 2 workers", "--path", "hybrid", "--workers", "1",
          api={"path": "hybrid", "workers": 1}),
     flag("flag-map-url-no-folder", "--map-url 'cdn' is not valid; expected PREFIX=FOLDER", "--map-url", "cdn"),
-    flag("flag-map-url-missing-folder", "url_map['https://cdn.example.com/'] = 'no-such-folder' is not a folder",
-         "--map-url", "https://cdn.example.com/=no-such-folder",
-         api={"capture": {"url_map": {"https://cdn.example.com/": "no-such-folder"}}}),
+    flag("flag-map-url-missing-folder", f"--map-url https://cdn.example.com/=no-such-folder: "
+         f"'{Path.cwd() / 'no-such-folder'}' is not a folder (it does not exist; a relative FOLDER is read from "
+         f"the current directory, {Path.cwd()})", "--map-url", "https://cdn.example.com/=no-such-folder",
+         api={"capture": {"url_map": {"https://cdn.example.com/": "no-such-folder"}}},
+         api_expect="url_map['https://cdn.example.com/'] = 'no-such-folder': '"),
     flag("flag-stats-json-missing-folder", "missing/stats.json': folder", "--stats-json", "STATS_IN_MISSING_FOLDER"),
     # environment variables
     env("env-ring-depth-abc", "ENGINE_RING_DEPTH", "abc", "ENGINE_RING_DEPTH='abc' is not valid; expected an integer"),
@@ -253,6 +257,8 @@ def prepare(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tupl
         output.mkdir()
     args = [str(folder / "missing" / "stats.json") if a == "STATS_IN_MISSING_FOLDER" else a for a in case.args]
     argv = [str(case.composition), *args]
+    if "--workers" not in args:  # one browser: only the workers cases test workers
+        argv += ["--workers", "1"]
     if case.name != "flag-missing-output":
         argv += ["-o", str(output)]
     return folder, output, argv
@@ -276,7 +282,7 @@ def drop_dac_override() -> None:
 API_IN_CHILD = """
 import sys, engine
 try:
-    engine.render(sys.argv[1], sys.argv[2])
+    engine.render(sys.argv[1], sys.argv[2], workers=1)
 except engine.InputError as exc:
     print(type(exc).__name__ + ": " + str(exc), file=sys.stderr)
     sys.exit(2)
@@ -292,7 +298,7 @@ def run_read_only(case: Case, folder: Path, argv: list[str], api: bool) -> tuple
     if os.geteuid() != 0:
         if api:
             with pytest.raises(engine.InputError) as info:
-                engine.render(case.composition, folder / case.output)
+                engine.render(case.composition, folder / case.output, workers=1)
             return 2, str(info.value)
         return main(argv), ""
     command = [sys.executable, "-c", API_IN_CHILD, str(case.composition), str(folder / case.output)] if api \
@@ -344,7 +350,7 @@ def test_api(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         assert "ConfigError: " in message or os.geteuid() != 0
     else:
         with pytest.raises(engine.InputError) as info:
-            engine.render(case.composition, output, **(case.api or {}))
+            engine.render(case.composition, output, **{"workers": 1, **(case.api or {})})
         message = str(info.value)
     elapsed = time.perf_counter() - started
     assert (case.api_expect or case.expect) in message

@@ -55,8 +55,8 @@ def test_plan_checks_every_row_before_any_render(tmp_path: Path) -> None:
         plan_batch(VARS, str(tmp_path / "same.mp4"), [{}, {}], options)
     with pytest.raises(ConfigError, match="rows 0 and 1 both write"):
         plan_batch(VARS, str(tmp_path / "{bg}.mp4"), [{"bg": "red"}, {"bg": "red"}], options)
-    with pytest.raises(ConfigError, match="does not exist"):
-        plan_batch(VARS, str(tmp_path / "missing" / "{index}.mp4"), [{}], options)
+    with pytest.raises(ConfigError, match="cannot be written"):
+        plan_batch(VARS, "/proc/missing/{index}.mp4", [{}], options)
     with pytest.raises(ConfigError, match="batch row 1: .*nope"):
         plan_batch(VARS, str(tmp_path / "{index}.mp4"), [{"bg": "red"}, {"nope": 1}], options)
     with pytest.raises(ConfigError, match="no alpha channel"):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
+from helpers import decode_video
 from images import solid_frame
 
 from engine.encoder import EncodeError, Encoder
@@ -15,14 +15,6 @@ from engine.errors import ConfigError
 
 W, H = 64, 48
 COLOURS = [(65535, 0, 0), (0, 65535, 0), (0, 0, 65535), (32768, 32768, 32768)]
-
-
-def decode(path: Path) -> tuple[list[np.ndarray], av.video.stream.VideoStream, float]:
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        frames = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
-        duration = float(container.duration / av.time_base) if container.duration else 0.0
-        return frames, stream, duration
 
 
 @pytest.mark.parametrize(("codec", "ext"), [("h264", ".mp4"), ("hevc", ".mp4"), ("prores", ".mov")])
@@ -34,7 +26,7 @@ def test_encodes_frames_in_order(tmp_path: Path, codec: str, ext: str) -> None:
             enc.write(solid_frame(W, H, COLOURS[i // 3]), done=lambda i=i: released.append(i))
     assert released == list(range(12))
     assert [p.name for p in tmp_path.iterdir()] == [out.name]
-    frames, stream, duration = decode(out)
+    frames, duration, stream = decode_video(out)
     assert len(frames) == 12 and frames[0].shape == (H, W, 3)
     assert stream.average_rate == Fraction(30000, 1001)
     assert duration == pytest.approx(12 * 1001 / 30000, abs=0.05)
@@ -81,7 +73,7 @@ def test_wrong_frame_and_empty_video_are_refused(tmp_path: Path) -> None:
         ("v.mov", "prores", None),
         ("v.mp4", "prores", "codec 'prores' writes .mov"),
         ("v.avi", "h264", "extension '.avi'"),
-        ("missing/v.mp4", "h264", "does not exist"),
+        ("/proc/missing/v.mp4", "h264", "cannot be written: folder '/proc'"),
         ("v.mp4", "vp8", "codec='vp8' is not valid"),
         ("v.mp4", "vp9", "codec 'vp9' writes .webm, .mkv"),
         ("v.xyz", "auto", r"extension '.xyz'; expected one of .mp4 \(h264\)"),

@@ -8,9 +8,9 @@ import shutil
 from fractions import Fraction
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
+from helpers import decode_video
 
 import engine
 from engine.capture import load_plan
@@ -27,11 +27,6 @@ URL_MAP = {
 RED, GREEN, BLUE = (220, 40, 40), (40, 200, 60), (40, 60, 220)
 
 browser = [pytest.mark.browser, pytest.mark.usefixtures("chromium_leak_check")]
-
-
-def decode(path: Path) -> list[np.ndarray]:
-    with av.open(str(path)) as container:
-        return [f.to_ndarray(format="rgb24").astype(int) for f in container.decode(video=0)]
 
 
 def near(pixel: np.ndarray, colour: tuple[int, int, int], tol: int = 12) -> bool:
@@ -88,7 +83,7 @@ def test_hypershader_composition_renders_both_transitions(tmp_path: Path, chromi
     out = tmp_path / "hs.mp4"
     result = engine.render(HYPERSHADER, out, workers=2, capture={"url_map": URL_MAP})
     assert result.backend != "none" and result.warnings == []
-    frames = decode(out)
+    frames = [f.astype(int) for f in decode_video(out).frames]
     assert len(frames) == 30  # 3 s at 10 fps
     centre = [f[45, 80] for f in frames]
     for i in range(0, 10):  # before the glitch: scene 1 only (frame 0 included: GSAP's set() at 0 applied)
@@ -130,7 +125,7 @@ def test_predefined_globals_and_gsap_frame_zero(tmp_path: Path, chromium_leak_ch
 </script></body></html>""")
     out = tmp_path / "g.mp4"
     engine.render(comp, out, workers=1, quality="high", capture={"url_map": URL_MAP})
-    frames = decode(out)
+    frames = [f.astype(int) for f in decode_video(out).frames]
     assert frames[0][18, 20].max() < 20 and frames[0][18, 60].max() < 20  # both invisible at frame 0
     assert frames[5][18, 20].max() < 20 and 100 < frames[5][18, 60].min() < 160  # from(): half way at 0.5 s
 

@@ -129,7 +129,7 @@ def test_every_catalogue_case_is_linted_or_said_why_not() -> None:
 def test_static_case_gives_its_code_at_its_line(name: str) -> None:
     case = by_name(name)
     code, text, occurrence = STATIC[name]
-    problems = lint(case.composition)
+    problems = lint(case.composition, page=False)  # the static checks alone find it
     errors = [p for p in problems if p.severity == "error"]
     assert [p.code for p in errors] == [code], problems
     [error] = errors
@@ -197,7 +197,7 @@ def test_collecting_and_stopping_runs_agree_on_generated_compositions(tmp_path: 
 def test_page_case_with_page(name: str) -> None:
     case = by_name(name)
     code, line = PAGE[name]
-    assert not [p for p in lint(case.composition) if p.severity == "error"]  # static checks cannot see it
+    assert not [p for p in lint(case.composition, page=False) if p.severity == "error"]  # static checks cannot see it
     problems = [p for p in lint(case.composition, page=True) if p.severity == "error"]
     assert [(p.code, p.line) for p in problems] == [(code, line)], problems
     assert case.expect in problems[0].message
@@ -234,7 +234,7 @@ MANY = f"""<!doctype html>
 
 def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text(MANY, encoding="utf-8")
-    found = [(p.line, p.severity, p.code) for p in lint(tmp_path)]
+    found = [(p.line, p.severity, p.code) for p in lint(tmp_path, page=False)]
     assert found == [
         (2, "warning", "remote-url"),
         (3, "error", "root-size-odd"), (3, "error", "root-fps"),
@@ -256,7 +256,7 @@ def test_two_problems_both_reported_and_overlap(tmp_path: Path) -> None:
         '<hf-transition data-shader="crossfade" data-time="0.2" data-duration="1" data-from="a" data-to="b"></hf-transition>\n'
         '<hf-transition data-shader="crossfade" data-time="0.5" data-duration="0.3" data-from="b" data-to="a"></hf-transition>\n'
         '<div class="clip" data-duration="0"></div>\n</div></body></html>', encoding="utf-8")
-    assert [(p.line, p.code) for p in lint(tmp_path)] == [(5, "transition-overlap"), (6, "clip-duration")]
+    assert [(p.line, p.code) for p in lint(tmp_path, page=False)] == [(5, "transition-overlap"), (6, "clip-duration")]
 
 
 def test_remote_references_and_flags(tmp_path: Path) -> None:
@@ -283,7 +283,7 @@ def test_assets_outside_the_folder(tmp_path: Path) -> None:
     (comp / "index.html").write_text(
         '<html><body>\n<div data-composition-id="t" data-width="64" data-height="36" data-duration="1">\n'
         '<img src="../secret.png">\n<img src="link.png">\n</div></body></html>')
-    found = [(p.line, p.severity, p.code) for p in lint(comp)]
+    found = [(p.line, p.severity, p.code) for p in lint(comp, page=False)]
     assert found == [(3, "error", "asset-outside"), (4, "error", "asset-outside")]
 
 
@@ -297,10 +297,10 @@ def test_media_problems(tmp_path: Path) -> None:
         '<video src="https://example.com/v.mp4"></video>\n<audio src="data:audio/wav;base64,AA"></audio>\n'
         '<video data-playback-rate="9"><source src="ok.mp4"></video>\n<audio src="gone.wav"></audio>\n'
         '</div></body></html>')
-    found = [(p.line, p.severity, p.code) for p in lint(tmp_path)]
+    found = [(p.line, p.severity, p.code) for p in lint(tmp_path, page=False)]
     assert found == [(4, "error", "media-invalid"), (5, "error", "media-invalid"), (6, "error", "media-remote"),
                      (7, "error", "media-source"), (8, "warning", "media-rate"), (9, "error", "asset-missing")]
-    assert [p.code for p in lint(tmp_path, media=False) if p.line in (4, 5)] == []
+    assert [p.code for p in lint(tmp_path, media=False, page=False) if p.line in (4, 5)] == []
 
 
 def test_json_output_and_exit_codes(tmp_path: Path) -> None:
@@ -325,7 +325,8 @@ def test_help_is_complete(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert info.value.code == 0
     out = capsys.readouterr().out
-    for text in ("--json", "--allow-network", "--map-url", "--no-probe", "--page", "exit codes", "0 no errors"):
+    for text in ("--json", "--allow-network", "--map-url", "--no-probe", "--page", "--static", "exit codes",
+                 "0 no errors", "checks: static, page (Chromium)", "misspelled timing attributes"):
         assert text in out
 
 
@@ -365,7 +366,7 @@ def test_ignored_variable_declarations_are_warned(tmp_path: Path) -> None:
         "<!doctype html>\n<html data-composition-variables='[{\"id\": \"t\", \"type\": \"string\"}, 5'>\n<body>"
         '<div id="root" data-composition-id="v" data-width="64" data-height="36" data-duration="1"></div>'
         "</body></html>", encoding="utf-8")
-    problems = [p for p in lint(tmp_path) if p.code == "variables"]
+    problems = [p for p in lint(tmp_path, page=False) if p.code == "variables"]
     assert len(problems) == 1 and problems[0].line == 2 and problems[0].severity == "warning"
     assert "not valid JSON" in problems[0].message
 
@@ -382,5 +383,5 @@ def test_animated_images_are_warned(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text(
         '<!doctype html>\n<html><body>\n<div id="root" data-composition-id="v" data-width="64" data-height="36" '
         'data-duration="1">\n<img id="spin" src="spin.gif"></div></body></html>', encoding="utf-8")
-    [problem] = [p for p in lint(tmp_path) if p.code == "animated-image"]
+    [problem] = [p for p in lint(tmp_path, page=False) if p.code == "animated-image"]
     assert problem.line == 4 and problem.severity == "warning" and "spin.gif" in problem.message

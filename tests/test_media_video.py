@@ -310,7 +310,7 @@ def _expected_rgb(yuv: tuple[int, int, int], bits: int, matrix: str, full: bool)
     ("yuv420p", (101, 90, 183), 1, 1, "709", False),
     ("yuv420p", (101, 90, 183), 6, 1, "601", False),
     ("yuv420p", (101, 90, 183), 1, 2, "709", True),
-    ("yuv420p", (101, 90, 183), 2, 0, "709", False),  # unspecified: BT.709 limited, as Chromium assumes
+    ("yuv420p", (101, 90, 183), 2, 0, "601", False),  # unspecified at 64x48: BT.601 limited (below HD)
     ("yuv420p", (235, 128, 128), 1, 1, "709", False),  # white reaches the top at both depths
     ("yuv420p10le", (401, 360, 733), 1, 1, "709", False),
     ("yuv420p10le", (1023, 512, 512), 1, 2, "709", True),

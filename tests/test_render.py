@@ -12,9 +12,9 @@ import threading
 import time
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
+from helpers import decode_video
 
 import engine
 from engine.errors import CaptureError, ConfigError
@@ -22,13 +22,6 @@ from engine.errors import CaptureError, ConfigError
 SOLID = Path(__file__).parent / "fixtures" / "render" / "solid"
 LONG = Path(__file__).parent / "fixtures" / "render" / "long"
 pytestmark = pytest.mark.usefixtures("chromium_leak_check")
-
-
-def decode(path: Path) -> tuple[list[np.ndarray], float, av.video.stream.VideoStream]:
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        frames = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
-        return frames, float(container.duration / av.time_base), stream
 
 
 def expected_colour(i: int) -> np.ndarray:
@@ -47,7 +40,7 @@ def sequential(tmp_path_factory: pytest.TempPathFactory) -> engine.RenderResult:
 
 
 def test_sequential_output_decodes_to_the_expected_frames(sequential: engine.RenderResult) -> None:
-    frames, duration, stream = decode(sequential.output)
+    frames, duration, stream = decode_video(sequential.output)
     assert sequential.path == "sequential" and sequential.frames == 20
     assert len(frames) == 20 and frames[0].shape == (36, 64, 3)
     assert stream.average_rate == 10 and duration == pytest.approx(2.0, abs=0.05)
@@ -65,7 +58,7 @@ def test_hybrid_hands_the_encoder_the_same_frames(
                            ring_depth=2, hash_frames=True, quality="high")
     assert result.path == "hybrid" and result.workers == 2 and result.partition == partition
     assert result.frame_hashes == sequential.frame_hashes
-    assert len(decode(result.output)[0]) == 20
+    assert len(decode_video(result.output).frames) == 20
 
 
 def test_workers_started_early_but_not_needed_are_closed(tmp_path: Path) -> None:
@@ -81,7 +74,7 @@ def test_workers_started_early_but_not_needed_are_closed(tmp_path: Path) -> None
 def test_frame_range_and_auto_path(tmp_path: Path) -> None:
     result = engine.render(SOLID, tmp_path / "part.mp4", frames="6:14", workers=2)
     assert result.frames == 8 and result.path == "hybrid"
-    frames, _, _ = decode(result.output)
+    frames = decode_video(result.output).frames
     assert len(frames) == 8
     assert np.abs(frames[4][18, 32].astype(float) - expected_colour(10)).max() <= 10
 
@@ -236,7 +229,7 @@ def test_a_crashed_browser_is_replaced_and_the_video_is_whole(tmp_path: Path) ->
                            progress=progress)
     assert killed, "the second browser never ran during the render"
     assert result.frame_hashes == clean.frame_hashes
-    assert len(decode(result.output)[0]) == 90
+    assert len(decode_video(result.output).frames) == 90
     assert result.stage_seconds["startup"] > clean.stage_seconds["startup"]
 
 
@@ -252,7 +245,7 @@ def test_renders_in_parallel_threads_share_nothing(sequential: engine.RenderResu
     for name, result in results.items():
         assert result.output == tmp_path / f"{name}.mp4"
         assert result.frame_hashes == sequential.frame_hashes, name
-        assert len(decode(result.output)[0]) == 20
+        assert len(decode_video(result.output).frames) == 20
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mp4", "b.mp4", "c.mp4"]
 
 

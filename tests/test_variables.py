@@ -161,7 +161,11 @@ def test_value_issues() -> None:
     assert value_issues(found, {"count": True}) == [
         "variable 'count' is declared as number; expected a finite number, the value given is a boolean (true)"]
     assert value_issues(found, {"bg": 255}) == [
-        "variable 'bg' is declared as color; expected a string (color), the value given is a number (255)"]
+        "variable 'bg' is declared as color; expected a CSS colour (#rgb, #rrggbb, rgb(), rgba(), hsl(), hsla() or a "
+        "named colour such as 'teal'), the value given is a number (255)"]
+    assert value_issues(found, {"bg": "redd"}) == [
+        "variable 'bg' is declared as color; expected a CSS colour (#rgb, #rrggbb, rgb(), rgba(), hsl(), hsla() or a "
+        "named colour such as 'teal'), the value given is a string (\"redd\")"]
     assert value_issues(found, {"mode": "lowd"}) == [
         "variable 'mode' is 'lowd', not one of its declared options: 'calm', 'loud' (did you mean 'loud'?)"]
     assert value_issues(found, {"mode": 1}) == [

@@ -153,3 +153,32 @@ def test_render_with_native_layers_and_a_transition(tmp_path: Path, clip: Path, 
     assert len(outputs["native"]) == len(outputs["poster"]) == 60
     worst = min(psnr(a, b) for a, b in zip(outputs["native"], outputs["poster"], strict=True))
     assert worst > 40, f"native against poster render: worst frame PSNR {worst:.1f} dB"
+
+
+def test_render_stats_count_each_kind_and_name_refusals(tmp_path: Path, clip: Path, chromium_leak_check: None) -> None:
+    """The stats count frames by how their video was drawn, and captures; a refused video is named
+    (a native-video warning when native layers were asked for, with the CSS that refused it)."""
+    boxed = page(tmp_path / "boxed", clip, "#v{position:absolute;left:40px;top:30px;width:160px;height:96px}", VIDEO)
+    result = engine.render(boxed, tmp_path / "boxed.mp4", workers=1, capture={"media_path": "native"})
+    assert result.video_layers["two_capture"] == result.frames == 60
+    assert result.video_layers["native"] == result.video_layers["poster"] == 0
+    assert result.captures == 2 * result.frames  # below, then above the video
+    assert not [w for w in result.warnings if w["code"] == "native-video"]
+
+    full = page(tmp_path / "full", clip, "#v{position:absolute;left:0;top:0;width:320px;height:180px;"
+                "object-fit:cover}", VIDEO + '<div style="position:absolute;left:9px;top:9px">T</div>')
+    result = engine.render(full, tmp_path / "full.mp4", workers=1, capture={"media_path": "native"})
+    assert result.video_layers["native"] == 60 and result.captures == 60  # one capture per frame
+
+    rounded = page(tmp_path / "round", clip, "#v{position:absolute;left:40px;top:30px;width:160px;height:96px;"
+                   "border-radius:12px}", VIDEO)
+    result = engine.render(rounded, tmp_path / "round.mp4", workers=1, capture={"media_path": "native"})
+    assert result.video_layers["poster"] == 60 and result.video_layers["native"] == 0
+    assert result.video_layers["fallbacks"] == [{"element": result.video_layers["fallbacks"][0]["element"],
+                                                 "reason": "it has rounded corners"}]
+    assert 'id="v"' in result.video_layers["fallbacks"][0]["element"]
+    named = [w for w in result.warnings if w["code"] == "native-video"]
+    assert len(named) == 1 and "rounded corners" in named[0]["message"]
+    poster = engine.render(rounded, tmp_path / "round-poster.mp4", workers=1, capture={"media_path": "poster"})
+    assert poster.video_layers["poster"] == 60 and poster.video_layers["fallbacks"] == []
+    assert not [w for w in poster.warnings if w["code"] == "native-video"]

@@ -24,6 +24,15 @@
 //                      HyperFrames' d3 adapter only waits for transition.end() before its first
 //                      frame; on a virtual clock that end comes only as frames are seeked.
 //
+// GSAP's own clock (gsapAt, gsapPaused): a GSAP animation the page does not register in
+// window.__timelines plays on GSAP's global timeline, which GSAP's ticker moves from Date.now()
+// with lag smoothing (a jump over 500 ms counts as 33 ms), so what it shows would depend on which
+// frames a worker seeked before. Here the global timeline follows the engine's clock exactly: the
+// ticker no longer moves it (lag smoothing off too) and every seek, and every virtual timer before
+// its callback runs, renders it at t, minus the virtual time GSAP was loaded at (window.gsap's
+// first assignment). It keeps its finished children (GSAP drops them) so that any frame order
+// works. A paused animation on it that is not registered never moves: gsapPaused names it.
+//
 // HyperFrames predefines none of these globals (pages write window.__hfAnime = window.__hfAnime || []),
 // so neither does this. It discovers anime.running and lottie's registered animations before its
 // first frame; here that is the first seek. Beyond HyperFrames, and only where it would otherwise
@@ -242,7 +251,89 @@
     }
   };
 
+  // ---- GSAP's global timeline on the engine's clock ----
+  let gsapSeen = null; // [the gsap object, the virtual seconds it was loaded at]
+  const virtualSeconds = () => performance.now() / 1000; // runtime.js puts performance.now on the virtual clock
+  try {
+    let gsapValue;
+    Object.defineProperty(window, 'gsap', {
+      configurable: true, enumerable: true,
+      get() { return gsapValue; },
+      set(value) {
+        gsapValue = value;
+        if (value && (!gsapSeen || gsapSeen[0] !== value)) gsapSeen = [value, virtualSeconds()];
+      },
+    });
+  } catch (e) { /* window.gsap not definable: found by polling, loaded at 0 */ }
+  const gsapDriven = new WeakSet();
+  // The gsap object to drive, set up on first sight, or null (not loaded, or not GSAP 3).
+  const gsapRoot = () => {
+    const g = window.gsap;
+    if (!g || typeof g !== 'object' || typeof g.updateRoot !== 'function' || !g.ticker || !g.globalTimeline) return null;
+    if (!gsapDriven.has(g)) {
+      gsapDriven.add(g);
+      if (!gsapSeen || gsapSeen[0] !== g) gsapSeen = [g, 0];
+      try {
+        g.ticker.lagSmoothing(0);
+        g.ticker.remove(g.updateRoot); // only the engine moves the global timeline now
+        g.globalTimeline.autoRemoveChildren = false; // finished animations stay seekable
+      } catch (e) { /* an odd gsap: the seek below still sets the time */ }
+    }
+    return g;
+  };
+  // Render GSAP's global timeline at t (seconds of the composition); returns the problem met (a
+  // callback of an animation threw), else null.
+  const gsapAt = (t) => {
+    const g = gsapRoot();
+    if (!g) return null;
+    try { g.updateRoot(Math.max(0, t - gsapSeen[1])); } catch (e) { return `GSAP's global timeline at t=${t} threw: ${where(e)}`; }
+    return null;
+  };
+  const gsapDescribe = (a) => {
+    const timeline = typeof a.getChildren === 'function';
+    const id = a.vars && a.vars.id;
+    const named = id !== undefined && id !== null ? `{id: ${JSON.stringify(String(id))}}` : '';
+    let text = timeline ? `gsap.timeline(${named})` : `a GSAP tween${named ? ' ' + named : ''}`;
+    const targets = [];
+    const tweens = timeline ? a.getChildren(true, true, false) : [a];
+    for (const tween of tweens) {
+      for (const target of (typeof tween.targets === 'function' ? tween.targets() : [])) {
+        if (target instanceof Element && !targets.includes(target)) targets.push(target);
+      }
+    }
+    const name = (el) => {
+      const media = window.__hfEngineMedia;
+      if (media) return media.describe(el);
+      return `<${el.tagName.toLowerCase()}${el.id ? ` id="${el.id}"` : ''}>`;
+    };
+    if (targets.length) text += ' animating ' + targets.slice(0, 3).map(name).join(', ') + (targets.length > 3 ? ', ...' : '');
+    return text;
+  };
+  const gsapNamed = new WeakSet();
+  // Paused animations on GSAP's global timeline that are not registered in window.__timelines (each
+  // named once): nothing seeks them, so they stay where they were paused.
+  const gsapPaused = () => {
+    const g = gsapRoot();
+    const found = [];
+    if (!g) return found;
+    const tls = window.__timelines;
+    const registered = new Set(tls && typeof tls === 'object' ? Object.values(tls) : []);
+    let children = [];
+    try { children = g.globalTimeline.getChildren(false, true, true); } catch (e) { return found; }
+    for (const a of children) {
+      if (registered.has(a) || gsapNamed.has(a) || typeof a.paused !== 'function' || !a.paused()) continue;
+      gsapNamed.add(a);
+      found.push({ code: 'gsap-paused', element: gsapDescribe(a),
+        message: 'is paused and not registered in window.__timelines: nothing plays or seeks it, so every frame ' +
+          'shows it where it was paused; register it (window.__timelines["id"] = tl, and the engine seeks it) or ' +
+          'let it play' });
+    }
+    return found;
+  };
+
   const adapters = {
+    gsapAt,
+    gsapPaused,
     // The frame's time for draw loops that read it (three.js, TypeGPU): set before the page's
     // requestAnimationFrame callbacks run, so a loop drawing in rAF sees this frame's time.
     setTime(t) {

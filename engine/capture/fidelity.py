@@ -1,8 +1,9 @@
 """What a page holds that the engine cannot render faithfully: `PageWarning`, one per element.
 
 The page runtime's census (``runtime.js``) names each such element (a ``<video>``, an
-``<iframe>``, a worker-drawn canvas, a font or image that failed to load, HyperFrames' shader
-library left in preview mode); the router adds every blocked request. A render reports them on
+``<iframe>``, a worker-drawn canvas, a font, image or poster that failed to load (``image``), a
+paused GSAP animation that is not registered in ``window.__timelines`` (``gsap-paused``),
+HyperFrames' shader library left in preview mode); the router adds every blocked request. A render reports them on
 stderr and in its stats (``warnings``); ``strict`` makes them bad input.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from ..errors import UnfaithfulRenderError
 
-__all__ = ["PageWarning", "from_census", "blocked_request", "strict_error"]
+__all__ = ["PageWarning", "from_census", "blocked_request", "strict_error", "NOTICE_CODES", "is_unfaithful"]
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,25 @@ def from_census(entries: Iterable[Mapping[str, Any]] | None) -> list[PageWarning
     return found
 
 
-def blocked_request(url: str) -> PageWarning:
+def blocked_request(url: str, reason: str | None = None) -> PageWarning:
+    """The warning for blocked `url`; `reason` says why where the router knows more (a CDN URL
+    its npm cache could not serve: what to install, or the prefix to map)."""
+    if reason:
+        return PageWarning("blocked-request", url, reason)
     return PageWarning("blocked-request", url, "the request to another origin was blocked (network access is off): "
                        "what it loads is missing; map the URL prefix to a folder (--map-url) or allow the network")
+
+
+#: Warning codes that name a mistake or a choice, not a frame drawn unfaithfully: counted apart
+#: in a render's summary and never refused by ``strict`` (a variable the composition does not
+#: declare, a misspelled attribute, a transition that runs past the end, a CDN version range
+#: resolved to the version named).
+NOTICE_CODES = frozenset({"variables", "attribute-misspelled", "transition-past-end", "cdn-version"})
+
+
+def is_unfaithful(code: str) -> bool:
+    """Whether a warning of `code` means something was not rendered as written."""
+    return code not in NOTICE_CODES
 
 
 def strict_error(source: str, warnings: Iterable[PageWarning]) -> UnfaithfulRenderError:

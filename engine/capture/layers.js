@@ -205,27 +205,30 @@
 
   // The native layer for this frame: the first of `candidates` ([[index, element, width, height]],
   // in paint order of the page) that is visible and drawn by rules the split reproduces, or null.
-  // Returns { layer, reasons }: `reasons` maps the index of each refused video to why.
+  // Returns { layer, reasons, visible }: `reasons` maps the index of each refused video to
+  // { element, reason }; `visible` counts the candidates on screen (the layer's included).
   const plan = (candidates) => {
     clear();
     const reasons = {};
-    if (!candidates.length) return { layer: null, reasons };
+    let visible = 0;
+    if (!candidates.length) return { layer: null, reasons, visible };
     const info = survey();
     const ordered = candidates.filter(([, el, iw, ih]) => info.has(el) && iw > 0 && ih > 0)
       .sort((a, b) => compare(keyOf(info, a[1]), keyOf(info, b[1])));
     for (const [index, el, iw, ih] of ordered) {
       const g = geometry(info, el, iw, ih);
       if (g.hidden) continue;
-      if (g.reason) { reasons[index] = g.reason; continue; }
-      const sides = sidesAround(info, el, g.clip);
-      if (sides.reason) { reasons[index] = sides.reason; continue; }
-      split = { layer: { index, rect: g.rect, clip: g.clip, opacity: g.opacity, below: g.below }, el, sides: sides.sides };
-      return { layer: split.layer, reasons };
+      visible += 1;
+      if (split) continue; // one native layer per frame: the others keep their posters
+      const reason = g.reason || sidesAround(info, el, g.clip);
+      if (typeof reason === 'string') { reasons[index] = { element: describe(el), reason }; continue; }
+      split = { layer: { index, rect: g.rect, clip: g.clip, opacity: g.opacity, below: g.below }, el, sides: reason.sides };
     }
-    return { layer: null, reasons };
+    return { layer: split ? split.layer : null, reasons, visible };
   };
 
-  // For every element (and ::before / ::after) whether it paints after `video`.
+  // For every element (and ::before / ::after) whether it paints after `video` ({ sides }), or
+  // why the split cannot reproduce what lies above it (a string).
   const sidesAround = (info, video, clip) => {
     const vk = keyOf(info, video);
     const sides = [];
@@ -235,7 +238,7 @@
       if (after && me.s.visibility === 'visible' && (me.s.mixBlendMode !== 'normal' || (me.s.backdropFilter && me.s.backdropFilter !== 'none'))) {
         const q = me.el.getBoundingClientRect();
         if (q.right > clip[0] && q.left < clip[2] && q.bottom > clip[1] && q.top < clip[3]) {
-          return { reason: `${describe(me.el)} above it blends with what lies below (mix-blend-mode or backdrop-filter)` };
+          return `${describe(me.el)} above it blends with what lies below (mix-blend-mode or backdrop-filter)`;
         }
       }
       const pb = pseudoKey(info, me.el, '::before');

@@ -23,7 +23,11 @@ import numpy as np
 from ..errors import CaptureError
 from .frames import decode_rgb8
 
-__all__ = ["NativeLayer", "compose"]
+__all__ = ["NativeLayer", "OverlayDecoder", "compose", "layer_kinds", "fallbacks_of", "LAYER_KINDS"]
+
+#: How a video on screen reaches a frame: composited natively with nothing below it (one capture),
+#: natively between a capture of what lies below and one of what lies above, or painted by Chromium.
+LAYER_KINDS = ("native", "two_capture", "poster")
 
 
 @dataclass(frozen=True)
@@ -52,16 +56,57 @@ class NativeLayer:
         return layer
 
 
-def compose(buffer: np.ndarray, layer: NativeLayer, pixels: np.ndarray, overlay_b64: str) -> np.ndarray:
+class OverlayDecoder:
+    """Overlay pictures (base64 PNG with alpha) decoded to RGBA8, the last one kept: a frame
+    without damage returns the very same picture (`engine.capture.shutter`), which is not decoded
+    again."""
+
+    def __init__(self) -> None:
+        self._last: str | None = None
+        self._rgba: np.ndarray | None = None
+        self.decoded = 0
+        self.reused = 0
+
+    def __call__(self, overlay_b64: str) -> np.ndarray:
+        if overlay_b64 is self._last and self._rgba is not None:
+            self.reused += 1
+            return self._rgba
+        self._rgba = np.ascontiguousarray(decode_rgb8(base64.b64decode(overlay_b64), alpha=True))
+        self._last = overlay_b64
+        self.decoded += 1
+        return self._rgba
+
+
+def compose(buffer: np.ndarray, layer: NativeLayer, pixels: np.ndarray, overlay: np.ndarray) -> np.ndarray:
     """Draw `pixels` (the clip's decoded frame, uint8 or uint16 RGB) into `buffer` (rgb48le, holding
     the part below the video, or anything when `layer.below` is False: the video covers it), then
-    the overlay picture (base64 PNG with alpha) over it. Returns `buffer`."""
+    `overlay` (straight-alpha RGBA8, the part above the video) over it. Returns `buffer`."""
     # imported here: a session without video never needs the compiled module
     composite = importlib.import_module("engine.blend.kernels.composite")
-    composite.place(buffer, pixels, layer.rect, layer.clip, max(0.0, min(1.0, layer.opacity)))
-    rgba = decode_rgb8(base64.b64decode(overlay_b64), alpha=True)
-    if rgba.shape[:2] != buffer.shape[:2]:
-        raise CaptureError(f"the browser returned a {rgba.shape[1]}x{rgba.shape[0]} overlay; expected "
+    if overlay.shape[:2] != buffer.shape[:2]:
+        raise CaptureError(f"the browser returned a {overlay.shape[1]}x{overlay.shape[0]} overlay; expected "
                            f"{buffer.shape[1]}x{buffer.shape[0]}")
-    composite.over(buffer, rgba)
+    composite.place(buffer, pixels, layer.rect, layer.clip, max(0.0, min(1.0, layer.opacity)))
+    composite.over(buffer, overlay)
     return buffer
+
+
+def layer_kinds(layer: NativeLayer | None, visible: int) -> dict[str, int]:
+    """How the `visible` videos of one capture were drawn: the native layer (if any) by whether
+    anything lies below it, every other one as a poster."""
+    native = layer is not None and not layer.below
+    two = layer is not None and layer.below
+    return {"native": int(native), "two_capture": int(two),
+            "poster": max(0, visible - (1 if layer is not None else 0))}
+
+
+def fallbacks_of(value: Any) -> list[tuple[str, str]]:
+    """The page's refusals (``{index: {element, reason}}``) as (element, reason) pairs; malformed
+    entries are skipped."""
+    if not isinstance(value, dict):
+        return []
+    found = []
+    for entry in value.values():
+        if isinstance(entry, dict) and isinstance(entry.get("element"), str) and isinstance(entry.get("reason"), str):
+            found.append((entry["element"], entry["reason"]))
+    return found

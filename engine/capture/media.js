@@ -35,6 +35,7 @@
 
   let elements = [];
   const shown = new WeakMap();   // element -> URL of the frame it shows
+  const posted = new WeakMap();  // element -> the poster attribute the engine set (a frame)
   const held = new WeakMap();    // element -> the decoded Image keeping that frame in memory
 
   // Every <video> and <audio> of the page (after sub-compositions were mounted), with its
@@ -92,7 +93,11 @@
       if (!el || !url || shown.get(el) === url) continue;
       if (Number(key) === skip) { deferred.set(Number(key), url); shown.delete(el); continue; }
       shown.set(el, url);
-      const use = (entry, src) => entry.ready.then(() => { el.setAttribute('poster', src); held.set(el, entry.image); });
+      // A crossorigin attribute makes the poster a CORS request, which misses the decoded no-cors
+      // frame (the list of available images is keyed by CORS mode) and refetches it: the frame
+      // server answers such a refetch 204 (no change), and the video would show nothing.
+      if (el.hasAttribute('crossorigin')) el.removeAttribute('crossorigin');
+      const use = (entry, src) => entry.ready.then(() => { el.setAttribute('poster', src); posted.set(el, src); held.set(el, entry.image); });
       const entry = load(url);
       pending.push([`the frame of ${describe(el)}`, use(entry, url).catch(() => {
         const again = load(url + '?show');
@@ -149,5 +154,41 @@
     return found;
   };
 
-  defineHidden('__hfEngineMedia', Object.freeze({ census, show, showDeferred, candidates, isDeferred, setEnds, describe, late }));
+  // Posters of the page's own (written in the HTML or set by a script; not the engine's frames) are
+  // loaded and decoded once each: pushes [name, promise] onto `pending`, and each that fails is named
+  // by the next failedImages(). The engine's frames replace a poster from the video's first frame
+  // on; the page's own poster shows where no frame is (a <video> without a source, for one).
+  const checkedPoster = new WeakMap(); // element -> the poster attribute checked
+  const broken = [];
+  const checkPosters = (pending) => {
+    for (const el of document.querySelectorAll('video[poster]')) {
+      const value = el.getAttribute('poster');
+      if (!value || posted.get(el) === value || checkedPoster.get(el) === value) continue;
+      checkedPoster.set(el, value);
+      const image = new Image();
+      image.src = el.poster; // resolved against the document
+      pending.push([`the poster of ${describe(el)}`, image.decode().catch(() => {
+        if (checkedPoster.get(el) !== value) return; // changed again meanwhile
+        const text = describe(el).replace(/>$/, ` poster="${value.length > 80 ? value.slice(0, 77) + '...' : value}">`);
+        broken.push({ code: 'image', element: text,
+          message: 'this poster failed to load or decode: it renders as nothing (where the video shows no frame)' });
+      })]);
+    }
+  };
+  // <img> elements that failed to load or decode, and the posters checkPosters() found broken: each
+  // named once per source (runtime.js asks at load, in its census, and after every seek).
+  const namedImage = new WeakMap(); // img -> the src named
+  const failedImages = () => {
+    const found = [];
+    for (const img of document.images) {
+      const src = img.getAttribute('src');
+      if (!src || !img.complete || img.naturalWidth !== 0 || namedImage.get(img) === src) continue;
+      namedImage.set(img, src);
+      found.push({ code: 'image', element: describe(img), message: 'this image failed to load or decode: it renders as nothing' });
+    }
+    return found.concat(broken.splice(0));
+  };
+
+  defineHidden('__hfEngineMedia', Object.freeze({ census, show, showDeferred, candidates, isDeferred, setEnds, describe, late,
+    checkPosters, failedImages }));
 })();

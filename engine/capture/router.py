@@ -5,6 +5,8 @@ never reaches the network: every request of the browser context passes through `
 which serves files of the composition's folder (and of mapped folders), refuses paths that
 would leave them, and blocks every other origin unless network access is allowed. A blocked
 URL is reported once per session as a `BlockedRequestWarning` (Python `warnings`).
+Files of npm packages on jsDelivr and unpkg are answered from the engine's npm cache
+(`engine.vendor`; ``ENGINE_CDN``), after the ``url_map`` prefixes.
 Missing local files and refused paths are recorded; the session raises `CompositionError`.
 
 Chromium never loads a ``<video>`` or ``<audio>`` source (requests of type ``media`` are
@@ -25,11 +27,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import RenderWarning
+from ..vendor import CdnServer, PackagePathError, VendorError, cdn_mode, is_cdn_url
+from .fidelity import PageWarning, blocked_request
 from .font_dir import FONT_DIR_PREFIX, google_fonts_families, index_font_dir, is_google_fonts_css
 from .fonts import FONT_URL_PREFIX, fonts_dir
 from .sandbox import PathRefusedError, map_url, resolve_in_root
 
-__all__ = ["ORIGIN", "AssetRouter", "BlockedRequestWarning"]
+__all__ = ["ORIGIN", "AssetRouter", "BlockedRequestWarning", "CdnVersionWarning"]
 
 ORIGIN = "http://composition.localhost"
 _QUIET_MISSING = {"/favicon.ico"}
@@ -40,6 +44,20 @@ _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css
 
 class BlockedRequestWarning(RenderWarning):
     """A request to another origin was blocked (network access is off)."""
+
+
+class CdnVersionWarning(RenderWarning):
+    """A CDN URL named a version range or tag: the npm cache served the version it recorded."""
+
+
+def cors_headers(request: Any) -> dict[str, str]:
+    """The CORS headers of an answer to `request` (a Playwright Request): any origin may read it; a
+    CORS request (it carries ``Origin``: ``crossorigin`` on another origin's URL, or ``fetch``) gets
+    its origin back with credentials allowed, which ``crossorigin="use-credentials"`` needs."""
+    origin = (getattr(request, "headers", None) or {}).get("origin")
+    if not origin or origin == "null":
+        return {"Access-Control-Allow-Origin": "*"}
+    return {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", "Vary": "Origin"}
 
 
 def content_type(path: Path) -> str:
@@ -64,6 +82,9 @@ class AssetRouter:
         self._passed: list[str] = []
         self._context: Any = None  # the browser context installed on (`install`)
         self._routed: str | re.Pattern[str] = "**/*"
+        self._cdn = CdnServer() if cdn_mode() == "cache" and not allow_network else None
+        self._reasons: dict[str, str] = {}  # why a URL was blocked, where the router knows more
+        self.notices: list[PageWarning] = []  # served with a warning (a CDN range: the version used)
 
     def install(self, context) -> None:  # noqa: ANN001 - playwright BrowserContext
         """Route `context`'s requests through `handle` (all but the passed prefixes)."""
@@ -129,6 +150,9 @@ class AssetRouter:
         if mapped is not None:
             self._serve(route, mapped[0], mapped[1], url, mapped=True)
             return
+        if self._cdn is not None and is_cdn_url(url):  # jsDelivr/unpkg npm files: from the npm cache
+            self._serve_cdn(route, url)
+            return
         if self.font_dir is not None and is_google_fonts_css(url) and not self.allow_network:
             missing = [f for f in google_fonts_families(url) if f.lower() not in index_font_dir(self.font_dir)]
             if not missing:  # every family is in the folder: fonts.js gives them their faces
@@ -145,6 +169,41 @@ class AssetRouter:
         self._block(url, f"blocked a request to {url} (network access is off; pass allow_network=True or map the "
                          "URL prefix to a local folder with url_map)")
         route.abort("blockedbyclient")
+
+    def page_warnings(self) -> list[PageWarning]:
+        """Every request blocked so far (with its reason, where known) and every notice."""
+        return [blocked_request(url, self._reasons.get(url)) for url in self.blocked] + self.notices
+
+    def _serve_cdn(self, route, url: str) -> None:  # noqa: ANN001 - playwright Route
+        """Answer a jsDelivr/unpkg npm URL from the engine's npm cache (`engine.vendor`), filling
+        it with npm on first use; blocked, with what to install or map, when that fails."""
+        assert self._cdn is not None
+        try:
+            served = self._cdn.serve(url)
+        except PackagePathError as exc:
+            self.refused.append(f"{url}: {exc}")
+            route.fulfill(status=403, body="refused", content_type="text/plain")
+            return
+        except VendorError as exc:
+            self._reasons[url] = str(exc)
+            self._block(url, f"blocked a request to {url}: {exc}")
+            route.abort("blockedbyclient")
+            return
+        if served is None:  # not a package URL the cache understands
+            self._block(url, f"blocked a request to {url} (network access is off; map the URL prefix to a local "
+                             "folder with url_map / --map-url)")
+            route.abort("blockedbyclient")
+            return
+        if served.note is not None and all(n.message != served.note for n in self.notices):
+            self.notices.append(PageWarning("cdn-version", url, served.note))
+            warnings.warn(f"{url}: {served.note}", CdnVersionWarning, stacklevel=3)
+        if served.body is None or served.path is None:
+            self.missing.append(f"{url} -> no file {served.ref.path or '(main file)'!r} in the npm package "
+                                f"{served.package} (engine's npm cache)")
+            route.fulfill(status=404, body="not found", content_type="text/plain")
+            return
+        route.fulfill(status=200, body=served.body, content_type=content_type(Path(served.path)),
+                      headers={"Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"})
 
     def _block(self, url: str, message: str) -> None:
         """Record `url` as blocked and warn once (`message`)."""
@@ -169,4 +228,4 @@ class AssetRouter:
             route.fulfill(status=404, body="not found", content_type="text/plain")
             return
         route.fulfill(status=200, body=path.read_bytes(), content_type=content_type(path),
-                      headers={"Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"})
+                      headers={"Cache-Control": "no-store", **cors_headers(route.request)})

@@ -122,10 +122,17 @@
       if (!next) break;
       if (fired >= MAX_FIRINGS) { errors.push(`more than ${MAX_FIRINGS} timer callbacks due by ${target} ms (an interval of ~0 ms?)`); break; }
       now = Math.max(0, next.due);
+      gsapAt(now / 1000); // a GSAP animation the callback makes starts at the callback's time
       if (next.interval) { next.due += next.interval; next.seq = ++timerSeq; } else timers.delete(next.id);
       try { next.cb.apply(window, next.args); } catch (e) { report('a timer callback', e); }
     }
     now = target;
+  };
+
+  // GSAP's global timeline on the virtual clock (adapters.js gsapAt): its errors are the page's
+  const gsapAt = (t) => {
+    const problem = window.__hfEngineAdapters ? window.__hfEngineAdapters.gsapAt(t) : null;
+    if (problem) errors.push(problem);
   };
 
   // ---- virtual requestAnimationFrame ----
@@ -156,6 +163,8 @@
     'html [data-hf-force][data-hf-force] { visibility: visible !important; opacity: 1 !important; }',
     'hf-transition { display: none !important; }',
   ].join('\n'));
+  const TRANSPARENT = 'html, body, [data-composition-id] { background: transparent !important; ' +
+    'background-color: transparent !important; background-image: none !important; }';
   const ensureSheet = () => {
     if (!document.adoptedStyleSheets.includes(sheet)) document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   };
@@ -290,8 +299,10 @@
     return pending;
   };
 
-  const lateMedia = []; // media elements made by scripts since the last result (media.js late())
-  const result = (extra) => Object.assign({ errors: errors.splice(0), warnings: lateMedia.splice(0) }, extra || {});
+  // what was found since the last result: media elements made by scripts (media.js late()), paused
+  // GSAP animations nothing seeks (adapters.js gsapPaused()), images and posters that failed
+  const lateWarnings = [];
+  const result = (extra) => Object.assign({ errors: errors.splice(0), warnings: lateWarnings.splice(0) }, extra || {});
   const childEngine = (frame) => { try { return frame.contentWindow && frame.contentWindow.__hfEngine; } catch (e) { return null; } };
 
   // ---- what the engine cannot render faithfully: named, so Python can warn ----
@@ -332,9 +343,8 @@
     for (const name of (window.__hfEngineFonts || { fallback: [] }).fallback) {
       add('font-fallback', `font-family "${name}"`, 'this family is not installed, not bundled and not declared with @font-face: its text is set in a fallback font');
     }
-    for (const img of document.images) {
-      if (img.complete && img.naturalWidth === 0 && img.getAttribute('src')) add('image', describeEl(img), 'this image failed to load or decode: it renders as nothing');
-    }
+    found.push(...window.__hfEngineMedia.failedImages());
+    if (window.__hfEngineAdapters) found.push(...window.__hfEngineAdapters.gsapPaused());
     return found;
   };
 
@@ -388,12 +398,17 @@
   const planLayer = (timeoutMs, again) => {
     if (!layering) return result();
     const L = window.__hfEngineLayers, M = window.__hfEngineMedia;
-    const candidates = M.candidates(layering.frames);
-    let planned = again ? L.plan(candidates).layer : L.current();
+    const candidates = M.candidates(layering.onScreen);
+    const replan = (found) => { layering.found = L.plan(found); return layering.found.layer; };
+    let planned = again ? replan(candidates) : L.current();
     const done = () => {
       if (planned) L.show(planned.below ? 'below' : 'overlay');
       const deferred = layering.skip !== null && M.isDeferred(layering.skip) ? [layering.skip] : [];
-      return result({ layer: planned, deferred });
+      const { reasons, visible } = layering.found;
+      // videos whose first frame the page shows now as a poster (it sets the element's layout)
+      const known = new Set(M.candidates(layering.onScreen).map(([index]) => index));
+      const first = Object.keys(layering.frames || {}).filter((k) => !known.has(Number(k))).length;
+      return result({ layer: planned, deferred, fallbacks: reasons, visible: visible + first });
     };
     // the video skipped at the seek is visible but not (or no longer) the native one: its poster now
     const skipped = candidates.find(([index]) => index === layering.skip);
@@ -404,7 +419,7 @@
         L.clear();
         return (async () => {
           try { await settle(late, timeoutMs); } catch (e) { return result({ timeout: e.message }); }
-          planned = L.plan(M.candidates(layering.frames)).layer;
+          planned = replan(M.candidates(layering.onScreen));
           return done();
         })();
       }
@@ -415,15 +430,21 @@
   // ---- what Python calls ----
   const engine = {
     version: 1,
-    // After load: run timers due at time 0, then await the page's readiness promise.
-    async prepare(timeoutMs) {
+    // After load: run timers due at time 0, then await the page's readiness promise. `alpha`
+    // (transparent renders): html, body and every composition root lose their backgrounds, with
+    // the rule HyperFrames injects after navigation for transparent captures.
+    async prepare(timeoutMs, alpha) {
+      if (alpha) sheet.insertRule(TRANSPARENT, sheet.cssRules.length);
       ensureSheet();
       for (const problem of timing.takeProblems()) errors.push(problem);
       runTimers(0);
+      gsapAt(0);
       const hf = window.__hf;
       try {
         if (hf && hf.ready && typeof hf.ready.then === 'function') await settle([['window.__hf.ready', hf.ready]], timeoutMs);
-        await settle(assetsPending().concat(preloadCssImages()), timeoutMs);
+        const posters = [];
+        window.__hfEngineMedia.checkPosters(posters);
+        await settle(assetsPending().concat(preloadCssImages(), posters), timeoutMs);
       } catch (e) { return result({ timeout: e.message }); }
       let transitions = null;
       if (hf && hf.transitions !== undefined) {
@@ -439,7 +460,8 @@
     // Put the page at time t (seconds); optionally isolate one scene. Returns {errors, timeout?,
     // missingScene?, layer?, deferred?}: synchronously when nothing is pending (the common case),
     // else a promise. `media`: [frames, prefetch], the video frames to show and to fetch ahead
-    // (media.js show()). `layers`: plan a native video layer (layers.js); the page is then left
+    // (media.js show()). `layers`: the indices of the videos on screen at t, to plan a native video
+    // layer for (layers.js); the page is then left
     // showing the split's first part (`layer.below`: what paints below the video, else the
     // overlay), and `deferred` names the video whose poster was not loaded (it is drawn natively).
     seek(t, sceneId, timeoutMs, media, layers) {
@@ -448,13 +470,15 @@
       const ms = t * 1000;
       reseed(mix(SEED, ms));
       runTimers(ms);
+      gsapAt(t);
       if (window.__hfEngineAdapters) window.__hfEngineAdapters.setTime(t);
       runRaf(ms);
       applyClips(t);
       const pending = [];
       seekTimelines(t, pending);
       seekAnimations(t);
-      if (window.__hfEngineMedia) lateMedia.push(...window.__hfEngineMedia.late());
+      if (window.__hfEngineMedia) lateWarnings.push(...window.__hfEngineMedia.late());
+      if (window.__hfEngineAdapters) lateWarnings.push(...window.__hfEngineAdapters.gsapPaused());
       // animation libraries other than GSAP (adapters.js): each registered instance put at t
       if (window.__hfEngineAdapters) {
         for (const problem of window.__hfEngineAdapters.seek(t, pending)) errors.push(problem);
@@ -468,13 +492,17 @@
         const take = (res) => { for (const e of (res && res.errors) || []) errors.push(`${where}: ${e}`); if (res && res.timeout) throw new Error(`${where}: ${res.timeout}`); };
         if (r && typeof r.then === 'function') pending.push([where, r.then(take)]); else take(r);
       }
-      layering = layers && media ? { frames: media[0], skip: null } : null;
+      // `layers`: the indices of the videos on screen at t (by their timing), or null
+      layering = layers && media ? { frames: media[0], onScreen: Object.fromEntries(layers.map((i) => [i, true])),
+        skip: null, found: null } : null;
       if (layering) {
-        const early = window.__hfEngineLayers.plan(window.__hfEngineMedia.candidates(media[0])).layer;
-        layering.skip = early ? early.index : null;
+        layering.found = window.__hfEngineLayers.plan(window.__hfEngineMedia.candidates(layering.onScreen));
+        layering.skip = layering.found.layer ? layering.found.layer.index : null;
       }
+      window.__hfEngineMedia.checkPosters(pending); // before show() sets frames as posters
       if (media) window.__hfEngineMedia.show(media[0], media[1], pending, layering ? layering.skip : null);
       const finish = () => {
+        lateWarnings.push(...window.__hfEngineMedia.failedImages()); // sources set since the last seek
         if (sceneId != null) {
           const missing = isolate(sceneId);
           if (missing) return result({ missingScene: missing });

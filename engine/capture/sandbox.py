@@ -47,13 +47,23 @@ def normalize_url_map(url_map: Mapping[str, str | Path] | None) -> tuple[tuple[s
     for prefix, folder in (url_map or {}).items():
         parts = urlsplit(prefix)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ConfigError(f"url_map prefix {prefix!r} is not valid; expected an http(s) URL prefix such as "
-                              "'https://cdn.example.com/lib@1.0/'")
+            raise ConfigError(f"{_given(prefix, folder)}: the prefix is not valid; expected an http(s) URL prefix "
+                              "such as 'https://cdn.example.com/lib@1.0/'")
         path = Path(folder).expanduser().resolve()
         if not path.is_dir():
-            raise ConfigError(f"url_map[{prefix!r}] = {str(folder)!r} is not a folder")
+            why = "it is a file" if path.exists() else "it does not exist"
+            relative = "" if Path(folder).expanduser().is_absolute() else \
+                f"; a relative FOLDER is read from the current directory, {Path.cwd()}"
+            raise ConfigError(f"{_given(prefix, folder)}: {str(path)!r} is not a folder ({why}{relative})")
         pairs.append((prefix, path))
     return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def _given(prefix: str, folder: object) -> str:
+    """The mapping as the caller wrote it: ``--map-url PREFIX=FOLDER`` or ``url_map[PREFIX] = FOLDER``."""
+    from ..caller import from_cli
+
+    return f"--map-url {prefix}={folder}" if from_cli() else f"url_map[{prefix!r}] = {str(folder)!r}"
 
 
 def map_url(url: str, url_map: tuple[tuple[str, Path], ...]) -> tuple[Path, str] | None:

@@ -35,10 +35,10 @@ from ..media.census import clips_from_census, hdr_notes, probe_clips
 from ..media.feed import PageVideo, VideoFrames, media_ends
 from ..media.pictures import picture_writer
 from .chromium import CHROMIUM_FLAGS, OFFLINE_FLAGS, acquire_playwright, feature_flags, release_playwright
-from .fidelity import PageWarning, blocked_request, from_census
+from .fidelity import PageWarning, from_census
 from .frames import check_frame, decode_into, new_frame
 from .launch import OpenedBrowser, close_browser, open_browser
-from .layers import NativeLayer, compose
+from .layers import NativeLayer, OverlayDecoder, compose, fallbacks_of, layer_kinds
 from .options import CHROMIUM_CANDIDATES, CaptureOptions, is_headless_shell
 from .router import ORIGIN, AssetRouter
 from .runtime_source import runtime_source
@@ -119,6 +119,8 @@ class BrowserSession:
         self._own_frames: VideoFrames | None = None
         self._hung: str | None = None
         self._buffer: np.ndarray | None = None
+        self.captures = 0  # pictures taken of the page (a native video layer's parts count each)
+        self._overlays = OverlayDecoder()  # the part above a native video layer, decoded once per picture
         self._router = AssetRouter(plan.root_dir, normalize_url_map(self.options.url_map), self.options.allow_network,
                                    font_dir=self.options.font_dir)
         try:
@@ -185,7 +187,9 @@ class BrowserSession:
         self._shutter.start()
 
     def _prepare(self) -> Any:
-        result = self._evaluate("(ms) => window.__hfEngine.prepare(ms)", self.options.timeout_ms,
+        # alpha: the runtime makes html, body and every composition root transparent (as HyperFrames does)
+        result = self._evaluate("([ms, alpha]) => window.__hfEngine.prepare(ms, alpha)",
+                                [self.options.timeout_ms, self.options.alpha],
                                 "waiting for the page to get ready")
         self._check_result(result, "while the page got ready")
         self._root_duration = result.get("rootDuration")
@@ -265,7 +269,7 @@ class BrowserSession:
     def warnings(self) -> list[PageWarning]:
         """What this page holds that the engine cannot render faithfully (the page runtime's census
         at load, and every request the router blocked so far)."""
-        return self._warnings + [blocked_request(url) for url in self._router.blocked]
+        return self._warnings + self._router.page_warnings()
 
     def close(self) -> None:
         """Close page, context and browser, and stop the driver if no other session uses it. Idempotent."""
@@ -408,7 +412,8 @@ class BrowserSession:
                 else None
             media = video.frames_at(seconds, ahead)
         result = self._evaluate("([t, s, ms, m, l]) => window.__hfEngine.seek(t, s, ms, m, l)",
-                                [seconds, scene_id, self.options.timeout_ms, media, layers and media is not None], what)
+                                [seconds, scene_id, self.options.timeout_ms, media,
+                                 video.on_screen_indices(seconds) if layers and video is not None else None], what)
         self._check_result(result, f"at t={seconds:g} s")
         for warning in from_census(result.get("warnings")):  # media a script made after the load
             self._warn(warning)
@@ -425,6 +430,8 @@ class BrowserSession:
         """The picture of the page as a seek or an isolation left it, into `buffer`: one capture,
         or the parts around a native video layer with the video's frame composited between."""
         layer = NativeLayer.from_page(result.get("layer")) if self._video is not None else None
+        if self._video is not None:
+            self._count_layers(result, layer, seconds)
         if layer is None:
             return decode_into(self._shot(), buffer)
         assert self._video is not None and self._shutter is not None
@@ -433,8 +440,27 @@ class BrowserSession:
             decode_into(self._shot(), buffer)
             shown = self._evaluate("() => window.__hfEngine.showOverlay()", None, "showing the part above a video")
             self._check_result(shown, f"at t={seconds:g} s")
-        overlay = self._shutter.take(overlay=True)
+        self.captures += 1
+        overlay = self._overlays(self._shutter.take(overlay=True))
         return compose(buffer, layer, self._video.pixels_at(seconds, layer.index), overlay)
+
+    def _count_layers(self, result: dict[str, Any], layer: NativeLayer | None, seconds: float) -> None:
+        """Record how this capture drew its videos (the render's ``video_layers`` stats); a video the
+        native path refused is named (a ``native-video`` warning when native layers were asked for
+        explicitly, else in the stats' fallbacks)."""
+        assert self._video is not None
+        if "visible" in result:  # the page planned layers
+            visible = int(result.get("visible") or 0)
+            fallbacks = fallbacks_of(result.get("fallbacks"))
+        else:
+            visible, fallbacks = self._video.on_screen(seconds), []
+        for element, reason in self._video.frames.record_layers(layer_kinds(layer, visible), fallbacks):
+            log.info("%s: %s keeps the poster path (Chromium paints its frames): %s", self.plan.source.name,
+                     element, reason)
+        if self.options.media_path == "native":
+            for element, reason in fallbacks:
+                self._warn(PageWarning("native-video", element, "drawn by Chromium as a poster instead of "
+                                       f"natively: {reason}"))
 
     def screenshot(self) -> str:
         """The page as it is now (a scene isolated by `capture_scene` is restored first): base64
@@ -445,6 +471,7 @@ class BrowserSession:
     def _shot(self) -> str:
         if self._closed or self._shutter is None:
             raise CaptureError("the browser session is closed")
+        self.captures += 1
         return self._shutter.take()
 
     def _out(self, out: np.ndarray | None) -> np.ndarray:

@@ -3,7 +3,8 @@
 `lint_census(raw, html_file)` runs the render's own validation (`validate.census_findings`:
 the checks `build_plan` runs, collecting instead of stopping) and adds what a render accepts
 but that is probably a mistake (warnings): clips that start at or after the composition's end
-or run past it, and references to other origins that an offline render blocks. Files are not
+or run past it, and references to other origins that an offline render blocks; `past_end_problems`
+names the transitions of a plan that run past its end. Files are not
 touched here: missing assets and media probing are `engine.lint`'s (I/O) part.
 
 A `Problem` prints as ``file:line: severity: message`` (``file: severity: message`` when no line
@@ -20,10 +21,12 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from .checks import Finding
+from .plan import Plan
+from .transition_checks import PAST_END, past_end
 from .validate import census_findings, clip_interval, describe, static_duration
 
-__all__ = ["Problem", "lint_census", "from_findings", "remote_problems", "timing_problems", "sort_problems", "is_remote",
-           "ERROR", "WARNING"]
+__all__ = ["Problem", "lint_census", "from_findings", "remote_problems", "timing_problems", "past_end_problems",
+           "sort_problems", "is_remote", "ERROR", "WARNING"]
 
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
@@ -69,11 +72,14 @@ def from_findings(findings: Iterable[Finding], html_file: Path, file: str | None
             for f in findings]
 
 
-def timing_problems(raw: Mapping[str, Any], html_file: Path, file: str | None = None) -> list[Problem]:
+def timing_problems(raw: Mapping[str, Any], html_file: Path, file: str | None = None,
+                    duration: Fraction | None = None) -> list[Problem]:
     """Warnings for clips and media of the root composition that start at or after its end
     (never shown) or whose data-duration runs past it (cut). Elements inside a nested
-    composition (``nested`` in the census entry) count from its start and are left out."""
-    duration = static_duration(raw, html_file)
+    composition (``nested`` in the census entry) count from its start and are left out.
+    `duration`: the composition's when the page gave it (its root timeline's); default: the
+    root's data-duration (nothing to check without one)."""
+    duration = duration if duration is not None else static_duration(raw, html_file)
     if duration is None:
         return []
     shown, out = file or str(html_file), []
@@ -96,6 +102,15 @@ def timing_problems(raw: Mapping[str, Any], html_file: Path, file: str | None = 
                                f"{name} ends at {_s(start + length)} s, after the composition's end "
                                f"({_s(duration)} s): it is cut there"))
     return out
+
+
+def past_end_problems(plan: Plan | None, file: str) -> list[Problem]:
+    """``transition-past-end`` warnings: the transitions of `plan` that run past its end, with the
+    progress its last frame shows (`transition_checks.past_end`)."""
+    if plan is None:
+        return []
+    return [Problem(file, item.line, WARNING, PAST_END, f"{item.element} {item.message}")
+            for item in past_end(plan.transitions, plan.duration, plan.fps)]
 
 
 def _s(value: Fraction) -> str:

@@ -3,6 +3,8 @@
 Each field of a transition is one check run through a `Checks` (`checks`), in a fixed order
 (time, duration, span, scenes, ease, params, shader, each parameter), so a render stops at the
 same first problem a lint lists first. Overlaps are checked once the transitions are sorted.
+A transition may run past the composition's end (the video ends inside it, as in HyperFrames):
+not an error, but `past_end` names each such one and the progress its last frame shows.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -18,15 +21,17 @@ from ..blend.registry import Transition, get_transition
 from ..errors import CompositionError, ParameterError, UnknownTransitionError, close_names
 from .checks import Checks
 from .easing import canonical_ease
-from .plan import TransitionSpec
+from .plan import TransitionSpec, frame_count, frame_time
 from .values import describe, parse_number
 
-__all__ = ["html_transition", "page_transitions", "check_transition", "ordered"]
+__all__ = ["html_transition", "page_transitions", "check_transition", "ordered", "past_end", "PastEnd", "PAST_END"]
 
 _REQUIRED = ("data-shader", "data-time", "data-duration", "data-from", "data-to")
 _JS_KEYS = ("time", "duration", "shader", "fromScene", "toScene")
 _UNREADABLE = object()  # data-params that is not JSON (already reported)
 _LINE_RE = re.compile(r"\(line (\d+)\)$")
+#: The warning code of a transition that runs past the composition's end.
+PAST_END = "transition-past-end"
 
 
 def _json_params(text: str, what: str) -> Any:
@@ -198,3 +203,50 @@ def page_transitions(entries: Any, scene_ids: list[str], total: Fraction | None,
         if spec is not None:
             added.append(spec)
     return added
+
+
+@dataclass(frozen=True)
+class PastEnd:
+    """A transition that runs past the composition's end: the progress (eased, and `raw`, linear)
+    the composition's last frame shows it at; both None when no frame falls inside it."""
+
+    spec: TransitionSpec
+    duration: Fraction  # the composition's
+    last_frame: Fraction  # the time of the composition's last frame
+    progress: float | None
+    raw: float | None
+
+    @property
+    def line(self) -> int | None:
+        """The line of its ``<hf-transition>`` (None for a script-made one)."""
+        return _line_of(self.spec.origin)
+
+    @property
+    def element(self) -> str:
+        """The transition, as ``<hf-transition id='x'>`` or ``window.__hf.transitions[0]``."""
+        return _LINE_RE.sub("", self.spec.origin.split(": ", 1)[-1]).rstrip()
+
+    @property
+    def message(self) -> str:
+        """What a warning says after the element."""
+        head = (f"runs to {float(self.spec.end):g} s, past the composition's end ({float(self.duration):g} s): "
+                "the video ends inside it")
+        if self.progress is None or self.raw is None:
+            return f"{head} and no frame shows it (the last frame is at {float(self.last_frame):g} s)"
+        return (f"{head}, at progress {self.progress:.3g} on its last frame (t={float(self.last_frame):g} s; "
+                f"{self.raw:.3g} before the {self.spec.ease} ease), so {self.spec.to_scene!r} never shows alone")
+
+
+def past_end(transitions: Iterable[TransitionSpec], duration: Fraction, fps: Fraction) -> list[PastEnd]:
+    """The `transitions` that end after `duration` (the composition's, at `fps`), with the progress
+    each reaches on the composition's last frame."""
+    count = frame_count(duration, fps)
+    last = frame_time(max(count - 1, 0), fps)
+    found = []
+    for spec in transitions:
+        if spec.end <= duration:
+            continue
+        shown = count > 0 and spec.covers(last)
+        raw = float((last - spec.time) / spec.duration) if shown else None
+        found.append(PastEnd(spec, duration, last, spec.progress(last) if shown else None, raw))
+    return found

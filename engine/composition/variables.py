@@ -17,7 +17,9 @@ Before a render the values are checked against the declarations (`check_values`)
 HyperFrames' CLI does: a name not declared, a value of the wrong type for its declared
 ``type`` (``string``, ``number``, ``color``, ``boolean``, ``enum``, ``font``, ``image``) or an
 enum value outside its ``options`` is a `VariableWarning`, and bad input under
-``strict_variables``. A composition that declares nothing is not checked. Values that are not a
+``strict_variables``; a ``color`` value must be a CSS colour (`css_colors.is_css_color`). A
+composition that declares nothing is not checked. `default_issues` names declared defaults of
+the wrong type (the lint's warnings). Values that are not a
 JSON object are always bad input (`parse_values`, `read_values_file`, `check_values_object`).
 """
 
@@ -33,10 +35,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, RenderWarning, close_names
+from .css_colors import COLOR_EXPECTED, is_css_color
 from .source import read_static, resolve_source
 
 __all__ = ["Variable", "VariableWarning", "VARIABLE_TYPES", "ATTRIBUTE", "declared_variables", "parse_values",
-           "read_values_file", "check_values_object", "merge", "value_issues", "check_values", "check_composition"]
+           "read_values_file", "check_values_object", "merge", "value_issues", "default_issues", "check_values",
+           "check_composition"]
 
 #: The attribute that declares a composition's variables.
 ATTRIBUTE = "data-composition-variables"
@@ -195,9 +199,10 @@ def _type_issue(var: Variable, value: Any) -> str | None:
     """Why `value` does not fit `var`'s declared type (HyperFrames' validateVariables), or None."""
     kind = var.type
     given = f"the value given is a {_describe_value(value)}"
-    if kind in ("string", "color"):
-        ok = isinstance(value, str)
-        expected = f"a string ({kind})"
+    if kind == "string":
+        ok, expected = isinstance(value, str), "a string"
+    elif kind == "color":
+        ok, expected = is_css_color(value), COLOR_EXPECTED
     elif kind == "number":
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
         expected = "a finite number"
@@ -221,6 +226,16 @@ def _type_issue(var: Variable, value: Any) -> str | None:
     else:  # undeclared or unknown type: nothing to check
         return None
     return None if ok else f"variable {var.id!r} is declared as {kind}; expected {expected}, {given}"
+
+
+def default_issues(declared: Mapping[str, Variable]) -> list[tuple[Variable, str]]:
+    """Each declared variable whose own default does not fit its declared type, with why."""
+    issues = []
+    for var in declared.values():
+        problem = _type_issue(var, var.default) if var.has_default else None
+        if problem:
+            issues.append((var, problem.replace("the value given is", "its default is")))
+    return issues
 
 
 def value_issues(declared: Mapping[str, Variable], values: Mapping[str, Any]) -> list[str]:

@@ -1,9 +1,11 @@
-"""``--page``: load the page once in Chromium (a `BrowserSession`, as a render does) for what only the
-loaded page shows: script-made transitions (``window.__hf.transitions``), scripts that throw,
-assets requested by scripts or stylesheets that are missing, readiness that never settles, and
-the render's fidelity warnings (fonts, iframes, blocked requests...). Slow (a browser start), so
-off by default; it runs only when the static checks found no error (the session would stop at
-the first of them).
+"""The page check: load the page once in Chromium (a `BrowserSession`, as a render does) for what
+only the loaded page shows: script-made transitions (``window.__hf.transitions``,
+``HyperShader.init``) and those that run past the end, a duration taken from the root timeline
+(and the clips it cuts), scripts that throw, assets requested by scripts or stylesheets that are
+missing, readiness that never settles, and the render's fidelity warnings (fonts, iframes,
+blocked requests...). The lint runs it by default for a composition with scripts (``--page``:
+for any, ``--static``: never), only when the static checks found no error (the session would
+stop at the first of them).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..capture.session import BrowserSession, MissingAssetError, PageScriptError, SettleTimeoutError
-from ..composition.lint import ERROR, WARNING, Problem, from_findings, is_remote
-from ..composition.validate import js_findings
+from ..composition.lint import ERROR, WARNING, Problem, from_findings, is_remote, past_end_problems, timing_problems
+from ..composition.plan import Plan
+from ..composition.validate import js_findings, with_js_transitions
 from ..errors import CompositionError, InputError, MediaError, RenderWarning
 
 __all__ = ["page_problems"]
@@ -55,8 +58,14 @@ def page_problems(html_file: Path, file: str, raw: dict[str, Any], **options: An
             return [Problem(file, int(at.group(1)) if at else None, ERROR, code,
                             str(exc).removeprefix(f"{html_file.name}: "))]
         try:
+            plan: Plan | None = session.plan  # the root timeline's duration when the root has no data-duration
             if session.page_transitions is not None:
-                out.extend(from_findings(js_findings(session.plan, session.page_transitions), html_file, file))
+                found = js_findings(session.plan, session.page_transitions)
+                out.extend(from_findings(found, html_file, file))
+                plan = None if found else with_js_transitions(session.plan, session.page_transitions)
+            out.extend(past_end_problems(plan, file))
+            if session.plan.duration_from_timeline:
+                out.extend(timing_problems(raw, html_file, file, duration=session.plan.duration))
             for warning in session.warnings:
                 if warning.code == "blocked-request" and warning.element in static_urls:
                     continue  # already a remote-url warning, with its line

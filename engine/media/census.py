@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..caller import option
 from ..errors import CompositionError, MediaError
 from .clips import RATE_RANGE, MediaClip
 
@@ -58,8 +59,9 @@ def clips_from_census(census: Sequence[Mapping[str, Any]], local_path: Callable[
         except CompositionError as exc:
             raise MediaError(f"{element}: {exc}") from None
         if path is None:
+            mapped = option("url_map", "PREFIX=FOLDER", python="{PREFIX: FOLDER}")
             raise MediaError(f"{element}: {url} is not a file of the composition: the engine decodes media itself "
-                             "and reads only files in the composition's folder (or one mapped with --map-url)")
+                             f"and reads only files in the composition's folder (or one mapped with {mapped})")
         rate = _number(entry.get("rate"), element, "data-playback-rate", default=1.0, allow_low=False)
         if not RATE_RANGE[0] <= rate <= RATE_RANGE[1]:
             clamped = min(RATE_RANGE[1], max(RATE_RANGE[0], rate))

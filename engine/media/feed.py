@@ -106,6 +106,9 @@ class VideoFrames:
         self._closed = False
         self.frames_decoded = 0  # distinct frames converted to pixels
         self.pictures_served = 0  # frames sent to a page as pictures (none for native layers)
+        self._layers_lock = threading.Lock()
+        self.layer_frames: dict[str, int] = {"native": 0, "two_capture": 0, "poster": 0}
+        self.layer_fallbacks: dict[str, str] = {}  # element -> why the native path refused it (first reason)
         self.out_of_order = 0  # times prepared by the random-access decoders
         self.server = FrameServer(self._serve)
         self._thread = threading.Thread(target=self._run, name="engine-video", daemon=True)
@@ -254,6 +257,27 @@ class VideoFrames:
             self.frames_decoded += 1
         return entry
 
+    def record_layers(self, kinds: dict[str, int], fallbacks: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+        """Count one capture's videos by how they were drawn (`engine.capture.layers.layer_kinds`)
+        and remember why the native path refused any (thread-safe: every worker's session calls it).
+        Returns the refusals not met before."""
+        new = []
+        with self._layers_lock:
+            for kind, n in kinds.items():
+                self.layer_frames[kind] = self.layer_frames.get(kind, 0) + n
+            for element, reason in fallbacks:
+                if element not in self.layer_fallbacks:
+                    self.layer_fallbacks[element] = reason
+                    new.append((element, reason))
+        return new
+
+    def layers_summary(self) -> dict[str, Any]:
+        """The render's ``video_layers`` stats: frames of each kind summed over videos, and the
+        elements the native path refused with the reason."""
+        with self._layers_lock:
+            return {**self.layer_frames,
+                    "fallbacks": [{"element": e, "reason": r} for e, r in self.layer_fallbacks.items()]}
+
     # ---- the server's side --------------------------------------------------------------------
 
     def _serve(self, page_id: int, clip: int, key: int, shown: bool) -> bytes | None:
@@ -315,6 +339,14 @@ class PageVideo:
         if frame is None:
             raise KeyError(f"clip {index} shows no frame at t={t:g} s")
         return frame.pixels
+
+    def on_screen_indices(self, t: float) -> list[int]:
+        """The clips that show a frame at `t` (by their timing; CSS may still hide some)."""
+        return sorted(self.frames.entry(time_key(t)))
+
+    def on_screen(self, t: float) -> int:
+        """How many clips show a frame at `t`."""
+        return len(self.on_screen_indices(t))
 
     def not_shown(self, indices: Sequence[int]) -> None:
         """The page did not put these clips' frames up (they were composited natively)."""

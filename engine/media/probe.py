@@ -18,7 +18,8 @@ landscape); `width`/`height` are the displayed size, the coded one swapped for 9
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,8 @@ import av
 
 from ..errors import MediaError
 
-__all__ = ["SourceInfo", "VideoInfo", "AudioInfo", "probe_source", "pick_video_stream", "pick_audio_stream"]
+__all__ = ["SourceInfo", "VideoInfo", "AudioInfo", "probe_source", "pick_video_stream", "pick_audio_stream",
+           "untagged_matrix"]
 
 _VFR_PACKETS = 40  # packets whose timestamps decide whether the frame rate varies
 _TAIL_SECONDS = 10.0
@@ -193,6 +195,18 @@ def _is_vfr(packets: list[Any]) -> bool:
     return max(steps) - min(steps) > max(1.5, 0.02 * median)
 
 
+#: The YUV matrix (FFmpeg's AVColorSpace name) of a video whose matrix is untagged, by picture size.
+UNTAGGED_SD, UNTAGGED_HD = "smpte170m", "bt709"
+
+
+def untagged_matrix(width: int, height: int) -> str:
+    """The YUV matrix to decode a video with when its file does not say (colour matrix
+    unspecified): players' rule (mpv, VLC), BT.601 (``smpte170m``) below HD sizes, BT.709 from
+    1280x720 up (`width` >= 1280 or `height` >= 720, the coded picture's size). A tagged video
+    keeps its tag."""
+    return UNTAGGED_HD if width >= 1280 or height >= 720 else UNTAGGED_SD
+
+
 #: FFmpeg's AVColorTransferCharacteristic values of the HDR transfers
 _HDR_TRANSFERS = {16: "pq", 18: "hlg"}
 
@@ -266,13 +280,44 @@ def _probe_audio(container: Any, path: Path, element: str, required: bool, rewin
                      start_time=float(first * time_base), stream_index=int(stream.index))
 
 
+#: Files probed well (by path, stream wanted, size and modification time), the latest last: the
+#: render's static pre-probe and its page's census probe the same files.
+_PROBED: dict[tuple[str, bool, int, int], SourceInfo] = {}
+_PROBED_MAX = 64
+_probed_lock = threading.Lock()
+
+
+def _cache_key(path: Path, need_video: bool) -> tuple[str, bool, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (os.fspath(path.resolve()), need_video, stat.st_size, stat.st_mtime_ns)
+
+
 def probe_source(path: Path, element: str, *, need_video: bool) -> SourceInfo:
     """Probe the media file of `element` (``<video id="a" src="a.mp4">``): a ``<video>`` needs a video
     stream (`need_video`) and uses its audio if any; an ``<audio>`` needs an audio stream. Raises
     `MediaError` (naming the element and the file) for a missing, unreadable, corrupt or unsupported file.
+    A file probed before, unchanged since, is not opened again.
     """
     path = Path(path)
     _check_file(path, element)
+    key = _cache_key(path, need_video)
+    with _probed_lock:
+        known = _PROBED.get(key) if key is not None else None
+    if known is not None:
+        return replace(known, path=path, element=element)
+    info = _probe(path, element, need_video)
+    if key is not None:
+        with _probed_lock:
+            _PROBED[key] = info
+            while len(_PROBED) > _PROBED_MAX:
+                del _PROBED[next(iter(_PROBED))]
+    return info
+
+
+def _probe(path: Path, element: str, need_video: bool) -> SourceInfo:
     try:
         container = av.open(os.fspath(path), metadata_errors="ignore")
     except (av.FFmpegError, OSError, UnicodeDecodeError) as exc:

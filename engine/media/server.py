@@ -11,6 +11,7 @@ decoded). Frames are BMP or JPEG files (`engine.media.pictures`).
 from __future__ import annotations
 
 import secrets
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,6 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if body is NO_CHANGE:
             self.send_response(204)
+            self.send_header("Access-Control-Allow-Origin", "*")  # a CORS request (crossorigin) may read it
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
@@ -48,6 +50,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type(body))
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")  # each frame is fetched once; see media.js
+        self.send_header("Access-Control-Allow-Origin", "*")
         self.end_headers()
         self.wfile.write(body)
 
@@ -58,6 +61,13 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     owner: FrameServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Chromium closing a connection it no longer needs (a prefetch it dropped) is not an error:
+        no traceback for a broken pipe or a reset connection; anything else as `socketserver` prints it."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class FrameServer:

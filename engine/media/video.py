@@ -15,8 +15,9 @@ before, then decodes forward), and so does a forward jump of more than `SEEK_AHE
 a keyframe lies in between (by the container's index; without one, the distance alone decides).
 Asking for the same time or another time within the same frame costs nothing.
 
-Colour: swscale converts with the frame's own matrix and range (BT.709 assumed where the file
-leaves the matrix unspecified, as Chromium does); depth 8 gives uint8 RGB (swscale's accurate
+Colour: swscale converts with the frame's own matrix and range; where the file leaves the
+matrix unspecified, players' rule (`probe.untagged_matrix`): BT.601 below 1280x720, BT.709 from
+1280 wide or 720 high up; range unspecified is limited. Depth 8 gives uint8 RGB (swscale's accurate
 rounding and full chroma interpolation: within half a level of the exact matrix), depth 16 uint16
 RGB (``rgb48le``, accurate rounding; 10/12-bit sources keep their bits). Rotation from the display
 matrix is applied, so pixels are (height, width, 3) of the displayed size. An HDR source (PQ or
@@ -37,7 +38,7 @@ import numpy as np
 from av.video.reformatter import Colorspace, Interpolation, VideoReformatter
 
 from ..errors import MediaError
-from .probe import SourceInfo
+from .probe import UNTAGGED_HD, UNTAGGED_SD, SourceInfo, untagged_matrix
 from .tonemap import tone_map_to_sdr
 
 __all__ = ["VideoDecoder", "SEEK_AHEAD"]
@@ -45,6 +46,7 @@ __all__ = ["VideoDecoder", "SEEK_AHEAD"]
 #: seconds: a forward jump longer than this seeks instead of decoding through (keyframe permitting)
 SEEK_AHEAD = 2.0
 _UNSPECIFIED = 2  # AVCOL_SPC_UNSPECIFIED
+_SWS_MATRIX = {UNTAGGED_HD: Colorspace.ITU709, UNTAGGED_SD: Colorspace.ITU601}  # untagged_matrix -> swscale's
 _ACCURATE = Interpolation.BILINEAR | Interpolation.ACCURATE_RND
 # full chroma interpolation makes 8-bit output exact, but corrupts rgb48le output in this swscale
 _ACCURATE_8 = _ACCURATE | Interpolation.FULL_CHR_H_INT
@@ -261,7 +263,9 @@ class VideoDecoder:
 
     def _reformat(self, reformatter: VideoReformatter, frame: Any) -> np.ndarray:
         rgb_source = frame.format.name.startswith(("gbr", "rgb", "bgr"))
-        colorspace = Colorspace.ITU709 if frame.colorspace == _UNSPECIFIED and not rgb_source else None
+        colorspace = None
+        if frame.colorspace == _UNSPECIFIED and not rgb_source:
+            colorspace = _SWS_MATRIX[untagged_matrix(frame.width, frame.height)]
         out = reformatter.reformat(frame, format=self._format, src_colorspace=colorspace,
                                    interpolation=self._interpolation, threads=self._threads)
         return out.to_ndarray()

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..caller import option
 from ..config import check_choice
 from ..errors import ConfigError
 
 __all__ = ["CodecSpec", "CODECS", "CODEC_CHOICES", "QUALITIES", "OutputTarget", "resolve_codec", "resolve_output",
-           "check_output_path", "sequence_pattern", "sequence_name", "ALPHA_CODECS"]
+           "check_output_path", "sequence_pattern", "sequence_name", "ALPHA_CODECS", "check_writable", "make_folders",
+           "remove_folders"]
 
 QUALITIES = ("draft", "standard", "high")
 
@@ -94,7 +97,7 @@ def resolve_codec(output: str | os.PathLike[str], codec: str) -> str:
     if suffix not in _BY_EXTENSION:
         known = ", ".join(f"{ext} ({name})" for ext, name in _BY_EXTENSION.items())
         raise ConfigError(f"output {str(output)!r} has extension {suffix or '(none)'!r}; expected one of {known}, "
-                          "or name the codec with --codec")
+                          f"or name the codec with {option('codec', 'CODEC', python='CODEC')}")
     return _BY_EXTENSION[suffix]
 
 
@@ -148,17 +151,53 @@ class OutputTarget:
         return self.kind == "video"
 
 
-def _check_folder(folder: Path) -> None:
-    if not folder.is_dir():
-        raise ConfigError(f"output folder {str(folder)!r} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise ConfigError(f"output folder {str(folder)!r} is not writable")
+def check_writable(path: Path) -> None:
+    """ConfigError unless a file can be made at `path`: its folder, or where it is missing the
+    nearest folder above it (the writer makes the rest, `make_folders`), is a folder that takes a
+    new file (tried: a hidden file made and removed, so read-only mounts, /proc and root's
+    permissions answer as they would for the output)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    shown = f"output {str(path)!r} cannot be written"
+    if not existing.is_dir():
+        raise ConfigError(f"{shown}: {str(existing)!r} is a file, not a folder")
+    trial = existing / f".{path.name}.{uuid.uuid4().hex[:8]}.write-check"
+    try:
+        os.close(os.open(trial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.unlink(trial)
+    except OSError as exc:
+        missing = "" if existing == folder else f" (where folder {str(folder)!r} would be made)"
+        raise ConfigError(f"{shown}: folder {str(existing)!r}{missing} is not writable ({exc.strerror or exc})") \
+            from None
+
+
+def make_folders(path: Path) -> list[Path]:
+    """Make the missing folders above the file `path`; the ones made, deepest first (for `remove_folders`)."""
+    made: list[Path] = []
+    folder = path.parent
+    while str(folder) and not folder.exists() and folder != folder.parent:
+        made.append(folder)
+        folder = folder.parent
+    for each in reversed(made):
+        each.mkdir(exist_ok=True)
+    return made
+
+
+def remove_folders(made: list[Path]) -> None:
+    """Remove the folders `make_folders` made, where they are still empty."""
+    for folder in made:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def resolve_output(output: str | os.PathLike[str], codec: str = "auto", *, still: bool = False) -> OutputTarget:
     """The output `output` asks for, checked: its folder exists and is writable, its extension
     fits the codec, a ``.png`` is either a still (`still`) or a sequence (a ``%04d`` in its name).
-    A sequence's own folder may be missing (its parent must exist): the writer makes it."""
+    Missing folders are made by the writer (and removed again if the render writes nothing)."""
     path = Path(output)
     name = resolve_codec(path, codec)
     spec = CODECS[name]
@@ -169,20 +208,19 @@ def resolve_output(output: str | os.PathLike[str], codec: str = "auto", *, still
     if pattern is not None and spec.kind != "png":
         raise ConfigError(f"output {str(path)!r} has a frame-number placeholder; only PNG sequences take one "
                           "(for example frames/f_%04d.png)")
+    a_still = f"a still ({option('still', python='SECONDS')}) writes one PNG"
     if still and spec.kind != "png":
-        raise ConfigError(f"--still writes one PNG; output {str(path)!r} is {name!r} (use a .png name)")
+        raise ConfigError(f"{a_still}; output {str(path)!r} is {name!r} (use a .png name)")
     if spec.kind == "png":
         if still and pattern is not None:
-            raise ConfigError(f"--still writes one PNG; output {str(path)!r} names a sequence (drop the %d)")
+            raise ConfigError(f"{a_still}; output {str(path)!r} names a sequence (drop the %d)")
         if not still and pattern is None:
-            raise ConfigError(f"output {str(path)!r} is one PNG: pass --still SECONDS for a still frame, or put "
-                              "a frame number in the name for a sequence (for example frames/f_%04d.png)")
-    folder = path.parent if str(path.parent) else Path(".")
-    if pattern is not None and not folder.exists():
-        folder = folder.parent  # a sequence's own folder is made by its writer (and removed if it writes nothing)
-    _check_folder(folder)
+            raise ConfigError(f"output {str(path)!r} is one PNG: pass {option('still', 'SECONDS', python='SECONDS')} "
+                              "for a still frame, or put a frame number in the name for a sequence (for example "
+                              "frames/f_%04d.png)")
     if path.is_dir():
         raise ConfigError(f"output {str(path)!r} is a folder; expected a file path")
+    check_writable(path)
     kind = "still" if still else ("sequence" if pattern is not None else spec.kind)
     return OutputTarget(path, name, kind)
 

@@ -12,8 +12,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from ..caller import given
 from ..errors import ConfigError
-from .formats import CODECS
+from .formats import CODECS, make_folders, remove_folders
 
 __all__ = ["GifSink", "GIF_MAX_FPS", "check_gif_fps"]
 
@@ -25,7 +26,7 @@ def check_gif_fps(fps: Fraction) -> None:
     """ConfigError when `fps` is more than a GIF can show."""
     if fps > GIF_MAX_FPS:
         raise ConfigError(f"a GIF plays at most {GIF_MAX_FPS} fps (browsers show frames shorter than 2/100 s "
-                          f"for 1/10 s); the composition is {float(fps):g} fps: pass --fps {GIF_MAX_FPS} or lower")
+                          f"for 1/10 s); the composition is {float(fps):g} fps: pass {given('fps', GIF_MAX_FPS)} or lower")
 
 
 def _drain(sink: Any) -> list[Any]:
@@ -59,7 +60,12 @@ class GifSink:
         self._source.link_to(palettegen)
         palettegen.link_to(self._palette_sink)
         graph.configure()
-        self._kept: Any = av.open(str(keep), "w", format="matroska")
+        self._made = make_folders(tmp)  # the output's folder, if missing (removed again by `discard`)
+        try:
+            self._kept: Any = av.open(str(keep), "w", format="matroska")
+        except BaseException:
+            remove_folders(self._made)
+            raise
         stream: Any = self._kept.add_stream("ffv1", rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "bgr0"
         stream.options = {"level": "3", "slices": "4"}
@@ -127,3 +133,4 @@ class GifSink:
             pass
         self.keep.unlink(missing_ok=True)
         self.tmp.unlink(missing_ok=True)
+        remove_folders(self._made)

@@ -6,7 +6,7 @@ alpha, RGBA (``rgba`` / ``rgba64be``, straight alpha as PNG stores it). Nothing
 appears at the output names until the whole render succeeded: a still is written to a temporary
 file beside it; a sequence into a hidden temporary folder beside its files, moved into place
 by `finish` (files of the same names are replaced; other files in the folder are left alone).
-A sequence's folder that did not exist is made, and removed again if the render fails.
+A folder that did not exist is made, and removed again if the render fails.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from .formats import CODECS, sequence_name
+from .formats import CODECS, make_folders, remove_folders, sequence_name
 
 __all__ = ["png_bytes", "StillSink", "SequenceSink"]
 
@@ -49,6 +49,7 @@ class StillSink:
 
     def __init__(self, tmp: Path, width: int, height: int, quality: str, alpha: bool = False) -> None:
         self._tmp, self._png = tmp, _PngEncoder(width, height, quality, alpha)
+        self._made = make_folders(tmp)  # the still's folder, if missing (removed again by `discard`)
 
     def encode(self, video: Any, count: int) -> None:
         if count > 0:
@@ -60,6 +61,7 @@ class StillSink:
 
     def discard(self) -> None:
         self._tmp.unlink(missing_ok=True)
+        remove_folders(self._made)
 
 
 class SequenceSink:
@@ -71,9 +73,7 @@ class SequenceSink:
                  alpha: bool = False) -> None:
         self.pattern, self.first_index = pattern, first_index
         self.folder = pattern.parent if str(pattern.parent) else Path(".")
-        self._made_folder = not self.folder.exists()
-        if self._made_folder:
-            self.folder.mkdir()
+        self._made = make_folders(pattern)
         self._staging = self.folder / f".{uuid.uuid4().hex[:8]}.partial-sequence"
         self._staging.mkdir()
         self._png = _PngEncoder(width, height, quality, alpha)
@@ -91,8 +91,4 @@ class SequenceSink:
 
     def discard(self) -> None:
         shutil.rmtree(self._staging, ignore_errors=True)
-        if self._made_folder:
-            try:
-                self.folder.rmdir()  # only if empty
-            except OSError:
-                pass
+        remove_folders(self._made)  # only where empty

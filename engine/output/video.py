@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..media.audio_encode import AudioTrack, SampleReader
-from .formats import CODECS
+from .formats import CODECS, make_folders, remove_folders
 
 __all__ = ["VideoSink", "CONTAINERS"]
 
@@ -30,10 +30,15 @@ class VideoSink:
         spec = CODECS[codec]
         if spec.encoder == "libsvtav1":
             os.environ.setdefault("SVT_LOG", "1")  # SVT-AV1 prints its configuration unless told errors only
-        self.fps = fps
+        self.fps, self._tmp = fps, tmp
         fmt = CONTAINERS[suffix.lower()]
         options = {"movflags": "+write_colr"} if fmt in ("mp4", "mov") else {}
-        self._container: Any = av.open(str(tmp), "w", format=fmt, options=options)
+        self._made = make_folders(tmp)  # the output's folder, if missing (removed again by `discard`)
+        try:
+            self._container: Any = av.open(str(tmp), "w", format=fmt, options=options)
+        except BaseException:
+            remove_folders(self._made)
+            raise
         self._audio: AudioTrack | None = None
         try:
             stream: Any = self._container.add_stream(spec.encoder, rate=fps)
@@ -47,7 +52,7 @@ class VideoSink:
             if samples is not None:
                 self._audio = AudioTrack(self._container, fmt, samples, sample_rate)
         except BaseException:
-            self._container.close()
+            self.discard()
             raise
         self._stream, self._pix_fmt = stream, pix_fmt
 
@@ -73,4 +78,8 @@ class VideoSink:
         self._container.close()
 
     def discard(self) -> None:
-        self._container.close()
+        try:
+            self._container.close()
+        finally:
+            self._tmp.unlink(missing_ok=True)
+            remove_folders(self._made)

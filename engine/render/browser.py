@@ -48,11 +48,13 @@ def capture_into(job: Job, browser: Browser, info: FrameInfo, slot: Slot, next_i
                 session = browser.session
                 if job.video is not None:
                     session.share_video(job.video)
+                before = session.captures
                 if info.transition is None:
                     session.capture_frame(info.time, out=slot.out, next_time=next_time)
                 else:
                     session.capture_scenes(info.time, [(info.transition.from_scene, slot.frm),
                                                        (info.transition.to_scene, slot.to)], next_time=next_time)
+                job.count_captures(session.captures - before)
             return
         except CaptureError as exc:
             where = f"frame {info.index} (t={float(info.time):g} s)"

@@ -13,26 +13,32 @@ import logging
 import os
 import signal
 import sys
+import textwrap
 import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..caller import cli_call
 from ..errors import ConfigError, EngineError, InputError, RenderCancelled, RenderWarning
 from ..knobs import cli_epilog, knob
 
 
 def _help(option: str) -> str:
-    """A flag's help from the knob table, with its default."""
+    """A flag's help from the knob table, with its default unless the flag is an on/off switch."""
     k = knob(option)
-    return f"{k.help} (default: {k.default.replace('`', '')})".replace("%", "%%")  # argparse formats help with %
+    text = k.help + ("" if k.values == "flag" else f" (default: {k.default.replace('`', '')})")
+    return text.replace("%", "%%")  # argparse formats help with %
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m engine.render",
-        description="Render an HTML composition (a .html file or a folder with index.html) to a video.",
+        description=textwrap.fill(
+            "Render an HTML composition (a .html file or a folder with index.html) to a video. Relative paths (the "
+            "composition, -o, the --map-url and --fonts folders, --variables-file, --batch, --stats-json) are read "
+            "from the current directory.", width=100),
         epilog=cli_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("composition", help="composition .html file or folder holding index.html")
     p.add_argument("-o", "--output", required=True,
@@ -59,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict-variables", action="store_true", help=_help("strict_variables"))
     p.add_argument("--batch", metavar="FILE", help=_help("batch"))
     p.add_argument("--batch-fail-fast", action="store_true", help=_help("batch_fail_fast"))
-    p.add_argument("--no-audio", dest="audio", action="store_false", help=_help("audio"))
+    p.add_argument("--no-audio", dest="audio", action="store_false",
+                   help="write no audio stream (without it, the <audio> clips and the sound of unmuted <video> "
+                        "clips are mixed into a video output: 48 kHz stereo, AAC in MP4 and MKV, 24-bit PCM in MOV)")
     p.add_argument("--alpha", action="store_true", help=_help("alpha"))
     p.add_argument("--ray", metavar="ADDRESS", help=_help("ray"))
     p.add_argument("--chunk-frames", metavar="N", help=_help("chunk_frames"))
@@ -204,6 +212,12 @@ def _batch(args: argparse.Namespace, progress: Any, cancel: threading.Event, bar
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line (`argv`: its arguments; None: ``sys.argv``); the exit code."""
+    with cli_call():  # messages name the flags, not Python's keyword arguments
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)  # argparse exits 2 with the usage for a bad flag
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
     from . import render  # imported late: --help stays fast

@@ -40,6 +40,13 @@ class Job:
     video: VideoFrames | None = None  # the video clips' frames, decoded once for every worker
     #: what the other workers' sessions met that cannot be rendered faithfully (reported as they close)
     worker_warnings: list[PageWarning] = field(default_factory=list)
+    captures: int = 0  # pictures taken from the browsers (a native video layer's parts count each)
+    _captures_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count_captures(self, n: int) -> None:
+        """Add `n` pictures taken by one worker (thread-safe)."""
+        with self._captures_lock:
+            self.captures += n
 
     def abort(self, error: BaseException) -> None:
         """Stop every thread of the render: the fence and each ring raise `error` to their waiters."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from .. import caller
 from ..blend.cpu_backend import default_threads
 from ..blend.gl_backend import gl_disabled
 from ..capture.options import CaptureOptions
@@ -84,7 +85,8 @@ class RenderOptions:
         if self.still is not None:
             object.__setattr__(self, "still", parse_still(self.still))
             if self.frames is not None:
-                raise ConfigError("still and frames cannot both be given: a still is one frame, at its time")
+                raise ConfigError(f"{caller.name('still')} and {caller.name('frames')} cannot both be given: a "
+                                  "still is one frame, at its time")
         if self.ray is not None:
             from .distributed import parse_ray_address
 
@@ -92,17 +94,20 @@ class RenderOptions:
         if self.chunk_frames is not None:
             object.__setattr__(self, "chunk_frames", knob("chunk_frames").check(self.chunk_frames))
             if self.ray is None:
-                raise ConfigError("chunk_frames is for distributed renders; give ray=ADDRESS too")
+                raise ConfigError(f"{caller.name('chunk_frames')} is for distributed renders; give "
+                                  f"{caller.option('ray', 'ADDRESS', python='ADDRESS')} too")
         if self.path == "hybrid" and isinstance(self.workers, int) and self.workers < 2:
-            raise ConfigError(f"path 'hybrid' needs at least 2 workers; workers={self.workers!r}")
+            raise ConfigError(f"path 'hybrid' needs at least 2 workers; {caller.given('workers', self.workers)}")
         object.__setattr__(self, "variables", check_values_object(self.variables, "variables") or None)
         if self.variables and "variables" in self.capture:
             raise ConfigError("variables and capture={'variables': ...} cannot both be given; pass them as variables=")
         check_environment(self.capture)
 
     def target(self, output: str | os.PathLike[str]) -> OutputTarget:
-        """The output these options write to `output`, checked (its folder, its extension against
-        the codec, a still's PNG, an encoder that keeps alpha with `alpha`) before any browser starts."""
+        """The output these options write to `output`, checked (that a file can be made there: its
+        folder, or the nearest one above a missing folder, takes a new file; its extension against
+        the codec, a still's PNG, an encoder that keeps alpha with `alpha`) before any browser starts.
+        Missing folders are made when the first frame is written."""
         target = resolve_output(output, self.codec, still=self.still is not None)
         if self.alpha:
             target.check_alpha()

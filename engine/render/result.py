@@ -12,6 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from ..capture.fidelity import is_unfaithful
+
 __all__ = ["Stats", "RenderResult", "transition_summary", "media_summary"]
 
 
@@ -74,6 +76,10 @@ class RenderResult:
     transitions: list[dict[str, Any]] = field(default_factory=list)
     media: dict[str, Any] = field(default_factory=dict)
     alpha: bool = False
+    #: frames of each kind summed over videos (``native``, ``two_capture``, ``poster``) and the
+    #: videos the native path refused (``fallbacks``); empty without video
+    video_layers: dict[str, Any] = field(default_factory=dict)
+    captures: int = 0  # pictures taken from the browsers
 
     @property
     def frames_per_second(self) -> float:
@@ -86,9 +92,13 @@ class RenderResult:
         return data
 
     def summary(self) -> str:
+        # a mistake or a choice (an undeclared variable, a misspelled attribute...) is not something drawn unfaithfully
+        unfaithful = sum(is_unfaithful(w.get("code", "")) for w in self.warnings)
+        notices = len(self.warnings) - unfaithful
         return (f"{self.output}: {self.frames} frames {self.width}x{self.height} @ {float(self.fps):g} fps "
                 f"({self.capture_format} {self.capture_mode} capture, {self.quality}{', alpha' if self.alpha else ''}) in "
                 f"{self.seconds:.1f} s ({self.frames_per_second:.1f} fps); path {self.path}"
                 f"{f' ({self.partition})' if self.partition else ''}, {self.workers} worker(s), ring {self.ring_depth}, "
                 f"blend {self.backend}"
-                + (f"; {len(self.warnings)} warning(s): not everything rendered faithfully" if self.warnings else ""))
+                + (f"; {unfaithful} warning(s): not everything rendered faithfully" if unfaithful else "")
+                + (f"; {notices} other warning(s)" if notices else ""))

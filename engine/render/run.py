@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..blend.blender import Blender
-from ..capture.fidelity import PageWarning, strict_error
+from ..caller import option
+from ..capture.fidelity import PageWarning, is_unfaithful, strict_error
 from ..capture.session import BrowserSession
+from ..composition.mistakes import named_mistakes
 from ..composition.plan import FrameInfo, Plan
 from ..composition.variables import check_composition
 from ..config import available_memory, usable_cpus
@@ -43,6 +45,7 @@ from .browser import Browser
 from .feed import ProgressCallback, feed
 from .job import FenceEntry, Job
 from .options import RenderOptions
+from .preprobe import preprobe_media
 from .result import RenderResult, Stats, media_summary, transition_summary
 from .worker import Joinable, Worker, walk
 
@@ -54,8 +57,11 @@ __all__ = ["RenderResult", "render_plan_and_encode", "run_render", "Stats"]
 
 def run_render(composition: Path, output: Path, options: RenderOptions, progress: ProgressCallback | None = None,
                cancel: threading.Event | None = None, warm: WarmState | None = None) -> RenderResult:
-    """The checks that need no browser (the composition's variables), then the render."""
+    """The checks that need no browser (the output, the composition's variables, the media its
+    HTML names), then the render."""
+    options.target(output)
     notes = check_composition(composition, options.variables, strict=options.strict_variables)
+    preprobe_media(composition, options.capture)
     if options.ray is not None:
         from .distributed import render_on_ray
 
@@ -123,6 +129,7 @@ class _Render:
         self.check_fidelity()
         plan = self.session.plan
         self.plan: Plan = plan if self.options.fps is None else replace(plan, fps=self.options.fps)
+        self.notes = named_mistakes(self.plan)  # misspelled attributes, transitions past the end: warned now
 
     def plan_frames(self) -> None:
         plan, still = self.plan, self.options.still
@@ -138,10 +145,13 @@ class _Render:
 
     def start_audio(self) -> None:
         audible = [clip for clip in self.plan.media_clips if clip.audible]
-        if self.options.audio and audible and not self.target.has_audio:
+        if not (self.options.audio and audible) or self.target.kind == "still":  # nobody expects a still's sound
+            return
+        if not self.target.has_audio:
             warnings.warn(f"{self.out_path.name}: a {self.target.kind} output holds no sound; the audio of "
-                          f"{len(audible)} clip(s) is left out (--no-audio silences this)", RenderWarning, stacklevel=2)
-        elif self.options.audio and audible:
+                          f"{len(audible)} clip(s) is left out ({option('audio', python='False')} silences this)",
+                          RenderWarning, stacklevel=2)
+        else:
             self.audio = RenderAudio(self.plan, self.frames[0].index / self.plan.fps)
 
     def open_blender(self) -> None:
@@ -217,8 +227,9 @@ class _Render:
     def check_fidelity(self) -> None:
         """With ``strict``, anything the page cannot render faithfully is bad input."""
         assert self.session is not None
-        if self.options.strict and self.page_warnings():
-            raise strict_error(self.session.plan.source.name, self.page_warnings())
+        unfaithful = [w for w in self.page_warnings() if is_unfaithful(w.code)]
+        if self.options.strict and unfaithful:
+            raise strict_error(self.session.plan.source.name, unfaithful)
 
     def finish(self) -> None:
         assert self.encoder is not None
@@ -243,10 +254,12 @@ class _Render:
             capture_format=self.session.options.capture_format, capture_mode=self.session.capture_mode,
             stage_seconds=dict(self.stats.seconds), frame_hashes=self.encoder.hashes,
             warnings=[w.as_dict() for w in self.page_warnings()]
-            + ([self.audio.warning.as_dict()] if self.audio is not None and self.audio.warning else []),
+            + ([self.audio.warning.as_dict()] if self.audio is not None and self.audio.warning else []) + self.notes,
             transitions=[transition_summary(t.as_dict()) for t in plan.transitions],
             media=media_summary(plan.media_clips, self.audio.summary() if self.audio is not None else None),
-            alpha=self.options.alpha)
+            alpha=self.options.alpha,
+            video_layers=self.video.layers_summary() if self.video is not None else {},
+            captures=self.job.captures if self.job is not None else 0)
 
     def lane(self, index: int) -> Lane | None:
         """Worker `index`'s thread when a Renderer keeps them (None: a thread of its own)."""
