@@ -19,10 +19,15 @@ test-fast: bootstrap lint
 test-browser: bootstrap
 	$(PY) -m pytest -q -m browser tests
 
-# The linter and the type checker, on engine/ (configured in pyproject.toml); make test runs them first.
+# The linter and the type checker, on engine/ (configured in pyproject.toml), and a syntax check of
+# the page runtime's files (engine/capture/*.js, injected into Chromium); make test runs them first.
 lint: bootstrap
 	$(PY) -m ruff check
 	$(PY) -m mypy
+	@if command -v node >/dev/null 2>&1; then \
+		for f in engine/capture/*.js; do node --check "$$f" || exit 1; done; \
+		echo "node --check: engine/capture/*.js parse"; \
+	else echo "node is not installed: skipping node --check of engine/capture/*.js (scripts/bootstrap.sh installs it)"; fi
 
 bench: bootstrap
 	$(PY) -m pytest bench -q --benchmark-columns=min,median,mean,ops --benchmark-sort=name

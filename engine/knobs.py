@@ -28,7 +28,9 @@ JPEG_QUALITY_BY_QUALITY = {"draft": 80, "standard": 95, "high": 95}
 class Knob:
     """One knob. `option` is its keyword (``engine.render(option=...)`` for scope ``render``,
     ``capture={"option": ...}`` for ``capture``, none for ``cli``/``build``/``env`` knobs);
-    `lo`/`hi` bound an integer knob, `choices` a choice knob (None: free-form)."""
+    `lo`/`hi` bound an integer knob, `choices` a choice knob (None: free-form); `metavar` names a
+    flag's value in ``--help`` (default: the option in capitals). ``values="flag"`` makes an on/off
+    switch. The CLI generates its flags from these fields (`engine.render.cli`)."""
 
     option: str
     help: str
@@ -40,6 +42,7 @@ class Knob:
     choices: tuple[str, ...] | None = None
     lo: int | None = None
     hi: int | None = None
+    metavar: str | None = None
 
     def check(self, value: object) -> object:
         """`value` validated (ConfigError naming the knob), for choice and integer knobs."""
@@ -106,10 +109,10 @@ KNOBS: tuple[Knob, ...] = (
        "standard",
        flag="--quality", choices=("draft", "standard", "high")),
     Knob("fps", "override the composition's frame rate", "the composition's", values="1..240, e.g. `30000/1001`",
-       flag="--fps"),
-    Knob("frames", "render only frames START:END (END exclusive)", "all", values="`START:END`", flag="--frames"),
+       flag="--fps", metavar="FPS"),
+    Knob("frames", "render only frames START:END (END exclusive)", "all", values="`START:END`", flag="--frames", metavar="START:END"),
     Knob("still", "render the one frame shown at SECONDS to a PNG (16-bit at --quality high)", "none",
-       values="seconds, e.g. `2.5`", flag="--still"),
+       values="seconds, e.g. `2.5`", flag="--still", metavar="SECONDS"),
     Knob("hash_frames", "record a hash of every encoded frame in the stats", "off", values="flag",
        flag="--hash-frames"),
     Knob("audio", "mix the <audio> clips and the sound of unmuted <video> clips into the output (48 kHz stereo: "
@@ -122,15 +125,15 @@ KNOBS: tuple[Knob, ...] = (
     Knob("ray", "render across machines on Ray: local (a cluster on this machine for this render), auto (the "
        "running cluster) or ray://HOST:PORT; the composition folder is shipped, chunks render on one actor per CPU "
        "and are joined without re-encoding (video outputs only)", "none",
-       values="`local`, `auto`, `ray://HOST:PORT`", flag="--ray"),
+       values="`local`, `auto`, `ray://HOST:PORT`", flag="--ray", metavar="ADDRESS"),
     Knob("chunk_frames", "frames per chunk of a --ray render", "about 4 chunks per actor, at least 30 frames",
-       flag="--chunk-frames", lo=1, hi=1_000_000),
+       flag="--chunk-frames", lo=1, hi=1_000_000, metavar="N"),
     Knob("strict", "treat whatever the engine cannot render faithfully (an <iframe> of another origin, a font that did "
        "not load, a blocked request...) as bad input: exit 2, no output; without it each is a warning on stderr and "
        "in the stats", "off", values="flag", flag="--strict"),
     Knob("variables", "values of the composition's declared variables (data-composition-variables), merged over "
        "their defaults: its scripts read them with window.__hyperframes.getVariables(); sub-compositions keep their "
-       "host's data-variable-values", "none", values="JSON object (a dict in Python)", flag="--variables"),
+       "host's data-variable-values", "none", values="JSON object (a dict in Python)", flag="--variables", metavar="JSON"),
     Knob("strict_variables", "treat a variable the composition does not declare, a value of the wrong type or an "
        "enum value outside its options as bad input: exit 2, no output; without it each is a warning on stderr",
        "off", values="flag", flag="--strict-variables"),
@@ -138,7 +141,7 @@ KNOBS: tuple[Knob, ...] = (
        flag="--allow-network"),
     Knob("url_map", "serve URLs starting with PREFIX from local FOLDER (repeatable; a relative FOLDER is read from "
        "the current directory)", "none",
-       values="`PREFIX=FOLDER`", scope="capture", flag="--map-url"),
+       values="`PREFIX=FOLDER`", scope="capture", flag="--map-url", metavar="PREFIX=FOLDER"),
     Knob("executable", "the Chromium binary; the headless shell starts and captures faster",
        "Debian's `chromium-headless-shell` if installed, else `/usr/bin/chromium`", values="path",
        scope="capture", env="ENGINE_CHROMIUM"),
@@ -164,7 +167,7 @@ KNOBS: tuple[Knob, ...] = (
     Knob("font_dir", "a folder of font files (.woff2, .woff, .ttf, .otf, any layout; read by their own names): "
        "every family the page names that it holds gets web fonts from it (before the bundled ones), and Google Fonts "
        "stylesheet links are answered from it offline; a family a link asks for that it lacks is a warning",
-       "none", values="folder", scope="capture", flag="--fonts"),
+       "none", values="folder", scope="capture", flag="--fonts", metavar="DIR"),
     Knob("seed", "seed of the page's Math.random", "0", values="0..2**32-1", scope="capture", lo=0, hi=2**32 - 1),
     Knob("extra_args", "more Chromium command-line flags", "none", values="list of strings", scope="capture"),
     Knob("gl", "off turns the GL backend off: blends use the CPU kernels, GL-only transitions fail clearly",
@@ -180,15 +183,15 @@ KNOBS: tuple[Knob, ...] = (
        "the user's cache folder: `$XDG_CACHE_HOME/engine/npm`, else `~/.cache/engine/npm`", values="folder",
        scope="env", env="ENGINE_NPM_CACHE"),
     Knob("variables_file", "read the --variables object from a JSON file instead", "none", values="FILE",
-       scope="cli", flag="--variables-file"),
+       scope="cli", flag="--variables-file", metavar="FILE"),
     Knob("batch", "render one output per row of FILE (JSON Lines, or a JSON array of objects): each row is the "
        "variables of its render, merged over --variables, and -o a template naming each output from its row "
        "(renders/{name}.mp4; {index} is the row number); one warm Renderer for all; a summary table at the end; "
-       "exit 1 when a row failed", "none", values="FILE", scope="cli", flag="--batch"),
+       "exit 1 when a row failed", "none", values="FILE", scope="cli", flag="--batch", metavar="FILE"),
     Knob("batch_fail_fast", "with --batch, skip the remaining rows after one fails", "off", values="flag",
        scope="cli", flag="--batch-fail-fast"),
     Knob("stats_json", "write the render statistics as JSON to FILE", "none", values="FILE", scope="cli",
-       flag="--stats-json"),
+       flag="--stats-json", metavar="FILE"),
     Knob("quiet", "no progress bar and no summary", "off", values="flag", scope="cli", flag="-q/--quiet"),
     Knob("verbose", "log what the engine decides", "off", values="flag", scope="cli", flag="-v/--verbose"),
     Knob("native", "compile the kernels with -march=native (the default build is portable; hot loops still use "

@@ -2,9 +2,10 @@
 """Compositing of native video layers into a captured rgb48le frame (engine/capture/layers.py).
 
 - `place` draws a decoded video frame (uint8 or uint16 RGB) into a rectangle of the frame:
-  bilinear sampling with clamp-to-edge at pixel centres, anti-aliased edges (each pixel covered
-  by the fraction of its area inside the rectangle and the clip), and an opacity. A 1:1 placement
-  on whole pixels at opacity 1 copies the source exactly.
+  bilinear sampling with clamp-to-edge at pixel centres when magnifying, a box filter (area
+  averaging) along an axis that is minified, anti-aliased edges (each pixel covered by the
+  fraction of its area inside the rectangle and the clip), and an opacity. A 1:1 placement on
+  whole pixels at opacity 1 copies the source exactly.
 - `over` draws a straight-alpha RGBA8 picture (the part of the page painting above the video)
   over the frame with exact integer source-over.
 
@@ -16,7 +17,7 @@ import os
 
 import numpy as np
 
-from cython.parallel cimport prange
+from cython.parallel cimport prange, threadid
 from libc.math cimport floor, ceil
 from libc.stdlib cimport malloc, free
 from libc.string cimport memcpy
@@ -29,19 +30,14 @@ ctypedef fused pix_t:
     u16
 
 
-cdef struct Cols:
-    # per destination column of the placement, from its first column: the source offsets of
-    # the two samples (in channel values), the weight of the second, and the column's coverage
-    Py_ssize_t* off0
-    Py_ssize_t* off1
-    float* wx
-    float* cover
-
-
-cdef struct Rows:
-    Py_ssize_t* off0
-    Py_ssize_t* off1
-    float* wy
+cdef struct Taps:
+    # per destination index along one axis (from the placement's first): `count[i]` taps at
+    # `src[i * width + k]` (source offsets in channel values) with weights `weight[i * width + k]`
+    # summing to 1, and the index's coverage by the rectangle and the clip
+    Py_ssize_t width
+    Py_ssize_t* count
+    Py_ssize_t* src
+    float* weight
     float* cover
 
 
@@ -85,24 +81,75 @@ cdef inline float coverage(double lo, double hi, Py_ssize_t i) noexcept nogil:
     return <float>(b - a) if b > a else 0.0
 
 
-cdef void axis(Py_ssize_t first, Py_ssize_t count, double origin, double scale, Py_ssize_t size,
-               double lo, double hi, Py_ssize_t stride, Py_ssize_t* off0, Py_ssize_t* off1,
-               float* weight, float* cover) noexcept nogil:
-    """Per destination pixel first..first + count - 1 of one axis: the two source samples around
-    its centre (clamped to the edge), the second's weight, and the pixel's coverage."""
-    cdef Py_ssize_t i, s0
-    cdef double s
+cdef int axis_taps(Py_ssize_t first, Py_ssize_t count, double origin, double scale, Py_ssize_t size,
+                   double lo, double hi, Py_ssize_t stride, Taps* taps) except -1:
+    """Fill `taps` for destination pixels first..first + count - 1 of one axis, whose centres map to
+    source coordinate (i + 0.5 - origin) * scale: bilinear between the two nearest source pixel
+    centres (clamped to the edge) when magnifying (scale <= 1), else a box filter the width of one
+    destination pixel in the source (area averaging), so minified footage does not alias."""
+    cdef Py_ssize_t width = 2 if scale <= 1.0 else <Py_ssize_t>ceil(scale) + 2
+    taps.width = width
+    taps.count = <Py_ssize_t*>malloc(count * sizeof(Py_ssize_t))
+    taps.src = <Py_ssize_t*>malloc(count * width * sizeof(Py_ssize_t))
+    taps.weight = <float*>malloc(count * width * sizeof(float))
+    taps.cover = <float*>malloc(count * sizeof(float))
+    if not (taps.count and taps.src and taps.weight and taps.cover):
+        raise MemoryError()
+    cdef Py_ssize_t i, k, k0, k1, n
+    cdef double c, s, a, b, w, total, lo_k, hi_k
     for i in range(count):
-        s = (first + i + 0.5 - origin) * scale - 0.5
-        if s < 0.0:
-            s = 0.0
-        if s > size - 1:
-            s = size - 1
-        s0 = <Py_ssize_t>floor(s)
-        off0[i] = s0 * stride
-        off1[i] = (s0 + 1 if s0 + 1 < size else s0) * stride
-        weight[i] = <float>(s - s0)
-        cover[i] = coverage(lo, hi, first + i)
+        c = (first + i + 0.5 - origin) * scale
+        taps.cover[i] = coverage(lo, hi, first + i)
+        if scale <= 1.0:
+            s = c - 0.5
+            if s < 0.0:
+                s = 0.0
+            if s > size - 1:
+                s = size - 1
+            k0 = <Py_ssize_t>floor(s)
+            w = s - k0
+            taps.src[i * width] = k0 * stride
+            taps.weight[i * width] = <float>(1.0 - w)
+            taps.src[i * width + 1] = (k0 + 1 if k0 + 1 < size else k0) * stride
+            taps.weight[i * width + 1] = <float>w
+            taps.count[i] = 2
+            continue
+        a = c - scale * 0.5
+        b = c + scale * 0.5
+        if a < 0.0:
+            a = 0.0
+        if b > size:
+            b = <double>size
+        if b <= a:  # the box lies beyond the source's edge: the nearest pixel
+            k0 = 0 if c < 0.0 else size - 1
+            taps.src[i * width] = k0 * stride
+            taps.weight[i * width] = 1.0
+            taps.count[i] = 1
+            continue
+        k0 = <Py_ssize_t>floor(a)
+        k1 = <Py_ssize_t>ceil(b)
+        total = b - a
+        n = 0
+        for k in range(k0, k1):
+            lo_k = a if a > k else <double>k
+            hi_k = b if b < k + 1 else <double>(k + 1)
+            if hi_k > lo_k and n < width:
+                taps.src[i * width + n] = k * stride
+                taps.weight[i * width + n] = <float>((hi_k - lo_k) / total)
+                n += 1
+        taps.count[i] = n
+    return 0
+
+
+cdef void free_taps(Taps* taps) noexcept:
+    free(taps.count)
+    free(taps.src)
+    free(taps.weight)
+    free(taps.cover)
+    taps.count = NULL
+    taps.src = NULL
+    taps.weight = NULL
+    taps.cover = NULL
 
 
 cdef inline u16 mix(u16 d, float s, float a) noexcept nogil:
@@ -114,23 +161,40 @@ cdef inline u16 mix(u16 d, float s, float a) noexcept nogil:
     return <u16>v
 
 
-cdef void place_row(const pix_t* src, u16* drow, Py_ssize_t ncols, const Cols* cols,
-                    Py_ssize_t r0, Py_ssize_t r1, float wy, float row_alpha, float scale) noexcept nogil:
-    cdef Py_ssize_t j, c, a0, a1
-    cdef float wx, top, bottom, alpha
-    cdef const pix_t* t = src + r0
-    cdef const pix_t* b = src + r1
+cdef void place_row(const pix_t* src, u16* drow, Py_ssize_t ncols, const Taps* cols, const Taps* rows,
+                    Py_ssize_t i, float opacity, float scale, float* acc) noexcept nogil:
+    """Destination row `i` of the placement: the separable sum of its row taps and each column's
+    taps, then mixed into `drow` by the pixel's coverage times `opacity`."""
+    cdef Py_ssize_t j, k, t, off, cw = cols.width, rw = rows.width
+    cdef float wy, w, s0, s1, s2, alpha
+    cdef float row_cover = rows.cover[i] * opacity
+    cdef const pix_t* line
+    if row_cover <= 0.0:
+        return
+    for j in range(ncols * 3):
+        acc[j] = 0.0
+    for t in range(rows.count[i]):
+        line = src + rows.src[i * rw + t]
+        wy = rows.weight[i * rw + t]
+        for j in range(ncols):
+            s0 = 0.0
+            s1 = 0.0
+            s2 = 0.0
+            for k in range(cols.count[j]):
+                off = cols.src[j * cw + k]
+                w = cols.weight[j * cw + k]
+                s0 = s0 + line[off] * w
+                s1 = s1 + line[off + 1] * w
+                s2 = s2 + line[off + 2] * w
+            acc[j * 3] += wy * s0
+            acc[j * 3 + 1] += wy * s1
+            acc[j * 3 + 2] += wy * s2
     for j in range(ncols):
-        alpha = row_alpha * cols.cover[j]
+        alpha = row_cover * cols.cover[j]
         if alpha <= 0.0:
             continue
-        a0 = cols.off0[j]
-        a1 = cols.off1[j]
-        wx = cols.wx[j]
-        for c in range(3):
-            top = t[a0 + c] + (<float>t[a1 + c] - <float>t[a0 + c]) * wx
-            bottom = b[a0 + c] + (<float>b[a1 + c] - <float>b[a0 + c]) * wx
-            drow[j * 3 + c] = mix(drow[j * 3 + c], (top + (bottom - top) * wy) * scale, alpha)
+        for k in range(3):
+            drow[j * 3 + k] = mix(drow[j * 3 + k], acc[j * 3 + k] * scale, alpha)
 
 
 cdef void copy_row(const pix_t* src, u16* drow, Py_ssize_t n) noexcept nogil:
@@ -143,24 +207,24 @@ cdef void copy_row(const pix_t* src, u16* drow, Py_ssize_t n) noexcept nogil:
 
 
 cdef void place_rows(const pix_t* src, u16* dst, Py_ssize_t stride, Py_ssize_t cx0, Py_ssize_t ry0,
-                     Py_ssize_t nrows, Py_ssize_t ncols, const Cols* cols, const Rows* rows,
-                     float opacity, bint identity, int threads) noexcept nogil:
+                     Py_ssize_t nrows, Py_ssize_t ncols, const Taps* cols, const Taps* rows,
+                     float opacity, bint identity, int threads, float* acc) noexcept nogil:
+    """Every row of the placement; `acc`: `threads` scratch rows of ncols * 3 floats."""
     cdef Py_ssize_t i
     cdef float scale = 257.0 if pix_t is u8 else 1.0
     if threads > 1:
         for i in prange(nrows, num_threads=threads, schedule="static"):
             if identity:
-                copy_row(src + rows.off0[i] + cols.off0[0], dst + (ry0 + i) * stride + cx0 * 3, ncols * 3)
+                copy_row(src + rows.src[i * rows.width] + cols.src[0], dst + (ry0 + i) * stride + cx0 * 3, ncols * 3)
             else:
-                place_row(src, dst + (ry0 + i) * stride + cx0 * 3, ncols, cols, rows.off0[i],
-                          rows.off1[i], rows.wy[i], rows.cover[i] * opacity, scale)
+                place_row(src, dst + (ry0 + i) * stride + cx0 * 3, ncols, cols, rows, i, opacity, scale,
+                          acc + threadid() * ncols * 3)
     else:
         for i in range(nrows):
             if identity:
-                copy_row(src + rows.off0[i] + cols.off0[0], dst + (ry0 + i) * stride + cx0 * 3, ncols * 3)
+                copy_row(src + rows.src[i * rows.width] + cols.src[0], dst + (ry0 + i) * stride + cx0 * 3, ncols * 3)
             else:
-                place_row(src, dst + (ry0 + i) * stride + cx0 * 3, ncols, cols, rows.off0[i],
-                          rows.off1[i], rows.wy[i], rows.cover[i] * opacity, scale)
+                place_row(src, dst + (ry0 + i) * stride + cx0 * 3, ncols, cols, rows, i, opacity, scale, acc)
 
 
 def place(object dst, object src, object rect, object clip, double opacity=1.0, int threads=0):
@@ -168,7 +232,8 @@ def place(object dst, object src, object rect, object clip, double opacity=1.0, 
     `rect` (x0, y0, x1, y1 in dst pixels, fractional allowed), showing only what lies inside
     `clip` (same form), at `opacity` in [0, 1]. uint8 values are widened by 257. Each covered
     pixel becomes round(dst + (sample - dst) * coverage * opacity); the sample is bilinear at the
-    pixel centre, clamped to the source's edge. `threads`: 0 uses every usable CPU."""
+    pixel centre, clamped to the source's edge (a box filter along a minified axis). `threads`: 0
+    uses every usable CPU."""
     _frame(dst)
     if not isinstance(src, np.ndarray) or src.dtype not in (np.uint8, np.uint16) or src.ndim != 3 \
             or src.shape[2] != 3 or src.shape[0] < 1 or src.shape[1] < 1:
@@ -193,44 +258,40 @@ def place(object dst, object src, object rect, object clip, double opacity=1.0, 
     cdef Py_ssize_t ncols = cx1 - cx0, nrows = ry1 - ry0
     cdef bint identity = (opacity == 1.0 and x1 - x0 == w and y1 - y0 == h and x0 == floor(x0)
                           and y0 == floor(y0) and lx == cx0 and hx == cx1 and ly == ry0 and hy == ry1)
-    cdef Cols cols
-    cdef Rows rows
-    cols.off0 = <Py_ssize_t*>malloc(ncols * sizeof(Py_ssize_t))
-    cols.off1 = <Py_ssize_t*>malloc(ncols * sizeof(Py_ssize_t))
-    cols.wx = <float*>malloc(ncols * sizeof(float))
-    cols.cover = <float*>malloc(ncols * sizeof(float))
-    rows.off0 = <Py_ssize_t*>malloc(nrows * sizeof(Py_ssize_t))
-    rows.off1 = <Py_ssize_t*>malloc(nrows * sizeof(Py_ssize_t))
-    rows.wy = <float*>malloc(nrows * sizeof(float))
-    rows.cover = <float*>malloc(nrows * sizeof(float))
+    cdef Taps cols
+    cdef Taps rows
+    cols.count = NULL
+    cols.src = NULL
+    cols.weight = NULL
+    cols.cover = NULL
+    rows.count = NULL
+    rows.src = NULL
+    rows.weight = NULL
+    rows.cover = NULL
+    cdef float* acc = NULL
     cdef const u8[:, :, ::1] s8
     cdef const u16[:, :, ::1] s16
     cdef u16[:, :, ::1] d = dst
     try:
-        if not (cols.off0 and cols.off1 and cols.wx and cols.cover and rows.off0 and rows.off1
-                and rows.wy and rows.cover):
+        axis_taps(cx0, ncols, x0, w / (x1 - x0), w, lx, hx, 3, &cols)
+        axis_taps(ry0, nrows, y0, h / (y1 - y0), h, ly, hy, w * 3, &rows)
+        acc = <float*>malloc(nthreads * ncols * 3 * sizeof(float))
+        if not acc:
             raise MemoryError()
-        axis(cx0, ncols, x0, w / (x1 - x0), w, lx, hx, 3, cols.off0, cols.off1, cols.wx, cols.cover)
-        axis(ry0, nrows, y0, h / (y1 - y0), h, ly, hy, w * 3, rows.off0, rows.off1, rows.wy, rows.cover)
         if src.dtype == np.uint8:
             s8 = src
             with nogil:
                 place_rows(&s8[0, 0, 0], &d[0, 0, 0], W * 3, cx0, ry0, nrows, ncols, &cols, &rows,
-                           <float>opacity, identity, nthreads)
+                           <float>opacity, identity, nthreads, acc)
         else:
             s16 = src
             with nogil:
                 place_rows(&s16[0, 0, 0], &d[0, 0, 0], W * 3, cx0, ry0, nrows, ncols, &cols, &rows,
-                           <float>opacity, identity, nthreads)
+                           <float>opacity, identity, nthreads, acc)
     finally:
-        free(cols.off0)
-        free(cols.off1)
-        free(cols.wx)
-        free(cols.cover)
-        free(rows.off0)
-        free(rows.off1)
-        free(rows.wy)
-        free(rows.cover)
+        free_taps(&cols)
+        free_taps(&rows)
+        free(acc)
 
 
 cdef void over_row(const u8* o, u16* d, Py_ssize_t w) noexcept nogil:

@@ -11,8 +11,8 @@ import pytest
 from images import psnr16
 
 import engine
-from engine.blend.alpha import premultiply_into, unpremultiply
 from engine.errors import ConfigError
+from engine.frames import premultiply_into, unpremultiply
 
 ALPHA = Path(__file__).parent / "fixtures" / "alpha"
 BUILTINS = [t.name for t in engine.transitions() if t.origin == "builtin"]

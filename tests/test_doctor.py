@@ -211,7 +211,7 @@ def test_doctor_on_this_machine() -> None:
     for name in ("environment", "chromium", "capture", "gl", "cpu kernels", "pyav", "encoder h264", "encoder hevc",
                  "encoder prores", "audio aac", "fonts", "ray", "workers auto"):
         assert found.get(name) in ("OK", "WARN"), f"{name}: {found.get(name)}\n{done.stdout}"
-    from engine.encoder import CODECS
+    from engine.output.encoder import CODECS
 
     assert {f"encoder {name}" for name in CODECS} <= set(found)
 

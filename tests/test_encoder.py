@@ -10,8 +10,8 @@ import pytest
 from helpers import decode_video
 from images import solid_frame
 
-from engine.encoder import EncodeError, Encoder
 from engine.errors import ConfigError
+from engine.output.encoder import EncodeError, Encoder
 
 W, H = 64, 48
 COLOURS = [(65535, 0, 0), (0, 65535, 0), (0, 0, 65535), (32768, 32768, 32768)]

@@ -24,9 +24,9 @@ from media_gen import write_corrupt_media, write_tone_bursts
 
 import engine
 from engine.caller import cli_call, given, option
-from engine.encoder import Encoder
 from engine.errors import ConfigError, MediaError
 from engine.media.server import FrameServer
+from engine.output.encoder import Encoder
 from engine.render.cli import build_parser, main
 from engine.render.result import RenderResult
 

@@ -81,7 +81,7 @@ def _image(d: Path) -> str:
 
 
 def _animated(d: Path) -> str:
-    from engine.encoder import Encoder
+    from engine.output.encoder import Encoder
 
     with Encoder(d / "spin.gif", 16, 16, 10) as enc:
         for i in range(3):

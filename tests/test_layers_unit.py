@@ -105,3 +105,24 @@ def test_overlay_decoder_reuses_the_same_picture_and_compose_checks_size() -> No
     assert buffer[0, 0].tolist() == [25700] * 3 and buffer[1, 2].tolist() == [2570, 5140, 7710]
     with pytest.raises(CaptureError, match="overlay"):
         compose(np.zeros((5, 6, 3), np.uint16), layer, np.zeros((4, 6, 3), np.uint8), first)
+
+
+def test_place_box_filters_a_minified_axis() -> None:
+    """Stripes two pixels wide, shown 7.4 times smaller: a box filter averages them to mid-grey;
+    bilinear sampling alone would alias them into bands of black and white."""
+    stripes = (((np.arange(1280) // 2) % 2) * 255).astype(np.uint8)[None, :, None].repeat(72, 0).repeat(3, 2)
+    dst = np.zeros((10, 173, 3), np.uint16)
+    composite.place(dst, np.ascontiguousarray(stripes), (0, 0, 173, 10), (0, 0, 173, 10))
+    row = dst[5, :, 0].astype(float)
+    assert abs(row.mean() - 32767.5) < 600 and row.std() < 4000, (row.mean(), row.std())
+
+
+def test_ray_chunks_video_layer_stats_merge() -> None:
+    from engine.render.distributed import merge_video_layers
+
+    a = {"native": 3, "two_capture": 0, "poster": 1, "fallbacks": [{"element": "<video id=a>", "reason": "r1"}]}
+    b = {"native": 2, "two_capture": 4, "poster": 0, "fallbacks": [{"element": "<video id=a>", "reason": "r2"},
+                                                                     {"element": "<video id=b>", "reason": "r3"}]}
+    assert merge_video_layers([a, b]) == {"native": 5, "two_capture": 4, "poster": 1, "fallbacks": [
+        {"element": "<video id=a>", "reason": "r1"}, {"element": "<video id=b>", "reason": "r3"}]}
+    assert merge_video_layers([{}, {}]) == {}

@@ -374,8 +374,8 @@ def test_ignored_variable_declarations_are_warned(tmp_path: Path) -> None:
 def test_animated_images_are_warned(tmp_path: Path) -> None:
     import numpy as np
 
-    from engine.encoder import Encoder
     from engine.lint import lint
+    from engine.output.encoder import Encoder
 
     with Encoder(tmp_path / "spin.gif", 16, 16, 10) as enc:
         for i in range(2):
@@ -385,3 +385,14 @@ def test_animated_images_are_warned(tmp_path: Path) -> None:
         'data-duration="1">\n<img id="spin" src="spin.gif"></div></body></html>', encoding="utf-8")
     [problem] = [p for p in lint(tmp_path, page=False) if p.code == "animated-image"]
     assert problem.line == 4 and problem.severity == "warning" and "spin.gif" in problem.message
+
+
+def test_cdn_npm_files_are_not_remote_while_the_npm_cache_serves_them(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "index.html").write_text(
+        '<html><head><script src="https://cdn.jsdelivr.net/npm/gsap@3.12.5/dist/gsap.min.js"></script></head><body>\n'
+        '<div data-composition-id="t" data-width="64" data-height="36" data-duration="1"></div></body></html>')
+    monkeypatch.delenv("ENGINE_CDN", raising=False)
+    assert [p for p in lint(tmp_path, page=False) if p.code == "remote-url"] == []
+    monkeypatch.setenv("ENGINE_CDN", "off")
+    assert [p.line for p in lint(tmp_path, page=False) if p.code == "remote-url"] == [1]

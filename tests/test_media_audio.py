@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 from images import solid_frame
 
-from engine.encoder import EncodeError, Encoder
 from engine.errors import MediaError
-from engine.media.audio import MAX_GAIN, SAMPLE_RATE, AudioSource, MixResult, mix_audio, segment
+from engine.media.audio_decode import AudioSource
 from engine.media.clips import MediaClip
+from engine.media.mixer import MAX_GAIN, SAMPLE_RATE, MixResult, mix_audio, segment
+from engine.output.encoder import EncodeError, Encoder
 
 SR = SAMPLE_RATE
 MS = 1e-3

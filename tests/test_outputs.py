@@ -16,8 +16,8 @@ import pytest
 from helpers import decode_video
 
 import engine
-from engine.encoder import EncodeError, Encoder
 from engine.errors import ConfigError
+from engine.output.encoder import EncodeError, Encoder
 from engine.output.formats import resolve_codec, resolve_output, sequence_name
 from engine.output.gif import check_gif_fps
 from engine.pipeline.planning import parse_still, still_frame

@@ -21,7 +21,7 @@ from media_gen import write_tone_bursts
 import engine
 from engine.errors import ConfigError, InputError
 from engine.pipeline.chunks import chunk_ranges, default_chunk_frames
-from engine.render.distributed import parse_ray_address
+from engine.render.options import parse_ray_address
 
 SOLID = Path(__file__).parent / "fixtures" / "render" / "solid"  # 20 frames, a crossfade over frames 8-11
 
@@ -94,14 +94,16 @@ def cluster() -> Iterator[None]:
 
 def test_joined_frames_are_the_one_machine_frames(tmp_path: Path, cluster: None) -> None:
     one = engine.render(SOLID, tmp_path / "one.mp4", workers=1, hash_frames=True)
-    spread = engine.render(SOLID, tmp_path / "ray.mp4", ray="auto", chunk_frames=5, hash_frames=True)
+    spread = engine.render(SOLID, tmp_path / "made" / "ray.mp4", ray="auto", chunk_frames=5, hash_frames=True)
     assert spread.path == "ray" and spread.workers == 2 and "5 chunks" in spread.path_reason  # 0-4, 5-7, 8-12 (the crossfade whole), 13-17, 18-19
     assert spread.frame_hashes == one.frame_hashes and spread.frames == 20
-    with av.open(str(tmp_path / "ray.mp4")) as container:
+    assert spread.captures == one.captures > 20  # the transition frames take two each, on one machine or many
+    with av.open(str(tmp_path / "made" / "ray.mp4")) as container:
         stream = container.streams.video[0]
         times = [float(f.pts * f.time_base) for f in container.decode(stream)]
     assert times == pytest.approx([i / 10 for i in range(20)], abs=1e-6)  # evenly spaced across the joins
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.mp4", "ray.mp4"]  # no chunk left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["made", "one.mp4"]  # the missing folder was made
+    assert sorted(p.name for p in (tmp_path / "made").iterdir()) == ["ray.mp4"]  # no chunk left behind
 
 
 def test_audio_is_mixed_once_and_in_place(tmp_path: Path, cluster: None) -> None:
@@ -151,11 +153,11 @@ def test_a_chunk_that_fails_fails_the_render_cleanly(tmp_path: Path, cluster: No
         'window.__timelines["m"] = { seek(t) { if (t > 1.4) throw new Error("broken at " + t); return this; } };'
         '</script></body></html>',
         encoding="utf-8")
-    out = tmp_path / "out" / "v.mp4"
-    out.parent.mkdir()
+    out = tmp_path / "out" / "deeper" / "v.mp4"
+    out.parent.parent.mkdir()
     with pytest.raises(InputError, match="broken at"):
         engine.render(folder, out, ray="auto", chunk_frames=5)
-    assert list(out.parent.iterdir()) == []
+    assert list(out.parent.parent.iterdir()) == []  # nothing written, and the folder it made removed
 
 
 def test_cli_on_a_cluster_of_its_own(tmp_path: Path) -> None:

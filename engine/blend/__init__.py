@@ -6,14 +6,15 @@
   `engine.blend.shaders`, the repository's ``shaders/``);
 - `cpu_backend`: the Cython kernels (`engine.blend.kernels`, the repository's ``kernels/``);
 - `registry`: built-in and user transitions; `params`: their typed parameters;
-- `frames`: the frame-buffer contract every stage checks.
+- `alpha`: how a transition blends premultiplied alpha (the frame contract itself is
+  `engine.frames`, re-exported here as `check_frame` and `new_frame`).
 """
 
 from __future__ import annotations
 
+from ..frames import check_frame, new_frame
 from .backend import BlendBackend
 from .blender import BACKENDS, Blender, BlendInfo, blend
-from .frames import check_frame, new_frame
 from .registry import Transition, get_transition, load_transition, load_transitions_json, transitions
 
 __all__ = ["BACKENDS", "BlendBackend", "Blender", "BlendInfo", "blend", "Transition", "get_transition",

@@ -9,7 +9,8 @@ premultiplied colours, and its alpha is the same transition of the two alpha cha
 blended as a grey image. A transition that moves, masks or mixes pixels (a wipe, a zoom, a
 dissolve) moves, masks and mixes alpha with them; one that adds light (a flash, a glow, a leak)
 adds to alpha what it adds to each colour's red channel, so the light shows over transparency.
-Colour is finally kept at or below alpha, as premultiplied colour must be.
+Colour is finally kept at or below alpha, as premultiplied colour must be. (The conversions from
+and to straight alpha are the frame contract's: `engine.frames`.)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["blend_rgba", "premultiply_into", "unpremultiply"]
+__all__ = ["blend_rgba"]
 
 _local = threading.local()
 
@@ -49,27 +50,3 @@ def blend_rgba(blend: RgbBlend, frm: np.ndarray, to: np.ndarray, out: np.ndarray
     out[..., 3] = oa[..., 0]
     np.minimum(oc, out[..., 3:4], out=out[..., :3])
     return out
-
-
-def premultiply_into(rgba8: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """Straight 8-bit RGBA (a PNG capture) -> premultiplied rgba64le in `out`: alpha ``a * 257``,
-    colour ``round(c * a * 257 / 255)`` (exact: opaque pixels keep ``c * 257``)."""
-    alpha = rgba8[..., 3:4].astype(np.uint32)
-    colour = rgba8[..., :3].astype(np.uint32) * alpha * 257
-    np.floor_divide(colour + 127, 255, out=colour)
-    out[..., :3] = colour
-    np.multiply(rgba8[..., 3], np.uint16(257), out=out[..., 3], dtype=np.uint16)
-    return out
-
-
-def unpremultiply(frame: np.ndarray) -> np.ndarray:
-    """Premultiplied rgba64le -> straight rgba64le (a new array), what encoders store; colour
-    under zero alpha is 0."""
-    alpha = frame[..., 3:4].astype(np.uint32)
-    colour = frame[..., :3].astype(np.uint32) * 65535 + alpha // 2
-    np.floor_divide(colour, np.maximum(alpha, 1), out=colour)
-    straight = np.empty_like(frame)
-    np.minimum(colour, 65535, out=colour)
-    straight[..., :3] = np.where(alpha > 0, colour, 0)
-    straight[..., 3] = frame[..., 3]
-    return straight

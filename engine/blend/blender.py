@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 
 from ..errors import BackendUnavailableError, EngineError
+from ..frames import check_out, check_pair, check_progress
 from ..knobs import knob
 from .alpha import blend_rgba
 from .backend import BlendBackend
 from .cpu_backend import CPUBackend
-from .frames import check_out, check_pair, check_progress
 from .gl_backend import GLBackend, is_software_renderer
 from .registry import Transition, get_transition
 

@@ -301,12 +301,7 @@
         if (target instanceof Element && !targets.includes(target)) targets.push(target);
       }
     }
-    const name = (el) => {
-      const media = window.__hfEngineMedia;
-      if (media) return media.describe(el);
-      return `<${el.tagName.toLowerCase()}${el.id ? ` id="${el.id}"` : ''}>`;
-    };
-    if (targets.length) text += ' animating ' + targets.slice(0, 3).map(name).join(', ') + (targets.length > 3 ? ', ...' : '');
+    if (targets.length) text += ' animating ' + targets.slice(0, 3).map(window.__hfEngineCommon.describe).join(', ') + (targets.length > 3 ? ', ...' : '');
     return text;
   };
   const gsapNamed = new WeakSet();

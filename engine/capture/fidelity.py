@@ -1,6 +1,6 @@
 """What a page holds that the engine cannot render faithfully: `PageWarning`, one per element.
 
-The page runtime's census (``runtime.js``) names each such element (a ``<video>``, an
+The page runtime's census (``census.js``) names each such element (a ``<video>``, an
 ``<iframe>``, a worker-drawn canvas, a font, image or poster that failed to load (``image``), a
 paused GSAP animation that is not registered in ``window.__timelines`` (``gsap-paused``),
 HyperFrames' shader library left in preview mode); the router adds every blocked request. A render reports them on

@@ -13,9 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ..blend.alpha import premultiply_into
-from ..blend.frames import check_frame, new_frame
 from ..errors import CaptureError
+from ..frames import check_frame, new_frame, premultiply_into
 
 __all__ = ["new_frame", "check_frame", "decode_rgb8", "widen", "decode_into"]
 

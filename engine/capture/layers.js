@@ -122,10 +122,26 @@
     if (s.scale && s.scale !== 'none' && s.scale.split(' ').some((v) => !(parseFloat(v) > 0))) return false;
     return true;
   };
+  const transformOf = (s) => ['transform', 'rotate', 'scale'].filter((k) => s[k] && s[k] !== 'none')
+    .map((k) => `${k}: ${s[k]}`).join('; ');
   const rounded = (s) => ['borderTopLeftRadius', 'borderTopRightRadius', 'borderBottomLeftRadius', 'borderBottomRightRadius']
     .some((k) => s[k] && s[k].split(' ').some((v) => parseFloat(v) > 0));
-  const effects = (s) => s.filter !== 'none' || s.clipPath !== 'none' || (s.maskImage && s.maskImage !== 'none')
-    || s.mixBlendMode !== 'normal' || (s.backdropFilter && s.backdropFilter !== 'none');
+  // The first effect of style `s` the split cannot reproduce, as 'property: value', or null.
+  const effects = (s) => {
+    const found = [['filter', s.filter, 'none'], ['clip-path', s.clipPath, 'none'], ['mask-image', s.maskImage, 'none'],
+      ['mix-blend-mode', s.mixBlendMode, 'normal'], ['backdrop-filter', s.backdropFilter, 'none']]
+      .find(([, value, off]) => value && value !== off);
+    return found ? `${found[0]}: ${found[1]}` : null;
+  };
+  // What of the box of style `s` itself paints under its content ('property: value'), or null.
+  const ownBox = (s) => {
+    if (s.backgroundColor !== 'rgba(0, 0, 0, 0)') return `background-color: ${s.backgroundColor}`;
+    if (s.backgroundImage !== 'none') return `background-image: ${s.backgroundImage}`;
+    if (s.boxShadow !== 'none') return `box-shadow: ${s.boxShadow}`;
+    if (px(s.outlineWidth) > 0 && s.outlineStyle !== 'none') return `outline: ${s.outlineWidth} ${s.outlineStyle}`;
+    const side = ['Top', 'Right', 'Bottom', 'Left'].find((k) => px(s[`border${k}Width`]) > 0 && s[`border${k}Style`] !== 'none');
+    return side ? `border-${side.toLowerCase()}: ${s[`border${side}Width`]} ${s[`border${side}Style`]}` : null;
+  };
 
   const fit = (mode, cw, ch, iw, ih) => {
     if (mode === 'fill') return [cw, ch];
@@ -134,10 +150,72 @@
       : mode === 'none' ? 1 : mode === 'scale-down' ? Math.min(1, contain) : null;
     return k === null ? null : [iw * k, ih * k];
   };
-  const offset = (token, free) => {
-    if (/^-?[\d.]+%$/.test(token)) return free * parseFloat(token) / 100;
-    if (/^-?[\d.]+px$/.test(token)) return parseFloat(token);
-    return null;
+  // One length-percentage of object-position (`free`: the box's size less the image's, the 100 %):
+  // `12px`, `30%`, `calc(100% - 10px)` (how Chromium computes `right 10px`), or a keyword; null
+  // for anything else.
+  const KEYWORDS = { x: { left: '0%', center: '50%', right: '100%' }, y: { top: '0%', center: '50%', bottom: '100%' } };
+  const offset = (token, free, axis) => {
+    const calc = /^calc\((.*)\)$/.exec(token);
+    const terms = (calc ? calc[1] : KEYWORDS[axis][token] || token).trim().split(/\s+([+-])\s+/);
+    let total = 0;
+    for (let i = 0; i < terms.length; i += 2) {
+      const m = /^(-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)(%|px)$/.exec(terms[i]);
+      if (!m || (terms.length > 1 && !calc)) return null;
+      const v = m[2] === '%' ? free * parseFloat(m[1]) / 100 : parseFloat(m[1]);
+      total += i > 0 && terms[i - 1] === '-' ? -v : v;
+    }
+    return total;
+  };
+  // object-position's computed value ('50% 50%', 'calc(100% - 10px) 0px', 'right 10px bottom 5px')
+  // resolved to the image's offset in its box, or null.
+  const position = (value, freeX, freeY) => {
+    const tokens = (value || '50% 50%').match(/calc\([^()]*(?:\([^()]*\)[^()]*)*\)|\S+/g) || [];
+    if (tokens.length === 2) return [offset(tokens[0], freeX, 'x'), offset(tokens[1], freeY, 'y')];
+    if (tokens.length !== 4) return [null, null];
+    const edge = (keyword, length, free, axis) => {
+      const v = offset(length, free, axis);
+      if (v === null) return null;
+      if (keyword === 'right' || keyword === 'bottom') return free - v;
+      return keyword === 'left' || keyword === 'top' ? v : null;
+    };
+    const [a, b] = /^(top|bottom)$/.test(tokens[0]) ? [2, 0] : [0, 2];
+    return [edge(tokens[a], tokens[a + 1], freeX, 'x'), edge(tokens[b], tokens[b + 1], freeY, 'y')];
+  };
+
+  // Chromium draws an image into its rectangle, and clips to a box, with edges snapped to whole
+  // pixels (ToPixelSnappedRect) in the space the element paints in: the nearest transformed
+  // ancestor-or-self `t`, whose paint offset is rounded to whole pixels, the fraction left in its
+  // local space. The space as a map of viewport x, y to local coordinates and back (the identity
+  // without transforms); nested transforms are approximated by the nearest one.
+  const paintSpace = (info, el) => {
+    for (let t = el; t; t = info.get(t).parent) {
+      const s = info.get(t).s;
+      if (s.transform === 'none' && (!s.translate || s.translate === 'none') && (!s.scale || s.scale === 'none')) continue;
+      const r = t.getBoundingClientRect();
+      const [w, h] = borderBox(s);
+      const kx = r.width / (w || 1), ky = r.height / (h || 1);
+      const m = /^matrix\(([^)]*)\)$/.exec(s.transform);
+      const v = m ? m[1].split(',').map(Number) : [1, 0, 0, 1, 0, 0];
+      const sc = s.scale && s.scale !== 'none' ? s.scale.split(' ').map(parseFloat) : [1];
+      const tr = s.translate && s.translate !== 'none' ? s.translate.split(' ') : [];
+      const len = (token, size) => (!token ? 0 : /%$/.test(token) ? size * parseFloat(token) / 100 : px(token));
+      const [ox, oy] = s.transformOrigin.split(' ').map(px);
+      // the untransformed border box's corner: r's corner less what the transform moved it by
+      const ex = len(tr[0], w) + sc[0] * v[4], ey = len(tr[1], h) + (sc.length > 1 ? sc[1] : sc[0]) * v[5];
+      const lx = r.left - (ox * (1 - kx) + ex), ly = r.top - (oy * (1 - ky) + ey);
+      const fx = lx - Math.round(lx), fy = ly - Math.round(ly);
+      return { x: (x) => fx + (x - r.left) / kx, y: (y) => fy + (y - r.top) / ky,
+        back: (b) => [r.left + (b[0] - fx) * kx, r.top + (b[1] - fy) * ky, r.left + (b[2] - fx) * kx, r.top + (b[3] - fy) * ky] };
+    }
+    return { x: (x) => x, y: (y) => y, back: (b) => b };
+  };
+  const snapped = (space, b) => space.back([Math.round(space.x(b[0])), Math.round(space.y(b[1])),
+    Math.round(space.x(b[2])), Math.round(space.y(b[3]))]);
+  // The used border-box size of an element (style `s`), unrounded (offsetWidth is rounded).
+  const borderBox = (s) => {
+    const extra = (a, b) => (s.boxSizing === 'border-box' ? 0
+      : px(s[`padding${a}`]) + px(s[`padding${b}`]) + px(s[`border${a}Width`]) + px(s[`border${b}Width`]));
+    return [px(s.width) + extra('Left', 'Right'), px(s.height) + extra('Top', 'Bottom')];
   };
 
   // Where and how `el` (a video showing a decoded frame of `iw` x `ih`) is drawn, or the reason
@@ -146,44 +224,44 @@
     const me = info.get(el);
     const s = me.s;
     if (!me || s.display === 'none' || s.visibility !== 'visible') return { hidden: true };
-    if (effects(s)) return { reason: 'it has a filter, mask, clip-path or blend mode' };
+    const effect = effects(s);
+    if (effect) return { reason: `it has a filter, mask, clip-path or blend mode (${effect})` };
     if (rounded(s)) return { reason: 'it has rounded corners' };
-    if (!upright(s)) return { reason: 'it is rotated, skewed or 3D-transformed' };
-    if (s.backgroundColor !== 'rgba(0, 0, 0, 0)' || s.backgroundImage !== 'none' || s.boxShadow !== 'none'
-        || (px(s.outlineWidth) > 0 && s.outlineStyle !== 'none')
-        || ['Top', 'Right', 'Bottom', 'Left'].some((k) => px(s[`border${k}Width`]) > 0 && s[`border${k}Style`] !== 'none')) {
-      return { reason: 'it has its own background, border, shadow or outline' };
-    }
+    if (!upright(s)) return { reason: `it is rotated, skewed or 3D-transformed (${transformOf(s)})` };
+    const box = ownBox(s);
+    if (box) return { reason: `it has its own background, border, shadow or outline (${box})` };
     const r = el.getBoundingClientRect();
-    if (!(r.width > 0 && r.height > 0 && el.offsetWidth > 0 && el.offsetHeight > 0)) return { hidden: true };
-    const sx = r.width / el.offsetWidth, sy = r.height / el.offsetHeight;
+    const [bw, bh] = borderBox(s);
+    if (!(r.width > 0 && r.height > 0 && bw > 0 && bh > 0)) return { hidden: true };
+    const sx = r.width / bw, sy = r.height / bh;
     const bl = px(s.borderLeftWidth) + px(s.paddingLeft), bt = px(s.borderTopWidth) + px(s.paddingTop);
-    const cw = el.offsetWidth - bl - px(s.borderRightWidth) - px(s.paddingRight);
-    const ch = el.offsetHeight - bt - px(s.borderBottomWidth) - px(s.paddingBottom);
+    const cw = bw - bl - px(s.borderRightWidth) - px(s.paddingRight);
+    const ch = bh - bt - px(s.borderBottomWidth) - px(s.paddingBottom);
     if (!(cw > 0 && ch > 0)) return { hidden: true };
     const size = fit(s.objectFit, cw, ch, iw, ih);
-    const at = (s.objectPosition || '50% 50%').split(' ');
-    const ox = size && at.length === 2 ? offset(at[0], cw - size[0]) : null;
-    const oy = size && at.length === 2 ? offset(at[1], ch - size[1]) : null;
+    const [ox, oy] = size ? position(s.objectPosition, cw - size[0], ch - size[1]) : [null, null];
     if (ox === null || oy === null) return { reason: `object-fit ${s.objectFit} / object-position ${s.objectPosition} is not supported natively` };
     const x0 = r.left + (bl + ox) * sx, y0 = r.top + (bt + oy) * sy;
-    const rect = [x0, y0, x0 + size[0] * sx, y0 + size[1] * sy];
-    let clip = [r.left + bl * sx, r.top + bt * sy, r.left + (bl + cw) * sx, r.top + (bt + ch) * sy];
+    const space = paintSpace(info, el);
+    const rect = snapped(space, [x0, y0, x0 + size[0] * sx, y0 + size[1] * sy]);
+    let clip = snapped(space, [r.left + bl * sx, r.top + bt * sy, r.left + (bl + cw) * sx, r.top + (bt + ch) * sy]);
     clip = [Math.max(clip[0], 0), Math.max(clip[1], 0), Math.min(clip[2], innerWidth), Math.min(clip[3], innerHeight)];
     // ancestors: effects, group opacity, transforms, clipping (only those its containing blocks pass)
     let escaping = s.position === 'absolute' || s.position === 'fixed' ? s.position : null;
     for (let p = me.parent; p; p = info.get(p).parent) {
       const ps = info.get(p).s;
-      if (effects(ps)) return { reason: `an ancestor (${describe(p)}) has a filter, mask, clip-path or blend mode` };
-      if (parseFloat(ps.opacity) < 1) return { reason: `an ancestor (${describe(p)}) has opacity below 1` };
-      if (!upright(ps)) return { reason: `an ancestor (${describe(p)}) is rotated, skewed or 3D-transformed` };
+      const effect = effects(ps);
+      if (effect) return { reason: `an ancestor (${describe(p)}) has a filter, mask, clip-path or blend mode (${effect})` };
+      if (parseFloat(ps.opacity) < 1) return { reason: `an ancestor (${describe(p)}) has opacity below 1 (opacity: ${ps.opacity})` };
+      if (!upright(ps)) return { reason: `an ancestor (${describe(p)}) is rotated, skewed or 3D-transformed (${transformOf(ps)})` };
       const block = escaping === 'fixed' ? ps.transform !== 'none' : escaping === 'absolute' ? (positioned(ps) || ps.transform !== 'none') : true;
       if (block && (ps.overflowX !== 'visible' || ps.overflowY !== 'visible') && p !== document.documentElement && p !== document.body) {
         if (rounded(ps)) return { reason: `a clipping ancestor (${describe(p)}) has rounded corners` };
         const q = p.getBoundingClientRect();
-        const qx = q.width / (p.offsetWidth || 1), qy = q.height / (p.offsetHeight || 1);
-        const inner = [q.left + px(ps.borderLeftWidth) * qx, q.top + px(ps.borderTopWidth) * qy,
-          q.right - px(ps.borderRightWidth) * qx, q.bottom - px(ps.borderBottomWidth) * qy];
+        const [qw, qh] = borderBox(ps);
+        const qx = q.width / (qw || 1), qy = q.height / (qh || 1);
+        const inner = snapped(paintSpace(info, p), [q.left + px(ps.borderLeftWidth) * qx, q.top + px(ps.borderTopWidth) * qy,
+          q.right - px(ps.borderRightWidth) * qx, q.bottom - px(ps.borderBottomWidth) * qy]);
         if (ps.overflowX !== 'visible') { clip[0] = Math.max(clip[0], inner[0]); clip[2] = Math.min(clip[2], inner[2]); }
         if (ps.overflowY !== 'visible') { clip[1] = Math.max(clip[1], inner[1]); clip[3] = Math.min(clip[3], inner[3]); }
       }
@@ -199,7 +277,7 @@
     const covers = opacity >= 1 && clip[0] <= 0 && clip[1] <= 0 && clip[2] >= innerWidth && clip[3] >= innerHeight;
     return { rect, clip, opacity, below: !covers };
   };
-  const describe = (el) => (window.__hfEngineMedia ? window.__hfEngineMedia.describe(el) : el.tagName.toLowerCase());
+  const describe = (el) => window.__hfEngineCommon.describe(el); // common.js
 
   let split = null; // { plan, marks: Map(el -> [before, after?, pseudoBefore, pseudoAfter]) }
 
@@ -238,7 +316,8 @@
       if (after && me.s.visibility === 'visible' && (me.s.mixBlendMode !== 'normal' || (me.s.backdropFilter && me.s.backdropFilter !== 'none'))) {
         const q = me.el.getBoundingClientRect();
         if (q.right > clip[0] && q.left < clip[2] && q.bottom > clip[1] && q.top < clip[3]) {
-          return `${describe(me.el)} above it blends with what lies below (mix-blend-mode or backdrop-filter)`;
+          const how = me.s.mixBlendMode !== 'normal' ? `mix-blend-mode: ${me.s.mixBlendMode}` : `backdrop-filter: ${me.s.backdropFilter}`;
+          return `${describe(me.el)} above it blends with what lies below (${how})`;
         }
       }
       const pb = pseudoKey(info, me.el, '::before');

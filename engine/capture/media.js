@@ -1,4 +1,4 @@
-// The page side of media (injected before runtime.js, into every frame).
+// The page side of media (injected after common.js and before runtime.js, into every frame).
 //
 // Chromium never plays or decodes a composition's <video> and <audio>: the router refuses their
 // requests, play() does nothing. The engine decodes each source with PyAV, in Python, and shows
@@ -18,20 +18,7 @@
   const proto = HTMLMediaElement.prototype;
   proto.play = function play() { return Promise.resolve(); };
 
-  const describe = (el) => {
-    let text = '<' + el.tagName.toLowerCase();
-    if (el.id) text += ` id="${el.id}"`;
-    else if (el.getAttribute('class')) text += ` class="${el.getAttribute('class')}"`;
-    const src = sourceOf(el);
-    if (src) text += ` src="${src.length > 80 ? src.slice(0, 77) + '...' : src}"`;
-    return text + '>';
-  };
-  const sourceOf = (el) => {
-    const own = el.getAttribute('src');
-    if (own) return own;
-    const child = el.querySelector('source[src]');
-    return child ? child.getAttribute('src') : null;
-  };
+  const { describe, sourceOf } = window.__hfEngineCommon; // common.js
 
   let elements = [];
   const shown = new WeakMap();   // element -> URL of the frame it shows

@@ -73,7 +73,7 @@ class CaptureOptions:
       (every frame shown as the element's poster) (env ``ENGINE_MEDIA_PATH``). Alpha sessions
       always use posters.
     - `alpha`: the page's default background is transparent and frames keep alpha: captured as PNG
-      into premultiplied rgba64le (``(height, width, 4)``, see `engine.blend.alpha`).
+      into premultiplied rgba64le (``(height, width, 4)``, see `engine.frames`).
     """
 
     executable: str = field(default_factory=default_chromium)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import RenderWarning
+from ..errors import BlockedRequestWarning, CdnVersionWarning
 from ..vendor import CdnServer, PackagePathError, VendorError, cdn_mode, is_cdn_url
 from .fidelity import PageWarning, blocked_request
 from .font_dir import FONT_DIR_PREFIX, google_fonts_families, index_font_dir, is_google_fonts_css
@@ -42,12 +42,6 @@ _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css
           ".wasm": "application/wasm", ".glsl": "text/plain"}
 
 
-class BlockedRequestWarning(RenderWarning):
-    """A request to another origin was blocked (network access is off)."""
-
-
-class CdnVersionWarning(RenderWarning):
-    """A CDN URL named a version range or tag: the npm cache served the version it recorded."""
 
 
 def cors_headers(request: Any) -> dict[str, str]:

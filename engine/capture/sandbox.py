@@ -11,13 +11,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..errors import CompositionError, ConfigError
+from ..errors import ConfigError, PathRefusedError
 
 __all__ = ["PathRefusedError", "resolve_in_root", "map_url", "normalize_url_map"]
 
-
-class PathRefusedError(CompositionError):
-    """A request tried to read outside the composition's folder (or a mapped folder)."""
 
 
 def resolve_in_root(root: Path, url_path: str) -> Path:

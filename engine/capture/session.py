@@ -2,86 +2,63 @@
 
 A session launches its own Chromium (through Playwright, with the flags below that make
 rendering deterministic), serves the composition through `AssetRouter` (no socket), injects
-the page runtime (``runtime.js``) before the composition's scripts, waits for the page's
+the page runtime (`runtime_source`) before the composition's scripts, waits for the page's
 readiness, and then captures any time ``t`` as a whole frame or as one scene alone.
 It closes completely (no Chromium process outlives it), on success or error; use it as a
 context manager. A session belongs to the thread that made it (Playwright's sync API).
-"""
+Its helpers: `discover` (the plan's updates from the page's first reply), `replies` (the
+runtime's replies and errors), `page_media` (clips and video frames), `layer_capture` (the
+parts around a native video layer), `watchdog` (a page that stops answering)."""
 
 from __future__ import annotations
 
 import logging
 import math
 import os
-import signal
-import threading
 import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
-from ..composition.hypershader import from_hypershader
 from ..composition.plan import Plan
 from ..composition.reader import read_composition
-from ..composition.source import read_static
-from ..composition.validate import with_js_transitions, with_timeline_duration
-from ..errors import CaptureError, CompositionError, ConfigError, InputError, RenderWarning, close_names
-from ..media.animated import animated_images
-from ..media.census import clips_from_census, hdr_notes, probe_clips
+from ..errors import (
+    CaptureError,
+    CompositionError,
+    ConfigError,
+    InputError,
+    MissingAssetError,
+    PageHangError,
+    PageScriptError,
+    RenderWarning,
+    SettleTimeoutError,
+    close_names,
+)
 from ..media.feed import PageVideo, VideoFrames, media_ends
-from ..media.pictures import picture_writer
 from .chromium import CHROMIUM_FLAGS, OFFLINE_FLAGS, acquire_playwright, feature_flags, release_playwright
+from .discover import Discovery, check_media, discover, updated_plan
 from .fidelity import PageWarning, from_census
-from .frames import check_frame, decode_into, new_frame
+from .frames import check_frame, new_frame
 from .launch import OpenedBrowser, close_browser, open_browser
-from .layers import NativeLayer, OverlayDecoder, compose, fallbacks_of, layer_kinds
+from .layer_capture import LayerCapture
 from .options import CHROMIUM_CANDIDATES, CaptureOptions, is_headless_shell
-from .router import ORIGIN, AssetRouter
+from .page_media import SessionVideo, clips_from_page
+from .replies import PrepareReply, Reply, SeekReply, check_reply, check_version
+from .router import AssetRouter
 from .runtime_source import runtime_source
 from .sandbox import normalize_url_map
 from .shutter import BEGIN_FRAME_FLAGS, BeginFrameUnavailable, Shutter
+from .watchdog import Watchdog, answer_limit_s, page_error_text
 
 __all__ = ["BrowserSession", "PageScriptError", "SettleTimeoutError", "MissingAssetError", "PageHangError",
            "CHROMIUM_FLAGS", "answer_limit_s", "load_plan"]
 
 
 log = logging.getLogger("engine.capture")
-
-
-def answer_limit_s(timeout_ms: int) -> float:
-    """How long one call into the page may take before the session's watchdog stops the browser:
-    the settle timeout (a seek may legitimately wait that long for promises) plus half, plus 5 s."""
-    return timeout_ms * 1.5 / 1000 + 5.0
-
-class PageScriptError(CompositionError):
-    """A script of the composition threw (during load, or in a callback the runtime ran)."""
-
-
-class SettleTimeoutError(CompositionError):
-    """The readiness promise, a timeline's seek, fonts or an image never settled in time."""
-
-
-class PageHangError(CaptureError):
-    """The page stopped answering (a script in an endless loop, or a stuck browser) and was stopped."""
-
-
-class MissingAssetError(CompositionError):
-    """The page requested a local file that does not exist (or lies outside the folder)."""
-
-
-def _error_text(error: Any) -> str:
-    """'TypeError: x is undefined (at index.html:12:5)' from a Playwright page error."""
-    name = getattr(error, "name", "") or "Error"
-    text = f"{name}: {getattr(error, 'message', error)}"
-    for line in (getattr(error, "stack", "") or "").splitlines()[1:]:
-        if ORIGIN in line:
-            location = line.strip().removeprefix("at ").split(ORIGIN + "/", 1)[-1].rstrip(")")
-            return f"{text} (at {location})"
-    return text
 
 
 class BrowserSession:
@@ -104,7 +81,7 @@ class BrowserSession:
         self._closed = False
         self._pw: Any = None
         self._browser: Any = None
-        self._browser_pid: int | None = None
+        self._watchdog = Watchdog()
         self._opened: OpenedBrowser | None = None
         self._context: Any = None
         self._page: Any = None
@@ -113,24 +90,19 @@ class BrowserSession:
         self._isolated = False
         self._page_errors: list[Any] = []
         self._warnings: list[PageWarning] = []
-        self._root_duration: Any = None
-        self._media_census: list[Any] = []
-        self._video: PageVideo | None = None
-        self._own_frames: VideoFrames | None = None
-        self._hung: str | None = None
         self._buffer: np.ndarray | None = None
         self.captures = 0  # pictures taken of the page (a native video layer's parts count each)
-        self._overlays = OverlayDecoder()  # the part above a native video layer, decoded once per picture
+        self._layers_capture = LayerCapture(plan.source.name, shot=self._shot, show_overlay=self._show_overlay,
+                                            warn=self._warn, warn_refusals=self.options.media_path == "native")
         self._router = AssetRouter(plan.root_dir, normalize_url_map(self.options.url_map), self.options.allow_network,
                                    font_dir=self.options.font_dir)
+        self._videos = SessionVideo(self._router)
         try:
             self._open_with_fallback()
-            transitions = self._prepare()
-            if from_page and plan.duration_from_timeline:
-                plan = self.plan = with_timeline_duration(plan, self._root_duration)
-            if from_page and transitions is not None:
-                plan = self.plan = with_js_transitions(plan, transitions)
-            self._open_media(from_page)
+            found = self._prepare()
+            if from_page:
+                self.plan = updated_plan(plan, found)
+            self._open_media(from_page, found.media)
         except BaseException:
             self.close()
             raise
@@ -163,7 +135,7 @@ class BrowserSession:
             b.new_context(viewport={"width": plan.width, "height": plan.height}, device_scale_factor=1,
                           locale="en-US", timezone_id="UTC", color_scheme="light", reduced_motion="no-preference",
                           service_workers="block")))
-        self._browser, self._browser_pid, _ = self._opened
+        self._browser, self._watchdog.pid, _ = self._opened
         self._router.install(self._context)
         self._context.add_init_script(runtime_source(opts.seed, opts.fonts, opts.variables, opts.font_dir))
         self._page = self._context.new_page()
@@ -186,79 +158,46 @@ class BrowserSession:
                                 interval_ms=1000 / float(plan.fps))
         self._shutter.start()
 
-    def _prepare(self) -> Any:
+    def _prepare(self) -> Discovery:
+        """Wait for the page's readiness and read what it says about itself (`engine.capture.discover`)."""
         # alpha: the runtime makes html, body and every composition root transparent (as HyperFrames does)
-        result = self._evaluate("([ms, alpha]) => window.__hfEngine.prepare(ms, alpha)",
-                                [self.options.timeout_ms, self.options.alpha],
-                                "waiting for the page to get ready")
-        self._check_result(result, "while the page got ready")
-        self._root_duration = result.get("rootDuration")
-        self._media_census = [m for m in result.get("media") or [] if isinstance(m, dict)]
-        for warning in from_census(result.get("warnings")):
+        reply = self._reply(self._evaluate("([ms, alpha]) => window.__hfEngine.prepare(ms, alpha)",
+                                           [self.options.timeout_ms, self.options.alpha],
+                                           "waiting for the page to get ready"), "while the page got ready", version=True)
+        found = discover(cast(PrepareReply, reply), self.plan.source.name)
+        for warning in found.warnings:
             self._warn(warning)
-        if not result.get("hasTransitions"):
-            return None
-        transitions = result.get("transitions")
-        if transitions is None:  # null (None means "not set" to with_js_transitions)
-            raise CompositionError(f"{self.plan.source.name}: window.__hf.transitions is null; expected an array "
-                                   "(leave it unset, or [], for no transitions)")
-        inits = [i for i in result.get("hyperShader") or [] if isinstance(i, dict) and i.get("published")]
-        if inits and isinstance(transitions, list):
-            transitions, page_drawn = from_hypershader(transitions, inits[-1])
-            for text in page_drawn:
-                log.info("%s: %s", self.plan.source.name, text)
-        return transitions
+        for text in found.notes:
+            log.info("%s: %s", self.plan.source.name, text)
+        return found
 
-    def _open_media(self, from_page: bool) -> None:
+    def _open_media(self, from_page: bool, census: Sequence[Any]) -> None:
         """Validate and probe the page's media (from the page) or check it matches the plan's;
-        then tell the page where each clip ends and start the video feed if there is video."""
-        name = self.plan.source.name
+        then tell the page where each clip ends."""
         if from_page:
-            found, notes = clips_from_census(self._media_census, self._router.local_path, name)
-            for element, message in notes:
-                self._warn(PageWarning("media-rate", element, message))
-            self.plan = replace(self.plan, media_clips=tuple(probe_clips(found, name)))
-            for element, message in hdr_notes(self.plan.media_clips):
-                self._warn(PageWarning("hdr-source", element, message))
-            for element, message, _ in animated_images(read_static(self.plan.source), self.plan.source):
-                self._warn(PageWarning("animated-image", element, message))
-        elif [m.get("index") for m in self._media_census if m.get("src")] != [c.index for c in self.plan.media_clips]:
-            raise CaptureError(f"{name}: the page's <video>/<audio> elements differ from the plan's (a page script "
-                               "that creates media elements differently on each load?)")
+            self.plan = clips_from_page(self.plan, census, self._router.local_path, self._warn)
+        else:
+            check_media(self.plan, census)
         clips = self.plan.media_clips
         if not clips:
             return
         ends = media_ends(clips, float(self.plan.duration))
-        self._check_result(self._evaluate("(ends) => window.__hfEngine.setMediaEnds(ends)", ends,
-                                          "setting the media clips' windows"), "setting the media clips' windows")
+        self._reply(self._evaluate("(ends) => window.__hfEngine.setMediaEnds(ends)", ends,
+                                   "setting the media clips' windows"), "setting the media clips' windows")
 
     # ---- video frames ----
     def _page_video(self) -> PageVideo | None:
         """This page's view of the video frames: shared ones (`share_video`), else the session's own."""
-        if self._video is None and any(clip.kind == "video" for clip in self.plan.media_clips):
-            self._own_frames = VideoFrames(self.plan.media_clips, float(self.plan.duration),
-                                           writer=picture_writer(self.options.capture_format, self.options.jpeg_quality))
-            self._attach(self._own_frames)
-        return self._video
+        return self._videos.page(self.plan, self.options)
 
-    def _attach(self, frames: VideoFrames) -> None:
-        self._video = frames.page()
-        self._router.pass_prefix(frames.prefix)
+    @property
+    def _video(self) -> PageVideo | None:
+        return self._videos.current
 
     def share_video(self, frames: VideoFrames) -> None:
         """Take the video frames from `frames` (decoded once for a whole render) instead of decoding
         them in this session. Idempotent."""
-        if self._video is not None and self._video.frames is frames:
-            return
-        self._drop_video()
-        self._attach(frames)
-
-    def _drop_video(self) -> None:
-        if self._video is not None:
-            self._video.forget()
-        if self._own_frames is not None:
-            self._own_frames.close()
-        self._video = self._own_frames = None
+        self._videos.share(frames)
 
     def _warn(self, warning: PageWarning) -> None:
         if warning not in self._warnings:
@@ -280,7 +219,7 @@ class BrowserSession:
 
     def _shutdown(self) -> None:
         """Stop the browser and release the driver (close's work; also before a relaunch)."""
-        self._drop_video()
+        self._videos.drop()
         for obj, method in ((self._cdp, "detach"), (self._context, "close")):
             if obj is not None:
                 try:
@@ -293,7 +232,7 @@ class BrowserSession:
             self._pw = None
             release_playwright()
         self._page = self._context = self._browser = self._cdp = self._shutter = self._opened = None
-        self._browser_pid = None
+        self._watchdog.pid = None
 
     def __enter__(self) -> BrowserSession:
         return self
@@ -316,36 +255,23 @@ class BrowserSession:
         return self._shutter.mode if self._shutter is not None else "closed"
 
     # ---- checks ----
-    def _stop_hung(self, what: str) -> None:
-        """Watchdog: the page did not answer in time; kill the browser so the blocked call returns."""
-        self._hung = what
-        if self._browser_pid is not None:
-            try:
-                os.kill(self._browser_pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-
     def _call(self, what: str, fn: Any) -> Any:
         """`fn()` into the page, stopped by the watchdog after `answer_limit_s`: a hang
         becomes PageHangError naming `what`, a crash CaptureError."""
         if self._closed:
             raise CaptureError("the browser session is closed")
         limit = answer_limit_s(self.options.timeout_ms)
-        watchdog = threading.Timer(limit, self._stop_hung, args=(what,))
-        watchdog.daemon = True
-        watchdog.start()
         try:
-            return fn()
+            with self._watchdog.guard(what, limit):
+                return fn()
         except Exception as exc:
-            if self._hung is not None:
+            if self._watchdog.hung is not None:
                 self._closed_by_watchdog()
                 raise PageHangError(
-                    f"{self.plan.source.name}: no answer within {limit:g} s {self._hung} (a page script in an "
-                    "endless loop, or a stuck browser); the browser was stopped") from None
+                    f"{self.plan.source.name}: no answer within {limit:g} s {self._watchdog.hung} (a page script in "
+                    "an endless loop, or a stuck browser); the browser was stopped") from None
             self._check_page("")
             raise CaptureError(f"{self.plan.source.name}: the browser failed {what}: {exc}") from None
-        finally:
-            watchdog.cancel()
 
     def _closed_by_watchdog(self) -> None:
         try:
@@ -360,7 +286,7 @@ class BrowserSession:
         name = self.plan.source.name
         if self._page_errors:
             errors, self._page_errors[:] = list(self._page_errors), []
-            raise PageScriptError(f"{name}: a page script threw {when}: " + "; ".join(_error_text(e) for e in errors))
+            raise PageScriptError(f"{name}: a page script threw {when}: " + "; ".join(page_error_text(e) for e in errors))
         missing, refused = self._router.take_problems()
         if refused:
             raise MissingAssetError(f"{name}: " + "; ".join(refused))
@@ -368,17 +294,13 @@ class BrowserSession:
             raise MissingAssetError(f"{name}: the page requested local asset(s) that do not exist in "
                                     f"{self.plan.root_dir}: {', '.join(missing)}")
 
-    def _check_result(self, result: Any, when: str) -> None:
+    def _reply(self, reply: Any, when: str, *, version: bool = False) -> Reply:
+        """The runtime's `reply` once the page and the reply report no problem (`check_reply`);
+        `version`: also check the runtime speaks this engine's protocol (`prepare()`'s reply)."""
         self._check_page(when)
-        if not isinstance(result, dict):
-            raise CaptureError(f"{self.plan.source.name}: the page runtime is missing (window.__hfEngine)")
-        if result.get("errors"):
-            raise PageScriptError(f"{self.plan.source.name}: {when}: " + "; ".join(result["errors"]))
-        if result.get("timeout"):
-            raise SettleTimeoutError(f"{self.plan.source.name}: {when}: {result['timeout']} "
-                                     "(raise timeout_ms / ENGINE_CAPTURE_TIMEOUT_MS if the page is just slow)")
-        if result.get("missingScene"):
-            raise CompositionError(f"{self.plan.source.name}: {result['missingScene']}")
+        if version and isinstance(reply, dict):
+            check_version(reply, self.plan.source.name)
+        return check_reply(reply, self.plan.source.name, when)
 
     def _time(self, t: float | Fraction) -> float:
         try:
@@ -399,7 +321,7 @@ class BrowserSession:
         self._seek(t, scene_id, next_time, layers=False)
 
     def _seek(self, t: float | Fraction, scene_id: str | None, next_time: float | Fraction | None,
-              layers: bool) -> dict[str, Any]:
+              layers: bool) -> SeekReply:
         """`seek`; with `layers`, the page plans a native video layer (`engine.capture.layers`) and
         is left showing its first part. Returns the runtime's result."""
         seconds = self._time(t)
@@ -414,53 +336,28 @@ class BrowserSession:
         result = self._evaluate("([t, s, ms, m, l]) => window.__hfEngine.seek(t, s, ms, m, l)",
                                 [seconds, scene_id, self.options.timeout_ms, media,
                                  video.on_screen_indices(seconds) if layers and video is not None else None], what)
-        self._check_result(result, f"at t={seconds:g} s")
-        for warning in from_census(result.get("warnings")):  # media a script made after the load
+        reply = cast(SeekReply, self._reply(result, f"at t={seconds:g} s"))
+        for warning in from_census(reply.get("warnings")):  # media a script made after the load
             self._warn(warning)
         if video is not None:
-            video.not_shown(result.get("deferred") or [])
-        return result
+            video.not_shown(reply.get("deferred") or [])
+        return reply
 
     @property
     def _layers(self) -> bool:
         """Whether captures composite video layers natively (`CaptureOptions.native_layers`)."""
         return self.options.native_layers and self._page_video() is not None
 
-    def _take(self, buffer: np.ndarray, result: dict[str, Any], seconds: float) -> np.ndarray:
-        """The picture of the page as a seek or an isolation left it, into `buffer`: one capture,
-        or the parts around a native video layer with the video's frame composited between."""
-        layer = NativeLayer.from_page(result.get("layer")) if self._video is not None else None
-        if self._video is not None:
-            self._count_layers(result, layer, seconds)
-        if layer is None:
-            return decode_into(self._shot(), buffer)
-        assert self._video is not None and self._shutter is not None
-        self._isolated = True  # the page stays split until the next seek, or screenshot() restores it
-        if layer.below:
-            decode_into(self._shot(), buffer)
-            shown = self._evaluate("() => window.__hfEngine.showOverlay()", None, "showing the part above a video")
-            self._check_result(shown, f"at t={seconds:g} s")
-        self.captures += 1
-        overlay = self._overlays(self._shutter.take(overlay=True))
-        return compose(buffer, layer, self._video.pixels_at(seconds, layer.index), overlay)
+    def _take(self, buffer: np.ndarray, reply: SeekReply, seconds: float) -> np.ndarray:
+        """The picture of the page as a seek or an isolation left it, into `buffer` (`LayerCapture`)."""
+        if self._video is not None and reply.get("layer") is not None:
+            self._isolated = True  # the page stays split until the next seek, or screenshot() restores it
+        return self._layers_capture.take(buffer, reply, seconds, self._video)
 
-    def _count_layers(self, result: dict[str, Any], layer: NativeLayer | None, seconds: float) -> None:
-        """Record how this capture drew its videos (the render's ``video_layers`` stats); a video the
-        native path refused is named (a ``native-video`` warning when native layers were asked for
-        explicitly, else in the stats' fallbacks)."""
-        assert self._video is not None
-        if "visible" in result:  # the page planned layers
-            visible = int(result.get("visible") or 0)
-            fallbacks = fallbacks_of(result.get("fallbacks"))
-        else:
-            visible, fallbacks = self._video.on_screen(seconds), []
-        for element, reason in self._video.frames.record_layers(layer_kinds(layer, visible), fallbacks):
-            log.info("%s: %s keeps the poster path (Chromium paints its frames): %s", self.plan.source.name,
-                     element, reason)
-        if self.options.media_path == "native":
-            for element, reason in fallbacks:
-                self._warn(PageWarning("native-video", element, "drawn by Chromium as a poster instead of "
-                                       f"natively: {reason}"))
+    def _show_overlay(self, seconds: float) -> None:
+        """Show the part above a native video layer (`LayerCapture`: the part below was captured)."""
+        self._reply(self._evaluate("() => window.__hfEngine.showOverlay()", None, "showing the part above a video"),
+                    f"at t={seconds:g} s")
 
     def screenshot(self) -> str:
         """The page as it is now (a scene isolated by `capture_scene` is restored first): base64
@@ -468,11 +365,13 @@ class BrowserSession:
         self._restore()
         return self._shot()
 
-    def _shot(self) -> str:
+    def _shot(self, overlay: bool = False) -> str:
+        """One picture of the page as it is (base64; `overlay`: a PNG with alpha, see `Shutter.take`),
+        counted in `captures`."""
         if self._closed or self._shutter is None:
             raise CaptureError("the browser session is closed")
         self.captures += 1
-        return self._shutter.take()
+        return self._shutter.take(overlay=overlay)
 
     def _out(self, out: np.ndarray | None) -> np.ndarray:
         if out is not None:
@@ -519,7 +418,7 @@ class BrowserSession:
             else:
                 result = self._evaluate("([s, ms]) => window.__hfEngine.isolateScene(s, ms)",
                                         [scene_id, self.options.timeout_ms], f"isolating scene {scene_id!r}")
-                self._check_result(result, f"at t={float(t):g} s")
+                result = cast(SeekReply, self._reply(result, f"at t={float(t):g} s"))
             # the page stays isolated until the next seek (which restores it first) or screenshot()
             self._isolated = True
             self._take(buffer, result, float(t))
@@ -529,7 +428,7 @@ class BrowserSession:
         if self._isolated and not self._closed:
             self._isolated = False
             restored = self._evaluate("() => window.__hfEngine.restore()", None, "restoring the page")
-            self._check_result(restored, "restoring the page")
+            self._reply(restored, "restoring the page")
 
 
 def load_plan(path: str | Path, *, even_size: bool = True, **options: Any) -> Plan:

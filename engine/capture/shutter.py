@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import CaptureError
+from ..errors import BeginFrameUnavailable, CaptureError
 
 __all__ = ["Shutter", "BEGIN_FRAME_FLAGS", "BeginFrameUnavailable"]
 
@@ -33,9 +33,6 @@ PENDING_RETRIES = 5
 
 Call = Callable[[str, Callable[[], Any]], Any]
 
-
-class BeginFrameUnavailable(CaptureError):
-    """This Chromium cannot be driven with ``HeadlessExperimental.beginFrame`` (not a headless shell)."""
 
 
 class Shutter:

@@ -12,11 +12,12 @@ run is the error the render raises.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..errors import InputError
+from .values import describe
 
 __all__ = ["Checks", "Finding"]
 
@@ -40,8 +41,9 @@ class Finding:
 class Checks:
     """Runs checks; raises the first error (``collect=False``) or records every one (``collect=True``)."""
 
-    def __init__(self, *, collect: bool) -> None:
+    def __init__(self, *, collect: bool, file: str | None = None) -> None:
         self.collect = collect
+        self.file = file  # the HTML file's name as messages show it: each error records it, with its line
         self.found: list[Finding] = []
         self.failures = 0  # every failure, also those whose finding was already recorded
 
@@ -50,6 +52,8 @@ class Checks:
         try:
             return check(*args)
         except InputError as exc:
+            element = next((a for a in args if isinstance(a, Mapping) and "tag" in a), None)
+            self._locate(exc, line, element)
             if not self.collect:
                 raise
             self.add(code, line, exc)
@@ -57,11 +61,21 @@ class Checks:
 
     def add(self, code: str, line: int | None, error: InputError) -> None:
         """Report `error` found outside `run`: raised when stopping, else recorded (once per message)."""
+        self._locate(error, line, None)
         if not self.collect:
             raise error
         self.failures += 1
         if not any(f.code == code and f.line == line and f.message == str(error) for f in self.found):
             self.found.append(Finding(code, line, error))
+
+    def _locate(self, error: InputError, line: int | None, element: Mapping[str, Any] | None) -> None:
+        """Record where `error` is (its `file`, `line` and `element`, those it does not know yet)."""
+        if error.file is None and self.file is not None:
+            error.file = self.file
+        if error.line is None and line is not None:
+            error.line = line
+        if error.element is None and element is not None:
+            error.element = describe({**element, "line": None})
 
     def mark(self) -> int:
         """A position in the findings, for `clean_since`."""

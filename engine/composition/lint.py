@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from ..vendor import cdn_mode, is_cdn_url
 from .checks import Finding
 from .plan import Plan
 from .transition_checks import PAST_END, past_end
@@ -127,14 +128,17 @@ def remote_problems(raw: Mapping[str, Any], html_file: Path, *, allow_network: b
                     mapped: Sequence[str] = (), file: str | None = None) -> list[Problem]:
     """Warnings for script, stylesheet, image and sub-composition references to other origins:
     an offline render blocks them (the page goes on without them). Left out: URLs under a
-    `mapped` prefix (``--map-url``; the mapped file is checked with the assets), everything when
-    `allow_network`, and media sources (the render refuses those: an error of the media check)."""
+    `mapped` prefix (``--map-url``; the mapped file is checked with the assets), npm files on
+    jsDelivr and unpkg (served from the engine's npm cache, `engine.vendor`, unless ``ENGINE_CDN=off``),
+    everything when `allow_network`, and media sources (the render refuses those: an error of the media check)."""
     if allow_network:
         return []
     shown, out = file or str(html_file), []
     for ref in raw.get("assets", []):
         url = str(ref.get("url", "")).strip()
         if ref.get("tag") in _MEDIA_TAGS or not is_remote(url) or any(url.startswith(p) for p in mapped):
+            continue
+        if cdn_mode() == "cache" and is_cdn_url(url):  # an npm file on jsDelivr/unpkg: the npm cache serves it
             continue
         ident = f" id={ref['id']!r}" if ref.get("id") else ""
         out.append(Problem(shown, ref.get("line"), WARNING, "remote-url",

@@ -197,7 +197,7 @@ def build_plan(raw: Mapping[str, Any], html_file: Path, *, even_size: bool = Tru
                js_transitions: Any = None) -> Plan:
     """Validate the census `raw` of `html_file` (and the page's `js_transitions`) into a `Plan`;
     the first problem is raised."""
-    plan = _validate(raw, html_file, Checks(collect=False), even_size, js_transitions)
+    plan = _validate(raw, html_file, Checks(collect=False, file=html_file.name), even_size, js_transitions)
     assert plan is not None  # stopping checks raise instead
     return plan
 
@@ -205,7 +205,7 @@ def build_plan(raw: Mapping[str, Any], html_file: Path, *, even_size: bool = Tru
 def census_findings(raw: Mapping[str, Any], html_file: Path, *, even_size: bool = True,
                     js_transitions: Any = None) -> list[Finding]:
     """Every problem `build_plan` would find in `raw` (it raises the first of them), in its order."""
-    checks = Checks(collect=True)
+    checks = Checks(collect=True, file=html_file.name)
     _validate(raw, html_file, checks, even_size, js_transitions)
     return checks.found
 
@@ -234,11 +234,11 @@ def _merge_js(plan: Plan, js_transitions: Any, checks: Checks) -> tuple[Transiti
 
 def with_js_transitions(plan: Plan, js_transitions: Any) -> Plan:
     """`plan` with the page's ``window.__hf.transitions`` validated and merged into its own."""
-    return replace(plan, transitions=_merge_js(plan, js_transitions, Checks(collect=False)))
+    return replace(plan, transitions=_merge_js(plan, js_transitions, Checks(collect=False, file=plan.source.name)))
 
 
 def js_findings(plan: Plan, js_transitions: Any) -> list[Finding]:
     """Every problem `with_js_transitions` would find in the page's transitions (it raises the first)."""
-    checks = Checks(collect=True)
+    checks = Checks(collect=True, file=plan.source.name)
     _merge_js(plan, js_transitions, checks)
     return checks.found

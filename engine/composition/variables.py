@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, RenderWarning, close_names
+from ..errors import ConfigError, VariableWarning, close_names
 from .css_colors import COLOR_EXPECTED, is_css_color
 from .source import read_static, resolve_source
 
@@ -48,9 +48,6 @@ ATTRIBUTE = "data-composition-variables"
 VARIABLE_TYPES = ("string", "number", "color", "boolean", "enum", "font", "image")
 _EXAMPLE = '\'{"title": "Hello"}\''
 
-
-class VariableWarning(RenderWarning):
-    """A render's variable value that the composition does not declare, or of the wrong type."""
 
 
 @dataclass(frozen=True)

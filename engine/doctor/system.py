@@ -112,13 +112,13 @@ def _encoder_line(name: str, encoder: str, formats: Sequence[str], use: str) -> 
 
 
 def check_encoders() -> list[Check]:
-    """PyAV's version, then whether it has each encoder of `engine.encoder.CODECS` (whatever that
+    """PyAV's version, then whether it has each encoder of `engine.output.encoder.CODECS` (whatever that
     table holds when the check runs) and each audio encoder the engine uses, taking the pixel or
     sample format the engine gives it."""
     import av
 
-    from ..encoder import CODECS
     from ..media.audio_encode import AUDIO_CODECS
+    from ..output.encoder import CODECS
 
     lines = [Check("pyav", "OK", f"PyAV {av.__version__}, FFmpeg {getattr(av, 'ffmpeg_version_info', 'unknown')}")]
     for name, spec in CODECS.items():

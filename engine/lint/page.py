@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..capture.discover import Discovery
 from ..capture.session import BrowserSession, MissingAssetError, PageScriptError, SettleTimeoutError
 from ..composition.lint import ERROR, WARNING, Problem, from_findings, is_remote, past_end_problems, timing_problems
 from ..composition.plan import Plan
@@ -35,9 +37,10 @@ class _LintSession(BrowserSession):
 
     page_transitions: Any = None
 
-    def _prepare(self) -> Any:
-        self.page_transitions = super()._prepare()
-        return None
+    def _prepare(self) -> Discovery:
+        found = super()._prepare()
+        self.page_transitions = found.transitions
+        return replace(found, transitions=None)
 
 
 def page_problems(html_file: Path, file: str, raw: dict[str, Any], **options: Any) -> list[Problem]:

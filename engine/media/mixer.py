@@ -1,9 +1,22 @@
-"""`MixStream`: the render's audio mix made block by block, as the encoder asks for it.
+"""The audio mix: every audible clip placed on the composition's timeline and summed.
 
-Memory stays flat whatever the render's length: only the block asked for and each playing clip's
-decoded leftover are held (a 10-minute mix held whole would be 230 MB of float32). The rules are
-`engine.media.audio`'s (placement at the exact sample, volume capped at +12 dB, pitch-keeping
-rate, loops); the sum is hard-clipped to [-1, 1], with the peak and the clipped count reported.
+Behaviour follows HyperFrames' FFmpeg mixer (``audioMixer.ts``):
+
+- 48 kHz stereo; a mono source plays at full level in both channels (HyperFrames' ``pan=stereo|
+  FL=FL+FC|FR=FR+FC``, not swresample's -3 dB upmix); decoding, downmixing, the playback rate and
+  loops are `engine.media.audio_decode`'s;
+- ``data-volume`` is a linear gain clamped to ``[0, MAX_GAIN]`` (+12 dB, ``clampAudioGain``);
+- clips are summed at unity (``amix`` with its normalisation compensated), then hard-clipped to
+  [-1, 1] (HyperFrames leaves the float sum to the AAC encoder; the player clips it). The peak
+  before clipping and the number of clipped values are reported.
+
+Deviation: a clip is placed at sample ``round(start * rate)`` (HyperFrames' ``adelay`` rounds to
+whole milliseconds).
+
+`MixStream` makes the render's mix block by block, as the encoder asks for it: memory stays flat
+whatever the render's length (only the block asked for and each playing clip's decoded leftover
+are held; a 10-minute mix held whole would be 230 MB of float32). `mix_audio` makes a whole mix
+at once. Samples are planar, shape ``(2, n)`` float32 (the layout of PyAV's ``fltp`` AAC frames).
 """
 
 from __future__ import annotations
@@ -13,10 +26,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .audio import MAX_GAIN, SAMPLE_RATE, AudioSource, _clip_stream, _NoAudio
+from .audio_decode import AudioSource, NoAudio, clip_stream
 from .clips import audible_span
 
-__all__ = ["MixStream"]
+__all__ = ["SAMPLE_RATE", "MAX_GAIN", "MixStream", "MixResult", "mix_audio", "segment"]
+
+SAMPLE_RATE = 48000
+#: HyperFrames' ``MAX_AUDIO_GAIN``: +12 dB.
+MAX_GAIN = 10 ** (12 / 20)
 
 
 @dataclass
@@ -80,11 +97,11 @@ class MixStream:
         self._playing: list[_Playing] = []
 
     def _start(self, clip: _Playing, at: int) -> None:
-        clip.stream = _clip_stream(clip.source, self.sample_rate)
+        clip.stream = clip_stream(clip.source, self.sample_rate)
         clip.pos = clip.first
         try:
             chunk = next(clip.stream, None)  # opens the file: a video without sound is found here
-        except _NoAudio:  # silent, not an error
+        except NoAudio:  # silent, not an error
             clip.close()
             return
         if chunk is not None:
@@ -125,3 +142,43 @@ class MixStream:
         for clip in self._playing + self._pending:
             clip.close()
         self._playing, self._pending = [], []
+
+
+@dataclass
+class MixResult:
+    """The mixed composition audio: ``samples`` is planar float32 ``(2, n)`` within [-1, 1]."""
+
+    samples: np.ndarray
+    peak: float  # largest absolute value before clipping
+    clipped: int  # sample values (per channel) that were clipped to ±1
+    clips: int  # clips mixed
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def duration(self) -> float:
+        return self.samples.shape[1] / self.sample_rate
+
+
+def mix_audio(sources: Sequence[AudioSource], composition_duration: float, *, sample_rate: int = SAMPLE_RATE) -> MixResult:
+    """Decode, place and sum every audible clip over ``round(composition_duration * sample_rate)`` samples.
+
+    The whole mix at once (a render streams it instead: `MixStream`, the same rules). A clip's
+    file that cannot be read or decoded raises MediaError naming the element and the file; a
+    ``<video>`` whose file has no audio stream is silent (not counted in ``clips``).
+    """
+    stream = MixStream(sources, composition_duration, sample_rate=sample_rate)
+    try:
+        samples = stream.read(stream.end)
+    finally:
+        stream.close()
+    return MixResult(samples, stream.peak, stream.clipped, stream.clips, sample_rate)
+
+
+def segment(mix: MixResult, start_s: float, end_s: float) -> np.ndarray:
+    """Samples ``round(start_s * sr)`` to ``round(end_s * sr)`` of the mix, zero-padded past its end."""
+    first, last = round(start_s * mix.sample_rate), round(end_s * mix.sample_rate)
+    part = np.zeros((2, max(0, last - first)), np.float32)
+    lo, hi = max(first, 0), min(last, mix.samples.shape[1])
+    if hi > lo:
+        part[:, lo - first:hi - first] = mix.samples[:, lo:hi]
+    return part

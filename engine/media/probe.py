@@ -302,13 +302,17 @@ def probe_source(path: Path, element: str, *, need_video: bool) -> SourceInfo:
     A file probed before, unchanged since, is not opened again.
     """
     path = Path(path)
-    _check_file(path, element)
-    key = _cache_key(path, need_video)
-    with _probed_lock:
-        known = _PROBED.get(key) if key is not None else None
-    if known is not None:
-        return replace(known, path=path, element=element)
-    info = _probe(path, element, need_video)
+    try:
+        _check_file(path, element)
+        key = _cache_key(path, need_video)
+        with _probed_lock:
+            known = _PROBED.get(key) if key is not None else None
+        if known is not None:
+            return replace(known, path=path, element=element)
+        info = _probe(path, element, need_video)
+    except MediaError as exc:
+        exc.element = exc.element or element or None  # the message names it already: str() stays the same
+        raise
     if key is not None:
         with _probed_lock:
             _PROBED[key] = info

@@ -11,7 +11,7 @@ from typing import Any
 from ..capture.fidelity import PageWarning
 from ..composition.plan import Plan
 from ..errors import RenderWarning
-from ..media.audio import AudioSource
+from ..media.audio_decode import AudioSource
 from ..media.mixer import MixStream
 
 __all__ = ["RenderAudio"]

@@ -22,14 +22,46 @@ from typing import Any
 
 from ..caller import cli_call
 from ..errors import ConfigError, EngineError, InputError, RenderCancelled, RenderWarning
-from ..knobs import cli_epilog, knob
+from ..knobs import KNOBS, Knob, cli_epilog, knob
+
+#: The flags written by hand rather than generated from their knob by `_knob_flag`, and why (each
+#: is still in the knob table, which gives its help unless said otherwise).
+HAND_WRITTEN = {
+    "--no-audio": "a negative switch of the `audio` option: its help says what the flag does, not the option",
+    "--map-url": "repeatable PREFIX=FOLDER pairs, parsed into the `url_map` dict of the capture options",
+    "--variables": "one of a mutually exclusive pair with --variables-file; parsed as a JSON object",
+    "--variables-file": "one of a mutually exclusive pair with --variables; the file holds the JSON object",
+}
 
 
 def _help(option: str) -> str:
     """A flag's help from the knob table, with its default unless the flag is an on/off switch."""
     k = knob(option)
-    text = k.help + ("" if k.values == "flag" else f" (default: {k.default.replace('`', '')})")
+    default = k.default.replace("`", "")
+    if k.env:
+        default = f"{k.env} or {default}"
+    bounds = f", {k.lo}..{k.hi}" if k.lo is not None and k.choices is None else ""
+    text = k.help + bounds + ("" if k.values == "flag" else f" (default: {default})")
     return text.replace("%", "%%")  # argparse formats help with %
+
+
+def _knob_flag(p: argparse.ArgumentParser, k: Knob) -> None:
+    """Add the flag of knob `k` (its value lands in ``args.<option>``): an on/off switch
+    (``values="flag"``), a choice (its default the knob's) or a value (default None: the
+    render's own default applies)."""
+    assert k.flag is not None
+    names = k.flag.split("/")
+    if k.values == "flag":
+        p.add_argument(*names, dest=k.option, action="store_true", help=_help(k.option))
+    elif k.choices is not None:
+        p.add_argument(*names, dest=k.option, default=k.default, choices=k.choices, help=_help(k.option))
+    else:
+        p.add_argument(*names, dest=k.option, metavar=k.metavar or k.option.upper(), help=_help(k.option))
+
+
+def generated_knobs() -> list[Knob]:
+    """The knobs whose flags `build_parser` generates (every knob with a flag but `HAND_WRITTEN`)."""
+    return [k for k in KNOBS if k.flag and not any(f in HAND_WRITTEN for f in k.flag.split("/"))]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,53 +76,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True,
                    help="output: a video file (.mp4, .mov, .webm, .mkv), an animated .gif, a PNG sequence "
                         "(frames/f_%%04d.png: one file per frame, numbered by frame) or, with --still, one .png")
-    p.add_argument("--fps", help=_help("fps"))
-    p.add_argument("--workers", default="auto", help=_help("workers"))
-    for name in ("backend", "path", "partition"):
-        p.add_argument(f"--{name}", default=knob(name).default, choices=knob(name).choices, help=_help(name))
-    p.add_argument("--ring-depth", type=str, default=None,
-                   help=f"{knob('ring_depth').help}, 1..64 (default: ENGINE_RING_DEPTH or 4)")
-    for name in ("codec", "quality"):
-        p.add_argument(f"--{name}", default=knob(name).default, choices=knob(name).choices, help=_help(name))
-    p.add_argument("--frames", metavar="START:END", help=_help("frames"))
-    p.add_argument("--still", metavar="SECONDS", help=_help("still"))
-    p.add_argument("--allow-network", action="store_true", help=_help("allow_network"))
-    p.add_argument("--map-url", action="append", default=[], metavar="PREFIX=FOLDER", help=_help("url_map"))
-    p.add_argument("--fonts", metavar="DIR", help=_help("font_dir"))
-    p.add_argument("--hash-frames", action="store_true", help=_help("hash_frames"))
-    p.add_argument("--strict", action="store_true", help=_help("strict"))
+    for k in generated_knobs():
+        _knob_flag(p, k)
+    # HAND_WRITTEN, with the reasons there
+    p.add_argument("--map-url", dest="url_map", action="append", default=[], metavar=knob("url_map").metavar,
+                   help=_help("url_map"))
     given = p.add_mutually_exclusive_group()
-    given.add_argument("--variables", metavar="JSON", help=_help("variables"))
-    given.add_argument("--variables-file", metavar="FILE", help=_help("variables_file"))
-    p.add_argument("--strict-variables", action="store_true", help=_help("strict_variables"))
-    p.add_argument("--batch", metavar="FILE", help=_help("batch"))
-    p.add_argument("--batch-fail-fast", action="store_true", help=_help("batch_fail_fast"))
+    given.add_argument("--variables", metavar=knob("variables").metavar, help=_help("variables"))
+    given.add_argument("--variables-file", metavar=knob("variables_file").metavar, help=_help("variables_file"))
     p.add_argument("--no-audio", dest="audio", action="store_false",
                    help="write no audio stream (without it, the <audio> clips and the sound of unmuted <video> "
                         "clips are mixed into a video output: 48 kHz stereo, AAC in MP4 and MKV, 24-bit PCM in MOV)")
-    p.add_argument("--alpha", action="store_true", help=_help("alpha"))
-    p.add_argument("--ray", metavar="ADDRESS", help=_help("ray"))
-    p.add_argument("--chunk-frames", metavar="N", help=_help("chunk_frames"))
-    p.add_argument("--stats-json", metavar="FILE", help=_help("stats_json"))
-    p.add_argument("-q", "--quiet", action="store_true", help=_help("quiet"))
-    p.add_argument("-v", "--verbose", action="store_true", help=_help("verbose"))
     return p
 
 
 def _capture_options(args: argparse.Namespace) -> dict[str, object]:
+    """The capture options the flags give: each capture knob's flag that was given."""
     url_map = {}
-    for item in args.map_url:
+    for item in args.url_map:
         prefix, sep, folder = item.partition("=")
         if not sep or not prefix or not folder:
             raise InputError(f"--map-url {item!r} is not valid; expected PREFIX=FOLDER")
         url_map[prefix] = folder
-    options: dict[str, object] = {}
-    if args.allow_network:
-        options["allow_network"] = True
+    options: dict[str, object] = {k.option: getattr(args, k.option) for k in generated_knobs()
+                                  if k.scope == "capture" and getattr(args, k.option) not in (None, False)}
     if url_map:
         options["url_map"] = url_map
-    if args.fonts is not None:
-        options["font_dir"] = args.fonts
     return options
 
 
@@ -173,12 +184,11 @@ def _warnings_on_stderr(bar: Any) -> Iterator[None]:
 
 
 def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    """The render options the flags give (all but the output, the variables and the callbacks)."""
-    return dict(fps=args.fps, workers=args.workers, backend=args.backend, path=args.path, partition=args.partition,
-                ring_depth=args.ring_depth, codec=args.codec, quality=args.quality, frames=args.frames,
-                still=args.still, hash_frames=args.hash_frames, strict=args.strict, audio=args.audio, alpha=args.alpha, ray=args.ray,
-                chunk_frames=args.chunk_frames,
-                capture=_capture_options(args), strict_variables=args.strict_variables)
+    """The render options the flags give (all but the output, the variables and the callbacks):
+    every render knob's flag, left out where not given (the render's default applies)."""
+    kwargs = {k.option: getattr(args, k.option) for k in generated_knobs() if k.scope == "render"}
+    kwargs = {name: value for name, value in kwargs.items() if value is not None}
+    return {**kwargs, "audio": args.audio, "capture": _capture_options(args)}
 
 
 def _batch(args: argparse.Namespace, progress: Any, cancel: threading.Event, bar: Any) -> tuple[int, Any]:
@@ -220,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)  # argparse exits 2 with the usage for a bad flag
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
-    from . import render  # imported late: --help stays fast
+    from .api import render  # imported late: --help stays fast
 
     show_progress = not args.quiet and sys.stderr.isatty()
     bar = None

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 import time
 import uuid
@@ -28,33 +27,21 @@ from ..capture.session import load_plan
 from ..composition.plan import Plan
 from ..config import usable_cpus
 from ..errors import ConfigError, EngineError, RenderCancelled
-from ..output.formats import OutputTarget
+from ..output.formats import OutputTarget, make_folders, remove_folders
 from ..pipeline.chunks import chunk_ranges, default_chunk_frames
 from ..pipeline.planning import parse_frame_range
 from .audio import RenderAudio
 from .join import join_chunks
-from .options import RenderOptions
+from .options import RenderOptions, parse_ray_address
 from .ray_actor import MAX_ARCHIVE_BYTES, ChunkRenderer, pack_folder
 from .result import RenderResult
 
-__all__ = ["render_on_ray", "parse_ray_address", "MAX_CHUNK_ATTEMPTS"]
+__all__ = ["render_on_ray", "MAX_CHUNK_ATTEMPTS"]
 
 log = logging.getLogger("engine.render")
 
 #: Tries of one chunk (Ray's own task retries on a restarted actor come on top).
 MAX_CHUNK_ATTEMPTS = 3
-_CLIENT = re.compile(r"^ray://[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
-
-
-def parse_ray_address(address: object) -> str:
-    """``local``, ``auto`` or ``ray://host:port``; ConfigError naming what is expected otherwise."""
-    text = str(address).strip() if isinstance(address, str) else ""
-    if text.lower() in ("local", "auto"):
-        return text.lower()
-    if _CLIENT.match(text):
-        return text
-    raise ConfigError(f"ray={address!r} is not valid; expected local (a cluster on this machine for this render), "
-                      "auto (the running cluster, as Ray finds it) or ray://HOST:PORT (a Ray client address)")
 
 
 def _connect(ray: Any, address: str) -> bool:
@@ -86,6 +73,23 @@ def _transition_continues(plan: Plan) -> Callable[[int], bool]:
     return inside
 
 
+def merge_video_layers(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ``video_layers`` stats of chunks rendered apart, as one render's: frames of each kind
+    summed, each refused element once (its first reason)."""
+    merged: dict[str, Any] = {}
+    fallbacks: dict[str, dict[str, str]] = {}
+    for part in parts:
+        for key, value in part.items():
+            if key == "fallbacks":
+                for entry in value:
+                    fallbacks.setdefault(entry["element"], entry)
+            else:
+                merged[key] = merged.get(key, 0) + int(value)
+    if merged or fallbacks:
+        merged["fallbacks"] = list(fallbacks.values())
+    return merged
+
+
 def render_on_ray(composition: Path, output: Path, options: RenderOptions, address: str,
                   chunk_frames: int | None = None, progress: Callable[[int, int], None] | None = None,
                   cancel: threading.Event | None = None) -> RenderResult:
@@ -110,6 +114,7 @@ def render_on_ray(composition: Path, output: Path, options: RenderOptions, addre
     html = plan.source.relative_to(plan.root_dir).as_posix()
     started_here = _connect(ray, address)
     tmp_paths: list[Path] = []
+    made: list[Path] = []
     actors: list[Any] = []
     audio: RenderAudio | None = None
     try:
@@ -128,6 +133,7 @@ def render_on_ray(composition: Path, output: Path, options: RenderOptions, addre
         results = _run_chunks(ray, actors, chunks, archive_ref, digest, html, target.path.suffix, progress, cancel,
                               len(frames))
         base = target.path
+        made = make_folders(base)  # the output's missing folders, removed again if nothing is written
         for chunk in chunks:
             path = base.with_name(f".{base.name}.{uuid.uuid4().hex[:8]}.chunk{chunk.start}{base.suffix}")
             path.write_bytes(results[chunk.start]["data"])
@@ -157,10 +163,14 @@ def render_on_ray(composition: Path, output: Path, options: RenderOptions, addre
             gl_renderer=None, width=plan.width, height=plan.height, fps=plan.fps, codec=target.codec,
             quality=options.quality, capture_format=first["capture_format"], capture_mode=first["capture_mode"],
             stage_seconds=stage, frame_hashes=hashes if options.hash_frames else None,
-            warnings=list(warnings_seen.values()), alpha=options.alpha)
+            warnings=list(warnings_seen.values()), alpha=options.alpha,
+            video_layers=merge_video_layers([r.get("video_layers") or {} for r in results.values()]),
+            captures=sum(int(r.get("captures") or 0) for r in results.values()))
     finally:
         for path in tmp_paths:
             path.unlink(missing_ok=True)
+        if made and not target.path.exists():
+            remove_folders(made)
         if audio is not None:
             audio.close()
         for actor in actors:

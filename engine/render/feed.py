@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from ..encoder import Encoder
+from ..output.encoder import Encoder
 from ..pipeline.fence import FenceAborted
 from .job import Job
 

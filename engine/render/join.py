@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..errors import EngineError
+from ..errors import JoinError
 from ..media.audio_encode import AudioTrack, SampleReader
 from ..output.video import CONTAINERS
 
@@ -34,9 +34,6 @@ def _delay(path: Path) -> Fraction:
             break
     return Fraction(0)
 
-
-class JoinError(EngineError):
-    """The chunks cannot be joined (a chunk is not the file its encoder should have made)."""
 
 
 def join_chunks(chunks: Sequence[Path], output_tmp: Path, suffix: str, fps: Fraction, frame_counts: Sequence[int],

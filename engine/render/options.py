@@ -4,10 +4,12 @@ table (`engine.knobs`), and the capture options a quality preset implies."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypedDict
 
 from .. import caller
 from ..blend.cpu_backend import default_threads
@@ -20,9 +22,10 @@ from ..knobs import CAPTURE_FORMAT_BY_QUALITY, JPEG_QUALITY_BY_QUALITY, knob
 from ..output.formats import OutputTarget, resolve_output
 from ..pipeline.planning import parse_still, split_frame_range
 
-__all__ = ["RenderOptions", "PATHS", "parse_fps", "ring_depth_from_env", "check_environment"]
+__all__ = ["RenderOptions", "RenderDefaults", "PATHS", "parse_fps", "parse_ray_address", "ring_depth_from_env", "check_environment"]
 
 PATHS: tuple[str, ...] = knob("path").choices or ()
+_CLIENT = re.compile(r"^ray://[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
 
 
 def parse_fps(value: Any) -> Fraction:
@@ -36,10 +39,49 @@ def parse_fps(value: Any) -> Fraction:
     return fps.limit_denominator(1_000_000)
 
 
+def parse_ray_address(address: object) -> str:
+    """``local``, ``auto`` or ``ray://host:port``; ConfigError naming what is expected otherwise."""
+    text = str(address).strip() if isinstance(address, str) else ""
+    if text.lower() in ("local", "auto"):
+        return text.lower()
+    if _CLIENT.match(text):
+        return text
+    raise ConfigError(f"ray={address!r} is not valid; expected local (a cluster on this machine for this render), "
+                      "auto (the running cluster, as Ray finds it) or ray://HOST:PORT (a Ray client address)")
+
+
 def ring_depth_from_env() -> int:
     """`ENGINE_RING_DEPTH` (1..64), default 4."""
     ring = knob("ring_depth")
     return ring.int_from_env(int(ring.default))
+
+
+class RenderDefaults(TypedDict, total=False):
+    """The keyword options of `engine.render` (its own parameters, typed alike), as an
+    `engine.Renderer` takes them for its defaults and each of its renders (``Unpack``): every
+    `RenderOptions` field, and the callbacks. tests/test_knobs.py checks the three agree."""
+
+    fps: Fraction | float | str | None
+    workers: int | str
+    backend: str
+    path: str
+    partition: str
+    ring_depth: int | None
+    codec: str
+    quality: str
+    frames: str | tuple[int, int] | None
+    still: float | str | Fraction | None
+    hash_frames: bool
+    strict: bool
+    audio: bool
+    alpha: bool
+    ray: str | None
+    chunk_frames: int | None
+    capture: Mapping[str, Any] | None
+    variables: Mapping[str, Any] | None
+    strict_variables: bool
+    progress: Callable[[int, int], None] | None
+    cancel: threading.Event | None
 
 
 @dataclass(frozen=True)
@@ -88,8 +130,6 @@ class RenderOptions:
                 raise ConfigError(f"{caller.name('still')} and {caller.name('frames')} cannot both be given: a "
                                   "still is one frame, at its time")
         if self.ray is not None:
-            from .distributed import parse_ray_address
-
             object.__setattr__(self, "ray", parse_ray_address(self.ray))
         if self.chunk_frames is not None:
             object.__setattr__(self, "chunk_frames", knob("chunk_frames").check(self.chunk_frames))

@@ -45,4 +45,4 @@ def preprobe_media(composition: str | os.PathLike[str], capture: Mapping[str, An
         first = errors[0]
         more = f" (and {len(errors) - 1} more media error(s): python -m engine.lint lists them all)" \
             if len(errors) > 1 else ""
-        raise MediaError(f"{first.file}:{first.line}: {first.message}{more}")
+        raise MediaError(f"{first.message}{more}", file=first.file, line=first.line)

@@ -60,10 +60,10 @@ class ChunkRenderer:
                      suffix: str) -> dict[str, Any]:
         """Render frames `start`..`end` (exclusive) of the composition at `html` inside the
         shipped folder; returns the encoded chunk's bytes, its frame hashes and stage seconds."""
-        import engine
+        from .warm import Renderer  # lazy: a Renderer renders on Ray too (see tests/test_import_cycles.py)
 
         if self._renderer is None:  # made on the thread that runs this actor's tasks
-            self._renderer = engine.Renderer(**self._defaults)
+            self._renderer = Renderer(**self._defaults)
         folder = unpack_folder(archive, digest)
         out = self._scratch / f"chunk-{start:08d}{suffix}"
         try:
@@ -71,7 +71,8 @@ class ChunkRenderer:
             return {"start": start, "end": end, "data": out.read_bytes(), "hashes": result.frame_hashes,
                     "stage_seconds": result.stage_seconds, "backend": result.backend,
                     "capture_format": result.capture_format, "capture_mode": result.capture_mode,
-                    "warnings": result.warnings, "node": os.uname().nodename, "pid": os.getpid()}
+                    "warnings": result.warnings, "video_layers": result.video_layers, "captures": result.captures,
+                    "node": os.uname().nodename, "pid": os.getpid()}
         finally:
             out.unlink(missing_ok=True)
 

@@ -20,7 +20,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..blend.blender import Blender
 from ..caller import option
@@ -30,10 +29,10 @@ from ..composition.mistakes import named_mistakes
 from ..composition.plan import FrameInfo, Plan
 from ..composition.variables import check_composition
 from ..config import available_memory, usable_cpus
-from ..encoder import Encoder
 from ..errors import RenderWarning
 from ..media.feed import VideoFrames
 from ..media.pictures import picture_writer
+from ..output.encoder import Encoder
 from ..output.formats import OutputTarget
 from ..output.gif import check_gif_fps
 from ..pipeline.dispenser import FrameSource, frame_sources
@@ -44,13 +43,11 @@ from .audio import RenderAudio
 from .browser import Browser
 from .feed import ProgressCallback, feed
 from .job import FenceEntry, Job
+from .lanes import Lane, WarmState
 from .options import RenderOptions
 from .preprobe import preprobe_media
 from .result import RenderResult, Stats, media_summary, transition_summary
 from .worker import Joinable, Worker, walk
-
-if TYPE_CHECKING:
-    from .warm import Lane, WarmState
 
 __all__ = ["RenderResult", "render_plan_and_encode", "run_render", "Stats"]
 

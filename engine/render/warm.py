@@ -3,9 +3,9 @@
 A render normally starts everything and stops it again: a Playwright driver and a Chromium per
 worker, the GL context and the compiled shaders. A `Renderer` keeps them between its renders:
 worker 0 runs on the thread that made the renderer, workers 1..W-1 on threads of its own
-(`Lane`) that live as long as it does, each keeping its driver and Chromium running
-(`engine.capture.launch.keep_browsers_warm`); its blenders (one per backend) keep their GL
-context and shader programs. Each render still gets fresh browser contexts (no cookies, cache or
+(`engine.render.lanes.Lane`) that live as long as it does, each keeping its driver and Chromium
+running (`engine.capture.launch.keep_browsers_warm`); its blenders (one per backend) keep their
+GL context and shader programs. Each render still gets fresh browser contexts (no cookies, cache or
 storage carried over), its own plan, fence, rings and encoder, so its frames are the frames a
 cold render makes.
 """
@@ -14,86 +14,20 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..blend.blender import Blender
-from ..capture.launch import WarmBrowsers, keep_browsers_warm
+from ..capture.launch import keep_browsers_warm
 from ..errors import ConfigError, EngineError
-from .options import RenderOptions
+from .lanes import WarmState
+from .options import RenderDefaults, RenderOptions
 from .result import RenderResult
 
-__all__ = ["Renderer", "Lane", "WarmState"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11; mypy knows both
 
-
-class _Task:
-    def __init__(self, fn: Callable[[], None]) -> None:
-        self.fn, self.done = fn, threading.Event()
-
-    def run(self) -> None:
-        try:
-            self.fn()
-        finally:
-            self.done.set()
-
-    def join(self, timeout: float | None = None) -> None:
-        self.done.wait(timeout)
-
-
-class Lane:
-    """A worker thread kept between renders: it runs the tasks given to it one at a time, with its
-    browsers kept warm."""
-
-    def __init__(self, index: int) -> None:
-        self._tasks: queue.Queue[_Task | None] = queue.Queue()
-        self.warm: WarmBrowsers | None = None
-        self.thread = threading.Thread(target=self._loop, name=f"engine-lane-{index}", daemon=True)
-        self.thread.start()
-
-    def submit(self, fn: Callable[[], None]) -> _Task:
-        """Run `fn` on this lane's thread after the tasks before it; `join()` the result to wait."""
-        task = _Task(fn)
-        self._tasks.put(task)
-        return task
-
-    def _loop(self) -> None:
-        with keep_browsers_warm() as self.warm:
-            while (task := self._tasks.get()) is not None:
-                task.run()
-
-    def close(self, timeout: float = 30) -> None:
-        self._tasks.put(None)
-        self.thread.join(timeout)
-
-
-class WarmState:
-    """What a render borrows from its `Renderer`: lanes for workers 1..W-1, and blenders."""
-
-    def __init__(self) -> None:
-        self.lanes: list[Lane] = []
-        self.blenders: dict[str, Blender] = {}
-
-    def lane(self, index: int) -> Lane:
-        """The lane of worker `index` (1, 2, ...), started on first use."""
-        while len(self.lanes) < index:
-            self.lanes.append(Lane(len(self.lanes) + 1))
-        return self.lanes[index - 1]
-
-    def blender(self, backend: str) -> Blender:
-        if backend not in self.blenders:
-            self.blenders[backend] = Blender(backend)
-        return self.blenders[backend]
-
-    def close(self) -> None:
-        for lane in self.lanes:
-            lane.close()
-        for blender in self.blenders.values():
-            blender.close()
-        self.lanes.clear()
-        self.blenders.clear()
+__all__ = ["Renderer"]
 
 
 class Renderer:
@@ -110,9 +44,9 @@ class Renderer:
     block) stops everything it started.
     """
 
-    def __init__(self, **defaults: Any) -> None:
-        RenderOptions(**_options_only(defaults))  # a bad default fails here, not at the first render
-        self._defaults = defaults
+    def __init__(self, **defaults: Unpack[RenderDefaults]) -> None:
+        RenderOptions(**_options_only(dict(defaults)))  # a bad default fails here, not at the first render
+        self._defaults: dict[str, Any] = dict(defaults)
         self._thread = threading.get_ident()
         self._stack = contextlib.ExitStack()
         self._stack.enter_context(keep_browsers_warm())
@@ -122,7 +56,7 @@ class Renderer:
         self.renders = 0
 
     def render(self, composition: str | os.PathLike[str], output: str | os.PathLike[str],
-               **options: Any) -> RenderResult:
+               **options: Unpack[RenderDefaults]) -> RenderResult:
         """Render `composition` to `output` (see `engine.render` for the options and errors)."""
         from .run import run_render
 
@@ -130,7 +64,7 @@ class Renderer:
             raise EngineError("this Renderer is closed")
         if threading.get_ident() != self._thread:
             raise EngineError("a Renderer renders on the thread that made it (its browsers belong to that thread)")
-        merged = {**self._defaults, **options}
+        merged: dict[str, Any] = {**self._defaults, **options}
         progress, cancel = merged.pop("progress", None), merged.pop("cancel", None)
         result = run_render(Path(composition), Path(output), RenderOptions(**_options_only(merged)), progress, cancel,
                             warm=self._state)

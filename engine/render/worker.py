@@ -6,7 +6,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from ..capture.session import BrowserSession
 from ..composition.plan import FrameInfo
@@ -16,10 +16,8 @@ from ..pipeline.fence import FenceAborted
 from ..pipeline.ring import BufferRing
 from .browser import Browser, capture_into
 from .job import Job, blend_frame, done_future
+from .lanes import Lane
 from .result import Stats
-
-if TYPE_CHECKING:
-    from .warm import Lane
 
 __all__ = ["walk", "Worker", "Joinable"]
 

@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..errors import ConfigError
+from ..errors import CacheCorruptError, ConfigError
 from ..knobs import knob
-from .npm import NpmFailedError, VendorError, npm_pack, npm_view
+from .npm import NpmFailedError, npm_pack, npm_view
 from .package import Package
 from .urls import check_name, check_spec, is_exact_version
 
@@ -47,9 +47,6 @@ _memory_lock = threading.Lock()
 _fill_locks: dict[str, threading.Lock] = {}
 _caches: dict[Path, NpmCache] = {}
 
-
-class CacheCorruptError(VendorError):
-    """A cached tarball's bytes do not match the digest the index records."""
 
 
 def default_cache_dir() -> Path:

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import EngineError
+from ..errors import NpmFailedError, NpmUnavailableError, VendorError
 from .urls import check_name, check_spec, newest_version
 
 __all__ = ["VendorError", "NpmUnavailableError", "NpmFailedError", "Packed", "npm_path", "npm_pack", "npm_view",
@@ -25,16 +25,7 @@ INSTALL_HINT = "install npm (Debian: `apt install npm`, or Node.js, which brings
 _TIMEOUT_S = 300.0
 
 
-class VendorError(EngineError):
-    """A CDN library could not be served from, or put into, the engine's npm cache."""
 
-
-class NpmUnavailableError(VendorError):
-    """npm is not installed (not on PATH)."""
-
-
-class NpmFailedError(VendorError):
-    """npm ran and failed (offline, no such package or version...): the message holds npm's reason."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import tarfile
 import zlib
 from typing import Any
 
-from .npm import VendorError
+from ..errors import PackagePathError, UnsafeTarballError, VendorError
 
 __all__ = ["UnsafeTarballError", "PackagePathError", "Package"]
 
@@ -24,12 +24,6 @@ __all__ = ["UnsafeTarballError", "PackagePathError", "Package"]
 _MAIN_FIELDS = {"cdn.jsdelivr.net": ("jsdelivr", "browser", "main"), "unpkg.com": ("unpkg", "browser", "main")}
 
 
-class UnsafeTarballError(VendorError):
-    """A tarball holds a member that would leave its folder, or a link, or is not a tarball."""
-
-
-class PackagePathError(VendorError):
-    """A requested path would leave the package (``..``, a backslash, a NUL byte)."""
 
 
 def _clean(path: str, what: str, error: type[VendorError]) -> str:

@@ -21,11 +21,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .blend.alpha import unpremultiply
-from .config import check_choice
-from .errors import EngineError, MediaError
-from .media.audio_encode import SampleReader, check_samples
-from .output.formats import CODECS, QUALITIES, CodecSpec, OutputTarget, check_output_path, resolve_output
+from ..config import check_choice
+from ..errors import EncodeError, MediaError
+from ..frames import unpremultiply
+from ..media.audio_encode import SampleReader, check_samples
+from .formats import CODECS, QUALITIES, CodecSpec, OutputTarget, check_output_path, resolve_output
 
 __all__ = ["Encoder", "CODECS", "QUALITIES", "CodecSpec", "EncodeError", "check_output_path", "FrameSink"]
 
@@ -60,9 +60,6 @@ def _rgb48_frame(pixels: np.ndarray) -> Any:
     np.copyto(rows[:, :width * 2 * channels].view(np.uint16).reshape(height, width, channels), pixels)
     return video
 
-
-class EncodeError(EngineError):
-    """The encoder failed (disk full, codec error); the message names the frame."""
 
 
 class Encoder:
@@ -122,9 +119,9 @@ class Encoder:
         self._thread.start()
 
     def _open(self, samples: np.ndarray | SampleReader | None, sample_rate: int, first_index: int) -> FrameSink:
-        from .output.gif import GifSink
-        from .output.images import SequenceSink, StillSink
-        from .output.video import VideoSink
+        from .gif import GifSink
+        from .images import SequenceSink, StillSink
+        from .video import VideoSink
 
         kind, size, alpha = self.target.kind, (self.width, self.height), self.channels == 4
         try:

@@ -1,28 +1,23 @@
-"""The audio mix: every audible clip decoded, placed on the composition's timeline and summed.
+"""Each clip's audio, decoded from its file as a stream of chunks (`clip_stream`), ready to mix.
 
 Behaviour follows HyperFrames' FFmpeg mixer (``audioMixer.ts``):
 
-- 48 kHz stereo; a mono source plays at full level in both channels (HyperFrames' ``pan=stereo|
-  FL=FL+FC|FR=FR+FC``, not swresample's -3 dB upmix); more channels are downmixed by swresample's
-  default matrix (HyperFrames' ``-ac 2``);
-- ``data-volume`` is a linear gain clamped to ``[0, MAX_GAIN]`` (+12 dB, ``clampAudioGain``);
+- a mono source stays mono (the mixer plays it at full level in both channels, HyperFrames'
+  ``pan=stereo|FL=FL+FC|FR=FR+FC``, not swresample's -3 dB upmix); more channels are downmixed
+  by swresample's default matrix (HyperFrames' ``-ac 2``);
 - ``data-playback-rate`` changes tempo with pitch kept: FFmpeg's ``atempo`` (chained for rates
   below 0.5), as HyperFrames does and as a browser's ``preservesPitch`` does;
-- clips are summed at unity (``amix`` with its normalisation compensated), then hard-clipped to
-  [-1, 1] (HyperFrames leaves the float sum to the AAC encoder; the player clips it). The peak
-  before clipping and the number of clipped values are reported.
+- ``data-media-start`` is honoured to the exact sample; looping is honoured (HyperFrames' mixer
+  ignores ``loop``; the browser loops).
 
-Deviations: a clip is placed at sample ``round(start * rate)`` (HyperFrames' ``adelay`` rounds to
-whole milliseconds); looping is honoured (HyperFrames' mixer ignores ``loop``; the browser loops).
-
-Samples are planar, shape ``(2, n)`` float32 (the layout of PyAV's ``fltp`` AAC frames). Each clip
-is streamed from its file; `engine.media.mixer.MixStream` sums them block by block.
+Samples are planar, shape ``(c, n)`` float32 with c 1 or 2 (the layout of PyAV's ``fltp``
+frames). Placing, gain and summing are `engine.media.mixer`'s.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -32,11 +27,8 @@ import numpy as np
 from ..errors import MediaError
 from .clips import RATE_RANGE, MediaClip
 
-__all__ = ["SAMPLE_RATE", "MAX_GAIN", "AudioSource", "MixResult", "mix_audio", "segment"]
+__all__ = ["AudioSource", "NoAudio", "atempo_lead", "clip_stream"]
 
-SAMPLE_RATE = 48000
-#: HyperFrames' ``MAX_AUDIO_GAIN``: +12 dB.
-MAX_GAIN = 10 ** (12 / 20)
 _BLOCK = 1 << 18  # samples of silence per chunk where a looped file runs short
 
 
@@ -48,49 +40,7 @@ class AudioSource:
     source_duration: float  # seconds of the file's audio stream
 
 
-@dataclass
-class MixResult:
-    """The mixed composition audio: ``samples`` is planar float32 ``(2, n)`` within [-1, 1]."""
-
-    samples: np.ndarray
-    peak: float  # largest absolute value before clipping
-    clipped: int  # sample values (per channel) that were clipped to ±1
-    clips: int  # clips mixed
-    sample_rate: int = SAMPLE_RATE
-
-    @property
-    def duration(self) -> float:
-        return self.samples.shape[1] / self.sample_rate
-
-
-def mix_audio(sources: Sequence[AudioSource], composition_duration: float, *, sample_rate: int = SAMPLE_RATE) -> MixResult:
-    """Decode, place and sum every audible clip over ``round(composition_duration * sample_rate)`` samples.
-
-    The whole mix at once (a render streams it instead: `engine.media.mixer.MixStream`, the same
-    rules). A clip's file that cannot be read or decoded raises MediaError naming the element and
-    the file; a ``<video>`` whose file has no audio stream is silent (not counted in ``clips``).
-    """
-    from .mixer import MixStream
-
-    stream = MixStream(sources, composition_duration, sample_rate=sample_rate)
-    try:
-        samples = stream.read(stream.end)
-    finally:
-        stream.close()
-    return MixResult(samples, stream.peak, stream.clipped, stream.clips, sample_rate)
-
-
-def segment(mix: MixResult, start_s: float, end_s: float) -> np.ndarray:
-    """Samples ``round(start_s * sr)`` to ``round(end_s * sr)`` of the mix, zero-padded past its end."""
-    first, last = round(start_s * mix.sample_rate), round(end_s * mix.sample_rate)
-    part = np.zeros((2, max(0, last - first)), np.float32)
-    lo, hi = max(first, 0), min(last, mix.samples.shape[1])
-    if hi > lo:
-        part[:, lo - first:hi - first] = mix.samples[:, lo:hi]
-    return part
-
-
-def _clip_stream(source: AudioSource, sr: int) -> Iterator[np.ndarray]:
+def clip_stream(source: AudioSource, sr: int) -> Iterator[np.ndarray]:
     """The clip's audio from ``media_start`` at ``sr``, looped if it loops, at its playback rate."""
     clip = source.clip
     if clip.loop:
@@ -123,7 +73,7 @@ def _looped(clip: MediaClip, period: int, sr: int) -> Iterator[np.ndarray]:
             yield np.zeros((channels, fill), np.float32)
 
 
-class _NoAudio(Exception):
+class NoAudio(Exception):
     """A video file without an audio stream."""
 
 
@@ -137,7 +87,7 @@ def _open(clip: MediaClip) -> Any:
     if not container.streams.audio:
         container.close()
         if clip.kind == "video":
-            raise _NoAudio(clip.element)
+            raise NoAudio(clip.element)
         raise MediaError(f"{clip.element}: {clip.path} has no audio stream")
     return container
 

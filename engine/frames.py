@@ -1,6 +1,7 @@
 """The frame-buffer contract and its one check: uint16, C-contiguous, (height, width, 3) rgb48le,
 or (height, width, 4) rgba64le with premultiplied alpha (colour already multiplied by alpha, as
-alpha renders carry it: see `engine.blend.alpha`).
+alpha renders carry it; `premultiply_into` and `unpremultiply` convert from and to straight
+alpha, and `engine.blend.alpha` is how transitions blend it).
 
 Every part that takes a frame (blend, capture into a caller's buffer, the encoder) checks it
 here, so the rule and its messages are the same everywhere."""
@@ -12,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import FrameError, ProgressError
+from .errors import FrameError, ProgressError
 
-__all__ = ["check_frame", "check_pair", "check_out", "check_progress", "new_frame"]
+__all__ = ["check_frame", "check_pair", "check_out", "check_progress", "new_frame", "premultiply_into",
+           "unpremultiply"]
 
 
 def check_frame(frame: Any, what: str, *, shape: tuple[int, int, int] | None = None,
@@ -80,3 +82,27 @@ def check_progress(progress: Any) -> float:
     if math.isnan(value) or not 0.0 <= value <= 1.0:
         raise ProgressError(f"progress must be in [0, 1], got {value!r}")
     return value
+
+
+def premultiply_into(rgba8: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Straight 8-bit RGBA (a PNG capture) -> premultiplied rgba64le in `out`: alpha ``a * 257``,
+    colour ``round(c * a * 257 / 255)`` (exact: opaque pixels keep ``c * 257``)."""
+    alpha = rgba8[..., 3:4].astype(np.uint32)
+    colour = rgba8[..., :3].astype(np.uint32) * alpha * 257
+    np.floor_divide(colour + 127, 255, out=colour)
+    out[..., :3] = colour
+    np.multiply(rgba8[..., 3], np.uint16(257), out=out[..., 3], dtype=np.uint16)
+    return out
+
+
+def unpremultiply(frame: np.ndarray) -> np.ndarray:
+    """Premultiplied rgba64le -> straight rgba64le (a new array), what encoders store; colour
+    under zero alpha is 0."""
+    alpha = frame[..., 3:4].astype(np.uint32)
+    colour = frame[..., :3].astype(np.uint32) * 65535 + alpha // 2
+    np.floor_divide(colour, np.maximum(alpha, 1), out=colour)
+    straight = np.empty_like(frame)
+    np.minimum(colour, 65535, out=colour)
+    straight[..., :3] = np.where(alpha > 0, colour, 0)
+    straight[..., 3] = frame[..., 3]
+    return straight
