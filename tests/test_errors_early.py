@@ -258,3 +258,14 @@ def test_notices_are_not_counted_as_unfaithful() -> None:
     assert {"variables", "attribute-misspelled", "transition-past-end", "cdn-version"} <= NOTICE_CODES
     assert not any(is_unfaithful(code) for code in NOTICE_CODES)
     assert is_unfaithful("video") and is_unfaithful("native-video") and is_unfaithful("blocked-request")
+
+
+def test_blocked_request_hint_in_the_callers_words() -> None:
+    from engine.caller import cli_call
+    from engine.capture.fidelity import blocked_request
+
+    python = blocked_request("https://cdn.example.com/a.js").message
+    assert "url_map={PREFIX: FOLDER}" in python and "allow_network=True" in python and "--" not in python
+    with cli_call():
+        cli = blocked_request("https://cdn.example.com/a.js").message
+    assert "--map-url PREFIX=FOLDER" in cli and "--allow-network" in cli and "url_map" not in cli

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..caller import option
 from ..errors import UnfaithfulRenderError
 
 __all__ = ["PageWarning", "from_census", "blocked_request", "strict_error", "NOTICE_CODES", "is_unfaithful"]
@@ -48,7 +49,9 @@ def blocked_request(url: str, reason: str | None = None) -> PageWarning:
     if reason:
         return PageWarning("blocked-request", url, reason)
     return PageWarning("blocked-request", url, "the request to another origin was blocked (network access is off): "
-                       "what it loads is missing; map the URL prefix to a folder (--map-url) or allow the network")
+                       "what it loads is missing; map the URL prefix to a folder "
+                       f"({option('url_map', 'PREFIX=FOLDER', '{PREFIX: FOLDER}')}) or allow the network "
+                       f"({option('allow_network')})")
 
 
 #: Warning codes that name a mistake or a choice, not a frame drawn unfaithfully: counted apart

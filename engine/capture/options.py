@@ -68,10 +68,10 @@ class CaptureOptions:
       `engine.composition.variables`; a render checks them against the declarations first).
     - `font_dir`: a folder of font files (``--fonts DIR``) whose families the page gets as web
       fonts, and from which Google Fonts stylesheet links are answered (`engine.capture.font_dir`).
-    - `media_path`: ``auto`` (default: the poster path in this release), ``native`` (a video whose
-      CSS allows it is composited outside the browser, `engine.capture.layers`) or ``poster``
-      (every frame shown as the element's poster) (env ``ENGINE_MEDIA_PATH``). Alpha sessions
-      always use posters.
+    - `media_path`: ``auto`` (default) or ``native``: a video whose CSS allows it is composited
+      outside the browser (`engine.capture.layers`), the others shown as posters; ``native`` also
+      warns of each video the native path refuses (``native-video``); ``poster``: every frame
+      shown as the element's poster (env ``ENGINE_MEDIA_PATH``). Alpha sessions always use posters.
     - `alpha`: the page's default background is transparent and frames keep alpha: captured as PNG
       into premultiplied rgba64le (``(height, width, 4)``, see `engine.frames`).
     """
@@ -94,7 +94,7 @@ class CaptureOptions:
     @property
     def native_layers(self) -> bool:
         """Whether videos are composited natively where their CSS allows (`media_path`; never with alpha)."""
-        return self.media_path == "native" and not self.alpha
+        return self.media_path in ("auto", "native") and not self.alpha
 
     @property
     def channels(self) -> int:

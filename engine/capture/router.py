@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..caller import option
 from ..errors import BlockedRequestWarning, CdnVersionWarning
 from ..vendor import CdnServer, PackagePathError, VendorError, cdn_mode, is_cdn_url
 from .fidelity import PageWarning, blocked_request
@@ -160,8 +161,8 @@ class AssetRouter:
         if parts.scheme in ("data", "blob", "about") or self.allow_network:
             route.fallback()
             return
-        self._block(url, f"blocked a request to {url} (network access is off; pass allow_network=True or map the "
-                         "URL prefix to a local folder with url_map)")
+        self._block(url, f"blocked a request to {url} (network access is off; pass {option('allow_network')} or map "
+                         f"the URL prefix to a local folder with {option('url_map', 'PREFIX=FOLDER', '{PREFIX: FOLDER}')})")
         route.abort("blockedbyclient")
 
     def page_warnings(self) -> list[PageWarning]:
@@ -185,7 +186,7 @@ class AssetRouter:
             return
         if served is None:  # not a package URL the cache understands
             self._block(url, f"blocked a request to {url} (network access is off; map the URL prefix to a local "
-                             "folder with url_map / --map-url)")
+                             f"folder with {option('url_map', 'PREFIX=FOLDER', '{PREFIX: FOLDER}')})")
             route.abort("blockedbyclient")
             return
         if served.note is not None and all(n.message != served.note for n in self.notices):
