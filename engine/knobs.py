@@ -122,6 +122,12 @@ KNOBS: tuple[Knob, ...] = (
        "premultiplied 16-bit RGBA inside, blended like colour); needs an encoder with alpha: prores (.mov, ProRes "
        "4444 yuva444p10le), vp9 (.webm, yuva420p) or png (16-bit RGBA at --quality high)", "off", values="flag",
        flag="--alpha"),
+    Knob("dynamic_range", "HDR or SDR output: auto makes the render HDR when a <video> is tagged BT.2020 with PQ or "
+       "HLG (their transfer; PQ when both are mixed); --hdr forces HDR (the sources' transfer, else HLG, with a "
+       "warning); --sdr forces SDR (HDR sources tone-mapped). HDR writes HEVC Main 10 (--codec auto for .mp4/.mkv), "
+       "ProRes 4444 (.mov) or AV1 10-bit (.webm), tagged BT.2020 non-constant luminance with the PQ or HLG "
+       "transfer, PQ with HDR10 mastering-display and content-light metadata; other outputs are bad input with HDR "
+       "and renders run on the sequential path", "auto", flag="--hdr/--sdr", choices=("auto", "hdr", "sdr")),
     Knob("ray", "render across machines on Ray: local (a cluster on this machine for this render), auto (the "
        "running cluster) or ray://HOST:PORT; the composition folder is shipped, chunks render on one actor per CPU "
        "and are joined without re-encoding (video outputs only)", "none",

@@ -4,8 +4,10 @@
 - `place` draws a decoded video frame (uint8 or uint16 RGB) into a rectangle of the frame:
   bilinear sampling with clamp-to-edge at pixel centres when magnifying, a box filter (area
   averaging) along an axis that is minified, anti-aliased edges (each pixel covered by the
-  fraction of its area inside the rectangle and the clip), and an opacity. A 1:1 placement on
-  whole pixels at opacity 1 copies the source exactly.
+  fraction of its area inside the rectangle and the clip), optionally rounded clips (each pixel
+  also covered by the area inside rounded rectangles: CSS border-radius, elliptical corners,
+  measured on `SUB` sub-scanlines in the corner regions only), and an opacity. A 1:1 placement
+  on whole pixels at opacity 1 without rounded clips copies the source exactly.
 - `over` draws a straight-alpha RGBA8 picture (the part of the page painting above the video)
   over the frame with exact integer source-over.
 
@@ -18,7 +20,7 @@ import os
 import numpy as np
 
 from cython.parallel cimport prange, threadid
-from libc.math cimport floor, ceil
+from libc.math cimport floor, ceil, sqrt
 from libc.stdlib cimport malloc, free
 from libc.string cimport memcpy
 
@@ -39,6 +41,21 @@ cdef struct Taps:
     Py_ssize_t* src
     float* weight
     float* cover
+
+
+cdef struct RRect:
+    # a rounded rectangle: its box and each corner's radii (top left, top right, bottom right,
+    # bottom left), constrained to fit the box as CSS does; a corner with a zero radius is square
+    double x0, y0, x1, y1
+    double rx[4]
+    double ry[4]
+
+
+#: sub-scanlines per pixel row on which a rounded corner's coverage is measured (the horizontal
+#: extent on each is exact)
+SUB = 16
+cdef enum:
+    NSUB = 16
 
 
 def _threads(int threads):
@@ -74,11 +91,117 @@ def _box(object value, str name):
     return box
 
 
+def _rounded(object value):
+    """`value` checked: a sequence of rounded rectangles, each twelve finite numbers (x0, y0, x1,
+    y1, then the horizontal and vertical radius of the top left, top right, bottom right and bottom
+    left corners); radii constrained as CSS does (scaled down together so that adjacent corners do
+    not overlap; a corner with either radius 0 is square). Boxes without a rounded corner are left
+    out (they clip nothing the clip does not)."""
+    if value is None:
+        return []
+    found = []
+    try:
+        entries = [tuple(float(v) for v in entry) for entry in value]
+    except (TypeError, ValueError):
+        raise ValueError(f"rounded must be a sequence of (x0, y0, x1, y1, rx_tl, ry_tl, rx_tr, ry_tr, "
+                         f"rx_br, ry_br, rx_bl, ry_bl), got {value!r}") from None
+    for entry in entries:
+        if len(entry) != 12 or not all(math.isfinite(v) for v in entry):
+            raise ValueError(f"each rounded clip must be twelve finite numbers (x0, y0, x1, y1 and four "
+                             f"corners' rx, ry), got {entry!r}")
+        x0, y0, x1, y1 = entry[:4]
+        radii = list(entry[4:])
+        if any(r < 0 for r in radii):
+            raise ValueError(f"rounded clip radii must be 0 or more, got {entry!r}")
+        if not (x1 > x0 and y1 > y0):
+            raise ValueError(f"a rounded clip's box must have x1 > x0 and y1 > y0, got {entry!r}")
+        for k in range(4):
+            if radii[2 * k] == 0.0 or radii[2 * k + 1] == 0.0:
+                radii[2 * k] = radii[2 * k + 1] = 0.0
+        if not any(radii):
+            continue
+        w, h = x1 - x0, y1 - y0
+        f = 1.0
+        for side, total in ((w, radii[0] + radii[2]), (w, radii[6] + radii[4]),
+                            (h, radii[1] + radii[7]), (h, radii[3] + radii[5])):
+            if total > side:
+                f = min(f, side / total)
+        found.append((x0, y0, x1, y1, *(r * f for r in radii)))
+    return found
+
+
 cdef inline float coverage(double lo, double hi, Py_ssize_t i) noexcept nogil:
     """The fraction of pixel [i, i + 1) inside [lo, hi)."""
     cdef double a = lo if lo > i else <double>i
     cdef double b = hi if hi < i + 1 else <double>(i + 1)
     return <float>(b - a) if b > a else 0.0
+
+
+cdef inline double inset(double rx, double ry, double d) noexcept nogil:
+    """How far in from the box's side a corner of radii rx, ry reaches at depth `d` (0..ry) from
+    the box's top or bottom edge."""
+    cdef double t = (ry - d) / ry
+    return rx * (1.0 - sqrt(1.0 - t * t)) if t < 1.0 else rx
+
+
+cdef inline int corner_side(const RRect* q, int c, double j, double i) noexcept nogil:
+    """Where pixel [j, j + 1) x [i, i + 1) lies against corner `c`'s ellipse, within its quarter:
+    1 wholly inside (or the pixel misses the corner's box), -1 wholly outside, 0 across the curve."""
+    cdef double rx = q.rx[c], ry = q.ry[c]
+    cdef double cx = q.x0 + rx if c == 0 or c == 3 else q.x1 - rx
+    cdef double cy = q.y0 + ry if c < 2 else q.y1 - ry
+    # the corner's box: the quarter of the ellipse between its centre and the box's corner
+    cdef double bx0 = q.x0 if c == 0 or c == 3 else cx, bx1 = cx if c == 0 or c == 3 else q.x1
+    cdef double by0 = q.y0 if c < 2 else cy, by1 = cy if c < 2 else q.y1
+    if rx <= 0.0 or j + 1.0 <= bx0 or j >= bx1 or i + 1.0 <= by0 or i >= by1:
+        return 1
+    cdef double fx = max(abs(j - cx), abs(j + 1.0 - cx)) / rx, fy = max(abs(i - cy), abs(i + 1.0 - cy)) / ry
+    if fx * fx + fy * fy <= 1.0:
+        return 1
+    cdef double nx = 0.0 if j <= cx <= j + 1.0 else min(abs(j - cx), abs(j + 1.0 - cx)) / rx
+    cdef double ny = 0.0 if i <= cy <= i + 1.0 else min(abs(i - cy), abs(i + 1.0 - cy)) / ry
+    if nx * nx + ny * ny >= 1.0:
+        return -1
+    return 0
+
+
+cdef float rounded_coverage(const RRect* q, Py_ssize_t col, Py_ssize_t row) noexcept nogil:
+    """The fraction of pixel (col, row) inside rounded rectangle `q`: exact where no corner's
+    curve crosses it, else the mean over NSUB sub-scanlines of the exact horizontal overlap."""
+    cdef double j = <double>col, i = <double>row
+    cdef float box = coverage(q.x0, q.x1, col) * coverage(q.y0, q.y1, row)
+    cdef int c, side, across = 0
+    if box <= 0.0:
+        return 0.0
+    for c in range(4):
+        side = corner_side(q, c, j, i)
+        if side < 0:
+            return 0.0
+        if side == 0:
+            across = 1
+    if not across:
+        return box
+    cdef double total = 0.0, y, lo, hi, a, b
+    cdef int k
+    for k in range(NSUB):
+        y = i + (k + 0.5) / NSUB
+        if y < q.y0 or y >= q.y1:
+            continue
+        lo = q.x0
+        hi = q.x1
+        if q.ry[0] > 0.0 and y < q.y0 + q.ry[0]:
+            lo = q.x0 + inset(q.rx[0], q.ry[0], y - q.y0)
+        elif q.ry[3] > 0.0 and y > q.y1 - q.ry[3]:
+            lo = q.x0 + inset(q.rx[3], q.ry[3], q.y1 - y)
+        if q.ry[1] > 0.0 and y < q.y0 + q.ry[1]:
+            hi = q.x1 - inset(q.rx[1], q.ry[1], y - q.y0)
+        elif q.ry[2] > 0.0 and y > q.y1 - q.ry[2]:
+            hi = q.x1 - inset(q.rx[2], q.ry[2], q.y1 - y)
+        a = lo if lo > j else j
+        b = hi if hi < j + 1.0 else j + 1.0
+        if b > a:
+            total += b - a
+    return <float>(total / NSUB)
 
 
 cdef int axis_taps(Py_ssize_t first, Py_ssize_t count, double origin, double scale, Py_ssize_t size,
@@ -162,11 +285,15 @@ cdef inline u16 mix(u16 d, float s, float a) noexcept nogil:
 
 
 cdef void place_row(const pix_t* src, u16* drow, Py_ssize_t ncols, const Taps* cols, const Taps* rows,
-                    Py_ssize_t i, float opacity, float scale, float* acc) noexcept nogil:
+                    Py_ssize_t i, float opacity, float scale, float* acc, const RRect* rr, int nrr,
+                    Py_ssize_t cx0, Py_ssize_t ry0) noexcept nogil:
     """Destination row `i` of the placement: the separable sum of its row taps and each column's
-    taps, then mixed into `drow` by the pixel's coverage times `opacity`."""
+    taps, then mixed into `drow` by the pixel's coverage (the least of the rectangle and clip's
+    and each of the `nrr` rounded clips' `rr`) times `opacity`; (cx0, ry0): the placement's first
+    pixel in the frame."""
     cdef Py_ssize_t j, k, t, off, cw = cols.width, rw = rows.width
-    cdef float wy, w, s0, s1, s2, alpha
+    cdef float wy, w, s0, s1, s2, alpha, c
+    cdef int q
     cdef float row_cover = rows.cover[i] * opacity
     cdef const pix_t* line
     if row_cover <= 0.0:
@@ -191,6 +318,12 @@ cdef void place_row(const pix_t* src, u16* drow, Py_ssize_t ncols, const Taps* c
             acc[j * 3 + 2] += wy * s2
     for j in range(ncols):
         alpha = row_cover * cols.cover[j]
+        for q in range(nrr):
+            if alpha <= 0.0:
+                break
+            c = rounded_coverage(&rr[q], cx0 + j, ry0 + i) * opacity
+            if c < alpha:
+                alpha = c
         if alpha <= 0.0:
             continue
         for k in range(3):
@@ -206,34 +339,53 @@ cdef void copy_row(const pix_t* src, u16* drow, Py_ssize_t n) noexcept nogil:
             drow[i] = <u16>(src[i] * 257)
 
 
+cdef bint plain_row(const RRect* rr, int nrr, Py_ssize_t row, Py_ssize_t cx0, Py_ssize_t cx1) noexcept nogil:
+    """True when frame row `row`, columns cx0..cx1 - 1, lies wholly inside every rounded clip,
+    clear of their corners."""
+    cdef int q
+    for q in range(nrr):
+        if rr[q].x0 > cx0 or rr[q].x1 < cx1 or row < rr[q].y0 + max(rr[q].ry[0], rr[q].ry[1]) \
+                or row + 1 > rr[q].y1 - max(rr[q].ry[2], rr[q].ry[3]):
+            return False
+    return True
+
+
 cdef void place_rows(const pix_t* src, u16* dst, Py_ssize_t stride, Py_ssize_t cx0, Py_ssize_t ry0,
                      Py_ssize_t nrows, Py_ssize_t ncols, const Taps* cols, const Taps* rows,
-                     float opacity, bint identity, int threads, float* acc) noexcept nogil:
-    """Every row of the placement; `acc`: `threads` scratch rows of ncols * 3 floats."""
+                     float opacity, bint identity, int threads, float* acc, const RRect* rr,
+                     int nrr) noexcept nogil:
+    """Every row of the placement; `acc`: `threads` scratch rows of ncols * 3 floats; `rr`: `nrr`
+    rounded clips; `identity`: a 1:1 placement, whose rows clear of the rounded corners are copied."""
     cdef Py_ssize_t i
     cdef float scale = 257.0 if pix_t is u8 else 1.0
     if threads > 1:
         for i in prange(nrows, num_threads=threads, schedule="static"):
-            if identity:
+            if identity and plain_row(rr, nrr, ry0 + i, cx0, cx0 + ncols):
                 copy_row(src + rows.src[i * rows.width] + cols.src[0], dst + (ry0 + i) * stride + cx0 * 3, ncols * 3)
             else:
                 place_row(src, dst + (ry0 + i) * stride + cx0 * 3, ncols, cols, rows, i, opacity, scale,
-                          acc + threadid() * ncols * 3)
+                          acc + threadid() * ncols * 3, rr, nrr, cx0, ry0)
     else:
         for i in range(nrows):
-            if identity:
+            if identity and plain_row(rr, nrr, ry0 + i, cx0, cx0 + ncols):
                 copy_row(src + rows.src[i * rows.width] + cols.src[0], dst + (ry0 + i) * stride + cx0 * 3, ncols * 3)
             else:
-                place_row(src, dst + (ry0 + i) * stride + cx0 * 3, ncols, cols, rows, i, opacity, scale, acc)
+                place_row(src, dst + (ry0 + i) * stride + cx0 * 3, ncols, cols, rows, i, opacity, scale, acc,
+                          rr, nrr, cx0, ry0)
 
 
-def place(object dst, object src, object rect, object clip, double opacity=1.0, int threads=0):
+def place(object dst, object src, object rect, object clip, double opacity=1.0, int threads=0,
+          object rounded=None):
     """Draw `src` (uint8 or uint16 RGB, shape (h, w, 3)) into `dst` (rgb48le, (H, W, 3)) at
     `rect` (x0, y0, x1, y1 in dst pixels, fractional allowed), showing only what lies inside
-    `clip` (same form), at `opacity` in [0, 1]. uint8 values are widened by 257. Each covered
-    pixel becomes round(dst + (sample - dst) * coverage * opacity); the sample is bilinear at the
-    pixel centre, clamped to the source's edge (a box filter along a minified axis). `threads`: 0
-    uses every usable CPU."""
+    `clip` (same form) and inside every rounded rectangle of `rounded` (each (x0, y0, x1, y1,
+    rx_tl, ry_tl, rx_tr, ry_tr, rx_br, ry_br, rx_bl, ry_bl): CSS border-radius corners, elliptical
+    allowed, in dst pixels), at `opacity` in [0, 1]. uint8 values are widened by 257. Each
+    covered pixel becomes round(dst + (sample - dst) * coverage * opacity), the coverage being the
+    least of the fraction of its area inside rect and clip and that inside each rounded rectangle
+    (anti-aliased curves: `SUB` sub-scanlines, exact across each); the sample is bilinear at the
+    pixel centre, clamped to the source's edge (a box filter along a minified axis). Rounded
+    rectangles whose radii are all 0 change nothing. `threads`: 0 uses every usable CPU."""
     _frame(dst)
     if not isinstance(src, np.ndarray) or src.dtype not in (np.uint8, np.uint16) or src.ndim != 3 \
             or src.shape[2] != 3 or src.shape[0] < 1 or src.shape[1] < 1:
@@ -245,6 +397,7 @@ def place(object dst, object src, object rect, object clip, double opacity=1.0, 
     if not (x1 > x0 and y1 > y0):
         raise ValueError(f"rect must have x1 > x0 and y1 > y0, got {rect!r}")
     cx0_, cy0_, cx1_, cy1_ = _box(clip, "clip")
+    rounds = _rounded(rounded)
     if not (0.0 <= opacity <= 1.0):
         raise ValueError(f"opacity must be in [0, 1], got {opacity!r}")
     cdef int nthreads = _threads(threads)
@@ -256,6 +409,8 @@ def place(object dst, object src, object rect, object clip, double opacity=1.0, 
     cdef Py_ssize_t cx0 = <Py_ssize_t>floor(lx), cx1 = <Py_ssize_t>ceil(hx)
     cdef Py_ssize_t ry0 = <Py_ssize_t>floor(ly), ry1 = <Py_ssize_t>ceil(hy)
     cdef Py_ssize_t ncols = cx1 - cx0, nrows = ry1 - ry0
+    cdef int nrr = len(rounds), q, c
+    # a 1:1 placement copies the source (rows clear of rounded corners)
     cdef bint identity = (opacity == 1.0 and x1 - x0 == w and y1 - y0 == h and x0 == floor(x0)
                           and y0 == floor(y0) and lx == cx0 and hx == cx1 and ly == ry0 and hy == ry1)
     cdef Taps cols
@@ -269,6 +424,7 @@ def place(object dst, object src, object rect, object clip, double opacity=1.0, 
     rows.weight = NULL
     rows.cover = NULL
     cdef float* acc = NULL
+    cdef RRect* rr = NULL
     cdef const u8[:, :, ::1] s8
     cdef const u16[:, :, ::1] s16
     cdef u16[:, :, ::1] d = dst
@@ -276,22 +432,29 @@ def place(object dst, object src, object rect, object clip, double opacity=1.0, 
         axis_taps(cx0, ncols, x0, w / (x1 - x0), w, lx, hx, 3, &cols)
         axis_taps(ry0, nrows, y0, h / (y1 - y0), h, ly, hy, w * 3, &rows)
         acc = <float*>malloc(nthreads * ncols * 3 * sizeof(float))
-        if not acc:
+        rr = <RRect*>malloc((nrr if nrr else 1) * sizeof(RRect))
+        if not acc or not rr:
             raise MemoryError()
+        for q in range(nrr):
+            rr[q].x0, rr[q].y0, rr[q].x1, rr[q].y1 = rounds[q][:4]
+            for c in range(4):
+                rr[q].rx[c] = rounds[q][4 + 2 * c]
+                rr[q].ry[c] = rounds[q][5 + 2 * c]
         if src.dtype == np.uint8:
             s8 = src
             with nogil:
                 place_rows(&s8[0, 0, 0], &d[0, 0, 0], W * 3, cx0, ry0, nrows, ncols, &cols, &rows,
-                           <float>opacity, identity, nthreads, acc)
+                           <float>opacity, identity, nthreads, acc, rr, nrr)
         else:
             s16 = src
             with nogil:
                 place_rows(&s16[0, 0, 0], &d[0, 0, 0], W * 3, cx0, ry0, nrows, ncols, &cols, &rows,
-                           <float>opacity, identity, nthreads, acc)
+                           <float>opacity, identity, nthreads, acc, rr, nrr)
     finally:
         free_taps(&cols)
         free_taps(&rows)
         free(acc)
+        free(rr)
 
 
 cdef void over_row(const u8* o, u16* d, Py_ssize_t w) noexcept nogil:

@@ -6,7 +6,7 @@
   naming the rule to fix (`chromium_procs.ChromiumGuard`).
 - Browser tests in `WARM_MODULES` share warm Chromium processes (`keep_browsers_warm`): each
   session still gets a fresh browser context; a test that makes a `Renderer` (which keeps its
-  own) or counts Chromium processes gets none.
+  own) or counts Chromium processes, itself or in a fixture of its module, gets none.
 - `gl_blender`, `cpu_blender`: one blender per backend for the session; GL runs on whatever EGL
   gives (Mesa llvmpipe here; the bootstrap installs it, so no GL context is a failure).
 - `chromium_leak_check`: after a test, no Chromium process it started is left (the shared warm
@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from collections.abc import Iterator
@@ -26,7 +27,6 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-import engine  # noqa: E402
 from chromium_procs import (  # noqa: E402
     ChromiumGuard,
     assert_no_new_chromium,
@@ -34,14 +34,20 @@ from chromium_procs import (  # noqa: E402
     process_tree,
     starts_chromium,
 )
+
+import engine  # noqa: E402
 from engine.errors import BackendUnavailableError  # noqa: E402
 
 COMPOSITIONS = Path(__file__).parent / "fixtures" / "compositions"
 
 #: Test modules whose browser tests share warm Chromium processes (checked to pass that way).
-WARM_MODULES = frozenset({"test_bad_input"})
-#: Names a test uses that need Chromium of its own: a Renderer keeps its own warm browsers; the
-#: others count or kill Chromium processes.
+WARM_MODULES = frozenset({
+    "test_adapters", "test_alpha", "test_bad_input", "test_capture_errors", "test_errors_early",
+    "test_fidelity_warnings", "test_first_hour_page", "test_hyperframes_compat", "test_lint", "test_media_render",
+    "test_render", "test_variables",
+})
+#: Names a test (or a fixture it uses, but those of this file) uses that need Chromium of its own:
+#: a Renderer keeps its own warm browsers; the others count or kill Chromium processes.
 NEEDS_OWN_CHROMIUM = ("Renderer", "keep_browsers_warm", "chromium_children", "assert_no_new_chromium", "kill")
 
 
@@ -92,6 +98,16 @@ def _pool_per_module() -> Iterator[None]:
         _Pool.warm = None
 
 
+def _names_used(item: pytest.Item) -> set[str]:
+    """The global and attribute names the code of test `item` and of its fixtures uses (but those
+    of this file: `chromium_leak_check` knows the warm browsers)."""
+    infos = getattr(item, "_fixtureinfo", None)
+    fixtures = [defs[-1].func for defs in (infos.name2fixturedefs.values() if infos else ()) if defs]
+    functions = [getattr(item, "function", None), *(f for f in fixtures if f.__module__ != __name__)]
+    codes = [getattr(inspect.unwrap(f), "__code__", None) for f in functions if f is not None]
+    return {name for code in codes if code is not None for name in code.co_names}
+
+
 @pytest.fixture(autouse=True)
 def _chromium_lane(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """A browser test in `WARM_MODULES` gets the shared warm browsers; any other test not marked
@@ -108,9 +124,7 @@ def _chromium_lane(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
             pytest.fail(problem)
         return
     module = getattr(item, "module", None)
-    source = getattr(getattr(item, "function", None), "__code__", None)
-    names = set(source.co_names) if source is not None else set()
-    if module is None or module.__name__ not in WARM_MODULES or names & set(NEEDS_OWN_CHROMIUM):
+    if module is None or module.__name__ not in WARM_MODULES or _names_used(item) & set(NEEDS_OWN_CHROMIUM):
         yield
         return
     from engine.capture import launch

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -11,33 +13,58 @@ import numpy as np
 
 class Video(NamedTuple):
     """A decoded video: its frames, its duration in seconds (0.0 when the file gives none) and its
-    video stream (codec, rate and size stay readable after the file is closed)."""
+    video stream's fields (`StreamInfo`, readable after the file is closed)."""
 
     frames: list[np.ndarray]
     duration: float
     stream: Any
 
 
+@dataclass(frozen=True)
+class StreamInfo:
+    """What the tests read of a decoded video stream, kept after its container is closed (PyAV
+    refuses to read a closed container's stream from 18.1.1 on)."""
+
+    average_rate: Fraction | None
+    time_base: Fraction | None
+    codec_name: str
+    pix_fmt: str | None
+    colorspace: int
+    color_primaries: int
+    color_trc: int
+    color_range: int
+
+    @property
+    def codec_context(self) -> StreamInfo:
+        """The same fields under the name PyAV's stream uses (``stream.codec_context.colorspace``)."""
+        return self
+
+
 def decode_video(path: str | Path, format: str = "rgb24") -> Video:
-    """Every frame of `path`'s first video stream as `format` arrays (``rgb24``, ``rgb48le``...)."""
+    """Every frame of `path`'s first video stream as `format` arrays (``rgb24``, ``rgb48le``...),
+    its duration and what the stream says of itself (`StreamInfo`)."""
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         frames = [f.to_ndarray(format=format) for f in container.decode(stream)]
         duration = float(container.duration / av.time_base) if container.duration else 0.0
-        return Video(frames, duration, stream)
+        cc = stream.codec_context
+        info = StreamInfo(stream.average_rate, stream.time_base, cc.name, cc.pix_fmt, cc.colorspace,
+                          cc.color_primaries, cc.color_trc, cc.color_range)
+        return Video(frames, duration, info)
 
 
 def composition(folder: Path, body: str = "", *, head: str = "", width: int = 64, height: int = 36,
                 duration: float = 1, fps: float | None = None, id: str = "t", **root: Any) -> Path:
     """Write `folder`/index.html: a composition root ``<div id="root" data-composition-id=...>``
     holding `body` (more root attributes as keywords: ``data_start=0`` is ``data-start="0"``);
-    returns `folder`."""
+    returns `folder`. The doctype, `head` and ``<body>`` are line 1, the root line 2, and `body`
+    starts on line 3 (what line-numbered findings count from)."""
     attrs = {"data-composition-id": id, "data-width": width, "data-height": height, "data-duration": duration,
              **({"data-fps": fps} if fps is not None else {}),
              **{name.replace("_", "-"): value for name, value in root.items()}}
     shown = " ".join(f'{name}="{value}"' for name, value in attrs.items())
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "index.html").write_text(
-        f"<!doctype html>\n<html><head>{head}</head><body>\n<div id=\"root\" {shown}>\n{body}\n</div>\n</body></html>\n",
+        f"<!doctype html><html><head>{head}</head><body>\n<div id=\"root\" {shown}>\n{body}\n</div>\n</body></html>\n",
         encoding="utf-8")
     return folder

@@ -19,6 +19,7 @@ import warnings
 from fractions import Fraction
 from pathlib import Path
 
+import helpers
 import pytest
 from media_gen import write_corrupt_media, write_tone_bursts
 
@@ -35,13 +36,9 @@ SOLID = Path(__file__).parent / "fixtures" / "render" / "solid"
 EARLY_S = 3.0
 
 
-def composition(folder: Path, body: str, duration: float = 1) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_text(
-        "<!doctype html><html><body>\n"
-        f'<div id="root" data-composition-id="m" data-width="64" data-height="36" data-duration="{duration}" '
-        f'data-fps="10">\n{body}\n</div></body></html>\n', encoding="utf-8")
-    return folder
+def composition(folder: Path, body: str) -> Path:
+    """A 64x36 composition ``m`` of 1 s at 10 fps holding `body`."""
+    return helpers.composition(folder, body, id="m", fps=10)
 
 
 @pytest.fixture

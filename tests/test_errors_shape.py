@@ -121,8 +121,8 @@ def test_the_media_preprobe_records_where(tmp_path: Path) -> None:
     with pytest.raises(MediaError) as info:
         preprobe_media(folder)
     shown = str(info.value.file)  # as the lint shows it: relative to the current folder where it can be
-    assert Path(shown).name == "index.html" and info.value.line == 4
-    assert re.match(re.escape(shown) + r':4: <video id="v".*clip\.mp4.*FFmpeg', str(info.value)), str(info.value)
+    assert Path(shown).name == "index.html" and info.value.line == 3  # the body starts on line 3 (helpers.composition)
+    assert re.match(re.escape(shown) + r':3: <video id="v".*clip\.mp4.*FFmpeg', str(info.value)), str(info.value)
     with pytest.raises(MediaError) as probed:
         probe_source(tmp_path / "clip.mp4", '<video id="v">', need_video=True)
     assert probed.value.element == '<video id="v">'

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import composition
 from media_gen import write_corrupt_media, write_numbered_video, write_tone_bursts
 from test_bad_input import CASES, Case
 
@@ -250,12 +251,12 @@ def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
 
 
 def test_two_problems_both_reported_and_overlap(tmp_path: Path) -> None:
-    (tmp_path / "index.html").write_text(
-        '<html><body>\n<div data-composition-id="t" data-width="64" data-height="36" data-duration="2">\n'
+    composition(
+        tmp_path,
         '<div class="scene" id="a"></div><div class="scene" id="b"></div>\n'
         '<hf-transition data-shader="crossfade" data-time="0.2" data-duration="1" data-from="a" data-to="b"></hf-transition>\n'
         '<hf-transition data-shader="crossfade" data-time="0.5" data-duration="0.3" data-from="b" data-to="a"></hf-transition>\n'
-        '<div class="clip" data-duration="0"></div>\n</div></body></html>', encoding="utf-8")
+        '<div class="clip" data-duration="0"></div>', duration=2)
     assert [(p.line, p.code) for p in lint(tmp_path, page=False)] == [(5, "transition-overlap"), (6, "clip-duration")]
 
 
@@ -265,9 +266,7 @@ def test_remote_references_and_flags(tmp_path: Path) -> None:
     assert remote and all(p.severity == "warning" and p.line for p in remote)
     assert "--allow-network" in remote[0].message and "--map-url" in remote[0].message
     assert [p for p in lint(network, allow_network=True) if p.code == "remote-url"] == []
-    (tmp_path / "index.html").write_text(
-        '<html><head><script src="https://cdn.example.com/lib/a.js"></script></head><body>\n'
-        '<div data-composition-id="t" data-width="64" data-height="36" data-duration="1"></div></body></html>')
+    composition(tmp_path, head='<script src="https://cdn.example.com/lib/a.js"></script>')
     (tmp_path / "vendor").mkdir()
     mapped = lint(tmp_path, url_map={"https://cdn.example.com/lib/": str(tmp_path / "vendor")})
     assert [(p.severity, p.code) for p in mapped] == [("error", "asset-missing")]  # mapped, but not there
@@ -280,9 +279,7 @@ def test_assets_outside_the_folder(tmp_path: Path) -> None:
     comp.mkdir()
     (tmp_path / "secret.png").write_bytes(b"x")
     (comp / "link.png").symlink_to(tmp_path / "secret.png")
-    (comp / "index.html").write_text(
-        '<html><body>\n<div data-composition-id="t" data-width="64" data-height="36" data-duration="1">\n'
-        '<img src="../secret.png">\n<img src="link.png">\n</div></body></html>')
+    composition(comp, '<img src="../secret.png">\n<img src="link.png">')
     found = [(p.line, p.severity, p.code) for p in lint(comp, page=False)]
     assert found == [(3, "error", "asset-outside"), (4, "error", "asset-outside")]
 
@@ -291,12 +288,11 @@ def test_media_problems(tmp_path: Path) -> None:
     write_numbered_video(tmp_path / "ok.mp4", frames=6, fps=24)
     write_corrupt_media(tmp_path / "bad.mp4", "garbage")
     write_tone_bursts(tmp_path / "tone.wav", duration=0.3, bursts=[(0.1, 0.1, 440)])
-    (tmp_path / "index.html").write_text(
-        '<html><body>\n<div data-composition-id="t" data-width="64" data-height="36" data-duration="1">\n'
+    composition(
+        tmp_path,
         '<video src="ok.mp4"></video>\n<video id="b" src="bad.mp4"></video>\n<video src="tone.wav"></video>\n'
         '<video src="https://example.com/v.mp4"></video>\n<audio src="data:audio/wav;base64,AA"></audio>\n'
-        '<video data-playback-rate="9"><source src="ok.mp4"></video>\n<audio src="gone.wav"></audio>\n'
-        '</div></body></html>')
+        '<video data-playback-rate="9"><source src="ok.mp4"></video>\n<audio src="gone.wav"></audio>')
     found = [(p.line, p.severity, p.code) for p in lint(tmp_path, page=False)]
     assert found == [(4, "error", "media-invalid"), (5, "error", "media-invalid"), (6, "error", "media-remote"),
                      (7, "error", "media-source"), (8, "warning", "media-rate"), (9, "error", "asset-missing")]
@@ -348,9 +344,7 @@ def test_file_errors_are_ones_the_render_refuses(name: str, tmp_path: Path) -> N
     write_corrupt_media(comp / "bad.mp4", "garbage")
     (tmp_path / "secret.png").write_bytes(b"x")
     (comp / "link.png").symlink_to(tmp_path / "secret.png")
-    (comp / "index.html").write_text(
-        '<html><body>\n<div data-composition-id="t" data-width="64" data-height="36" data-duration="1">\n'
-        f"{REFUSED[name]}\n</div></body></html>")
+    composition(comp, REFUSED[name])
     [problem] = lint(comp)
     assert (problem.severity, problem.code, problem.line) == ("error", name.removesuffix("-link"), 3)
     with pytest.raises(InputError) as info:
@@ -389,9 +383,7 @@ def test_animated_images_are_warned(tmp_path: Path) -> None:
 
 def test_cdn_npm_files_are_not_remote_while_the_npm_cache_serves_them(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "index.html").write_text(
-        '<html><head><script src="https://cdn.jsdelivr.net/npm/gsap@3.12.5/dist/gsap.min.js"></script></head><body>\n'
-        '<div data-composition-id="t" data-width="64" data-height="36" data-duration="1"></div></body></html>')
+    composition(tmp_path, head='<script src="https://cdn.jsdelivr.net/npm/gsap@3.12.5/dist/gsap.min.js"></script>')
     monkeypatch.delenv("ENGINE_CDN", raising=False)
     assert [p for p in lint(tmp_path, page=False) if p.code == "remote-url"] == []
     monkeypatch.setenv("ENGINE_CDN", "off")

@@ -81,9 +81,9 @@ CASES = [
      "#v{position:absolute;left:0;top:0;width:320px;height:180px;object-fit:fill}"
      ".t{position:absolute;right:10px;bottom:10px;z-index:2}",
      '<div class="box">' + VIDEO + '<div class="t">Over</div></div>', True),
-    ("rounded corners (refused: the poster path)",
+    ("rounded corners (native, anti-aliased curves)",
      "#v{position:absolute;left:40px;top:30px;width:200px;height:100px;border-radius:16px;object-fit:cover}",
-     VIDEO, False),
+     VIDEO, True),
     ("in a container with opacity (refused: group opacity)",
      ".box{opacity:.7}#v{position:absolute;left:40px;top:30px;width:200px;height:100px}",
      '<div class="box">' + VIDEO + "</div>", False),
@@ -170,15 +170,16 @@ def test_render_stats_count_each_kind_and_name_refusals(tmp_path: Path, clip: Pa
     result = engine.render(full, tmp_path / "full.mp4", workers=1, capture={"media_path": "native"})
     assert result.video_layers["native"] == 60 and result.captures == 60  # one capture per frame
 
-    rounded = page(tmp_path / "round", clip, "#v{position:absolute;left:40px;top:30px;width:160px;height:96px;"
-                   "border-radius:12px}", VIDEO)
-    result = engine.render(rounded, tmp_path / "round.mp4", workers=1, capture={"media_path": "native"})
+    refused = page(tmp_path / "refused", clip, "#v{position:absolute;left:40px;top:30px;width:160px;height:96px;"
+                   "filter:saturate(.3)}", VIDEO)
+    result = engine.render(refused, tmp_path / "refused.mp4", workers=1, capture={"media_path": "native"})
     assert result.video_layers["poster"] == 60 and result.video_layers["native"] == 0
+    reason = "it has a filter, mask, clip-path or blend mode (filter: saturate(0.3))"
     assert result.video_layers["fallbacks"] == [{"element": result.video_layers["fallbacks"][0]["element"],
-                                                 "reason": "it has rounded corners"}]
+                                                 "reason": reason}]
     assert 'id="v"' in result.video_layers["fallbacks"][0]["element"]
     named = [w for w in result.warnings if w["code"] == "native-video"]
-    assert len(named) == 1 and "rounded corners" in named[0]["message"]
-    poster = engine.render(rounded, tmp_path / "round-poster.mp4", workers=1, capture={"media_path": "poster"})
+    assert len(named) == 1 and "filter: saturate(0.3)" in named[0]["message"]
+    poster = engine.render(refused, tmp_path / "refused-poster.mp4", workers=1, capture={"media_path": "poster"})
     assert poster.video_layers["poster"] == 60 and poster.video_layers["fallbacks"] == []
     assert not [w for w in poster.warnings if w["code"] == "native-video"]

@@ -7,14 +7,18 @@
 //   below:   everything that paints before the video (the video and all after it hidden);
 //   overlay: everything that paints after it, on a transparent background (a PNG with alpha).
 // Python then draws the decoded frame into `rect` (object-fit / object-position resolved),
-// clipped to `clip` (its content box, the viewport and clipping ancestors), at `opacity`, over
-// the below part, and the overlay over that (engine.blend.kernels.composite).
+// clipped to `clip` (its content box, the viewport and clipping ancestors) and to each of
+// `rounded` (rounded clips: its own border-radius, to its content box's inner radii, and each
+// rounded clipping ancestor's, to its padding box's; [x0, y0, x1, y1, then rx, ry of each corner
+// clockwise from the top left], viewport pixels), at `opacity`, over the below part, and the
+// overlay over that (engine.blend.kernels.composite).
 //
 // Only what this split reproduces exactly is taken: `plan` refuses a video (its reason is
 // returned, and it keeps the poster path, which renders every CSS feature) when it or an
 // ancestor has a filter, mask, clip-path, blend mode or backdrop filter; an ancestor has opacity
-// below 1 (group opacity cannot be split); a rotation, skew or 3D transform; a rounded corner on
-// it or a clipping ancestor; its own background, border, shadow or outline; an unusual
+// below 1 (group opacity cannot be split); a rotation, skew or 3D transform; a border-radius
+// other than lengths, percentages and calc() of both, or on an ancestor clipping one axis only
+// (overflow: clip); its own background, border, shadow or outline; an unusual
 // object-position; or when something painting after it blends with what lies below it.
 //
 // Paint order follows CSS 2.1 Appendix E, simplified: within a stacking context, negative
@@ -124,8 +128,37 @@
   };
   const transformOf = (s) => ['transform', 'rotate', 'scale'].filter((k) => s[k] && s[k] !== 'none')
     .map((k) => `${k}: ${s[k]}`).join('; ');
-  const rounded = (s) => ['borderTopLeftRadius', 'borderTopRightRadius', 'borderBottomLeftRadius', 'borderBottomRightRadius']
-    .some((k) => s[k] && s[k].split(' ').some((v) => parseFloat(v) > 0));
+  // A box's corners (top left, top right, bottom right, bottom left) as CSS draws them for style
+  // `s` and border box `w` x `h` (CSS px): [rx, ry] each, percentages resolved, scaled down
+  // together where adjacent corners would overlap (CSS Backgrounds 3, 5.5); null when a radius
+  // is not a length, percentage or calc() of both.
+  const CORNERS = ['TopLeft', 'TopRight', 'BottomRight', 'BottomLeft'];
+  const radiiOf = (s, w, h) => {
+    const radii = [];
+    for (const k of CORNERS) {
+      const tokens = (s[`border${k}Radius`] || '0px').match(/calc\([^()]*(?:\([^()]*\)[^()]*)*\)|\S+/g) || ['0px'];
+      const rx = offset(tokens[0], w, 'x'), ry = offset(tokens[1] || tokens[0], h, 'y');
+      if (rx === null || ry === null) return null;
+      radii.push(rx > 0 && ry > 0 ? [rx, ry] : [0, 0]);
+    }
+    const f = Math.min(1, w / (radii[0][0] + radii[1][0] || w), w / (radii[3][0] + radii[2][0] || w),
+      h / (radii[0][1] + radii[3][1] || h), h / (radii[1][1] + radii[2][1] || h));
+    return radii.map(([rx, ry]) => [rx * f, ry * f]);
+  };
+  // The rounded clip of an inner edge: `radii` (radiiOf) less the insets (CSS px: top, right,
+  // bottom, left) of that edge from the border box, scaled by kx, ky into viewport pixels, as
+  // eight numbers (rx, ry of each corner from the top left, clockwise); null when none is rounded.
+  const innerRadii = (radii, [t, r, b, l], kx, ky) => {
+    const sides = [[l, t], [r, t], [r, b], [l, b]];
+    const out = radii.flatMap(([rx, ry], i) => {
+      const x = Math.max(0, rx - sides[i][0]), y = Math.max(0, ry - sides[i][1]);
+      return x > 0 && y > 0 ? [x * kx, y * ky] : [0, 0];
+    });
+    return out.some((v) => v > 0) ? out : null;
+  };
+  const rounded = (s) => CORNERS.some((k) => s[`border${k}Radius`] && s[`border${k}Radius`].split(' ').some((v) => parseFloat(v) > 0));
+  const insets = (s, padding) => ['Top', 'Right', 'Bottom', 'Left']
+    .map((k) => px(s[`border${k}Width`]) + (padding ? px(s[`padding${k}`]) : 0));
   // The first effect of style `s` the split cannot reproduce, as 'property: value', or null.
   const effects = (s) => {
     const found = [['filter', s.filter, 'none'], ['clip-path', s.clipPath, 'none'], ['mask-image', s.maskImage, 'none'],
@@ -226,7 +259,6 @@
     if (!me || s.display === 'none' || s.visibility !== 'visible') return { hidden: true };
     const effect = effects(s);
     if (effect) return { reason: `it has a filter, mask, clip-path or blend mode (${effect})` };
-    if (rounded(s)) return { reason: 'it has rounded corners' };
     if (!upright(s)) return { reason: `it is rotated, skewed or 3D-transformed (${transformOf(s)})` };
     const box = ownBox(s);
     if (box) return { reason: `it has its own background, border, shadow or outline (${box})` };
@@ -245,6 +277,15 @@
     const space = paintSpace(info, el);
     const rect = snapped(space, [x0, y0, x0 + size[0] * sx, y0 + size[1] * sy]);
     let clip = snapped(space, [r.left + bl * sx, r.top + bt * sy, r.left + (bl + cw) * sx, r.top + (bt + ch) * sy]);
+    // rounded clips (box and radii in viewport pixels): replaced content is clipped to its
+    // content box's inner radii, an overflow clip to its padding box's
+    const roundedClips = [];
+    if (rounded(s)) {
+      const radii = radiiOf(s, bw, bh);
+      if (!radii) return { reason: `its border-radius is not supported natively (${s.borderRadius})` };
+      const inner = innerRadii(radii, insets(s, true), sx, sy);
+      if (inner) roundedClips.push({ box: clip.slice(), radii: inner });
+    }
     clip = [Math.max(clip[0], 0), Math.max(clip[1], 0), Math.min(clip[2], innerWidth), Math.min(clip[3], innerHeight)];
     // ancestors: effects, group opacity, transforms, clipping (only those its containing blocks pass)
     let escaping = s.position === 'absolute' || s.position === 'fixed' ? s.position : null;
@@ -256,12 +297,20 @@
       if (!upright(ps)) return { reason: `an ancestor (${describe(p)}) is rotated, skewed or 3D-transformed (${transformOf(ps)})` };
       const block = escaping === 'fixed' ? ps.transform !== 'none' : escaping === 'absolute' ? (positioned(ps) || ps.transform !== 'none') : true;
       if (block && (ps.overflowX !== 'visible' || ps.overflowY !== 'visible') && p !== document.documentElement && p !== document.body) {
-        if (rounded(ps)) return { reason: `a clipping ancestor (${describe(p)}) has rounded corners` };
         const q = p.getBoundingClientRect();
         const [qw, qh] = borderBox(ps);
         const qx = q.width / (qw || 1), qy = q.height / (qh || 1);
         const inner = snapped(paintSpace(info, p), [q.left + px(ps.borderLeftWidth) * qx, q.top + px(ps.borderTopWidth) * qy,
           q.right - px(ps.borderRightWidth) * qx, q.bottom - px(ps.borderBottomWidth) * qy]);
+        if (rounded(ps)) {
+          if (ps.overflowX === 'visible' || ps.overflowY === 'visible') {
+            return { reason: `a clipping ancestor (${describe(p)}) has rounded corners and clips one axis only (overflow: ${ps.overflowX} ${ps.overflowY})` };
+          }
+          const radii = radiiOf(ps, qw, qh);
+          if (!radii) return { reason: `a clipping ancestor (${describe(p)}) has a border-radius not supported natively (${ps.borderRadius})` };
+          const corners = innerRadii(radii, insets(ps, false), qx, qy);
+          if (corners) roundedClips.push({ box: inner, radii: corners });
+        }
         if (ps.overflowX !== 'visible') { clip[0] = Math.max(clip[0], inner[0]); clip[2] = Math.min(clip[2], inner[2]); }
         if (ps.overflowY !== 'visible') { clip[1] = Math.max(clip[1], inner[1]); clip[3] = Math.min(clip[3], inner[3]); }
       }
@@ -274,8 +323,9 @@
     if (!(clip[2] > clip[0] && clip[3] > clip[1])) return { hidden: true };
     const opacity = parseFloat(s.opacity);
     if (!(opacity > 0)) return { hidden: true };
-    const covers = opacity >= 1 && clip[0] <= 0 && clip[1] <= 0 && clip[2] >= innerWidth && clip[3] >= innerHeight;
-    return { rect, clip, opacity, below: !covers };
+    const rounds = roundedClips.map(({ box, radii }) => [...box, ...radii]);
+    const covers = opacity >= 1 && !rounds.length && clip[0] <= 0 && clip[1] <= 0 && clip[2] >= innerWidth && clip[3] >= innerHeight;
+    return { rect, clip, rounded: rounds, opacity, below: !covers };
   };
   const describe = (el) => window.__hfEngineCommon.describe(el); // common.js
 
@@ -300,7 +350,7 @@
       if (split) continue; // one native layer per frame: the others keep their posters
       const reason = g.reason || sidesAround(info, el, g.clip);
       if (typeof reason === 'string') { reasons[index] = { element: describe(el), reason }; continue; }
-      split = { layer: { index, rect: g.rect, clip: g.clip, opacity: g.opacity, below: g.below }, el, sides: reason.sides };
+      split = { layer: { index, rect: g.rect, clip: g.clip, rounded: g.rounded, opacity: g.opacity, below: g.below }, el, sides: reason.sides };
     }
     return { layer: split ? split.layer : null, reasons, visible };
   };

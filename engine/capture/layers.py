@@ -2,7 +2,8 @@
 
 The page runtime (``layers.js``) plans, after each seek, whether one video of the frame can be
 drawn outside the browser: where (`NativeLayer.rect`, object-fit resolved), what of it is
-visible (`clip`), at which `opacity`, and whether anything shows below it (`below`). The page is
+visible (`clip`, and the `rounded` clips of border-radius on it or a clipping ancestor), at
+which `opacity`, and whether anything shows below it (`below`). The page is
 then captured in parts around the video, in CSS painting order: what paints below it (when
 anything does; the session's capture format), then what paints above it, as a PNG with alpha.
 `compose` draws the frame over the first part (bilinear, with anti-aliased edges) and the
@@ -32,13 +33,15 @@ LAYER_KINDS = ("native", "two_capture", "poster")
 
 @dataclass(frozen=True)
 class NativeLayer:
-    """Where the page's plan draws clip `index`'s frame (viewport pixels: x0, y0, x1, y1)."""
+    """Where the page's plan draws clip `index`'s frame (viewport pixels: x0, y0, x1, y1), and its
+    rounded clips: each x0, y0, x1, y1, then rx, ry of each corner clockwise from the top left."""
 
     index: int
     rect: tuple[float, float, float, float]
     clip: tuple[float, float, float, float]
     opacity: float
     below: bool
+    rounded: tuple[tuple[float, ...], ...] = ()
 
     @classmethod
     def from_page(cls, value: Any) -> NativeLayer | None:
@@ -48,10 +51,13 @@ class NativeLayer:
         try:
             rect = tuple(float(v) for v in value["rect"])
             clip = tuple(float(v) for v in value["clip"])
-            layer = cls(int(value["index"]), rect, clip, float(value["opacity"]), bool(value["below"]))  # type: ignore[arg-type]
-        except (KeyError, TypeError, ValueError):
+            rounded = tuple(tuple(float(v) for v in r) for r in value.get("rounded") or ())
+            layer = cls(int(value["index"]), rect, clip, float(value["opacity"]), bool(value["below"]),  # type: ignore[arg-type]
+                        rounded)
+        except (AttributeError, KeyError, TypeError, ValueError):
             raise CaptureError(f"the page runtime returned a malformed video layer: {value!r}") from None
-        if len(rect) != 4 or len(clip) != 4 or not all(math.isfinite(v) for v in rect + clip):
+        finite = all(math.isfinite(v) for v in rect + clip + sum(rounded, ()))
+        if len(rect) != 4 or len(clip) != 4 or not finite or any(len(r) != 12 or min(r[4:]) < 0 for r in rounded):
             raise CaptureError(f"the page runtime returned a malformed video layer: {value!r}")
         return layer
 
@@ -86,7 +92,8 @@ def compose(buffer: np.ndarray, layer: NativeLayer, pixels: np.ndarray, overlay:
     if overlay.shape[:2] != buffer.shape[:2]:
         raise CaptureError(f"the browser returned a {overlay.shape[1]}x{overlay.shape[0]} overlay; expected "
                            f"{buffer.shape[1]}x{buffer.shape[0]}")
-    composite.place(buffer, pixels, layer.rect, layer.clip, max(0.0, min(1.0, layer.opacity)))
+    composite.place(buffer, pixels, layer.rect, layer.clip, max(0.0, min(1.0, layer.opacity)),
+                    rounded=layer.rounded or None)
     composite.over(buffer, overlay)
     return buffer
 

@@ -47,6 +47,7 @@
         muted: el.muted || el.hasAttribute('muted'),
         loop: el.loop,
         hasAudio: el.getAttribute('data-has-audio'),
+        fxChain: el.getAttribute('data-fx-chain'),
       };
     });
   };

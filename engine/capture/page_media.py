@@ -10,7 +10,7 @@ from pathlib import Path
 from ..composition.plan import Plan
 from ..composition.source import read_static
 from ..media.animated import animated_images
-from ..media.census import clips_from_census, hdr_notes, probe_clips
+from ..media.census import clips_from_census, fx_notes, hdr_notes, probe_clips
 from ..media.feed import PageVideo, VideoFrames
 from ..media.pictures import picture_writer
 from .fidelity import PageWarning
@@ -30,6 +30,8 @@ def clips_from_page(plan: Plan, census: Sequence[MediaEntry], local_path: Callab
     found, notes = clips_from_census(census, local_path, name)
     for element, message in notes:
         warn(PageWarning("media-rate", element, message))
+    for element, message in fx_notes(found):
+        warn(PageWarning("audio-fx", element, message))
     plan = replace(plan, media_clips=tuple(probe_clips(found, name)))
     for element, message in hdr_notes(plan.media_clips):
         warn(PageWarning("hdr-source", element, message))

@@ -50,6 +50,7 @@ class MediaEntry(TypedDict, total=False):
     muted: bool
     loop: bool
     hasAudio: str | None
+    fxChain: str | None
 
 
 class ShaderInit(TypedDict):

@@ -23,7 +23,7 @@ from ..composition.lint import ERROR, WARNING, Problem, from_findings, is_remote
 from ..composition.reader import check_assets
 from ..composition.source import local_asset_targets
 from ..errors import CompositionError, MediaError
-from ..media.census import clips_from_census, hdr_notes, probe_clips
+from ..media.census import clips_from_census, fx_notes, hdr_notes, probe_clips
 
 __all__ = ["annotate", "asset_problems", "media_problems"]
 
@@ -158,7 +158,7 @@ def _entry(element: dict[str, Any], page: str) -> dict[str, Any] | None:
             "start": 0.0, "end": None, "hostEnd": None,
             "mediaStart": media_start if media_start is not None else attrs.get("data-media-start"),
             "rate": attrs.get("data-playback-rate"), "volume": attrs.get("data-volume"), "muted": "muted" in attrs,
-            "loop": "loop" in attrs, "hasAudio": attrs.get("data-has-audio")}
+            "loop": "loop" in attrs, "hasAudio": attrs.get("data-has-audio"), "fxChain": attrs.get("data-fx-chain")}
 
 
 def media_problems(raw: dict[str, Any], html_file: Path, router: AssetRouter, file: str, *,
@@ -184,6 +184,7 @@ def media_problems(raw: dict[str, Any], html_file: Path, router: AssetRouter, fi
             out.append(Problem(file, line, ERROR, code, _bare(str(exc), where)))
             continue
         out.extend(Problem(file, line, WARNING, "media-rate", f"{element_name}: {message}") for element_name, message in notes)
+        out.extend(Problem(file, line, WARNING, "audio-fx", f"{name}: {message}") for name, message in fx_notes(clips))
         if not probe:
             continue
         for clip in clips:

@@ -18,8 +18,9 @@ from typing import Any
 from ..caller import option
 from ..errors import CompositionError, MediaError
 from .clips import RATE_RANGE, MediaClip
+from .fx_chain import parse_chain
 
-__all__ = ["clips_from_census", "hdr_notes", "probe_clips"]
+__all__ = ["clips_from_census", "fx_notes", "hdr_notes", "probe_clips"]
 
 
 def _number(value: Any, element: str, attr: str, *, default: float, low: float = 0.0, allow_low: bool = True) -> float:
@@ -68,6 +69,7 @@ def clips_from_census(census: Sequence[Mapping[str, Any]], local_path: Callable[
             notes.append((described, f"data-playback-rate={rate:g} is outside {RATE_RANGE[0]:g}..{RATE_RANGE[1]:g}; "
                                      f"it plays at {clamped:g} (as in HyperFrames)"))
             rate = clamped
+        fx, _ = parse_chain(entry.get("fxChain"), element)  # bad input raises; clamps: `fx_notes`
         start = float(entry.get("start") or 0.0)
         end = entry.get("end")
         host_end = entry.get("hostEnd")
@@ -80,6 +82,7 @@ def clips_from_census(census: Sequence[Mapping[str, Any]], local_path: Callable[
             muted=bool(entry.get("muted")), loop=bool(entry.get("loop")),
             host_end=float(host_end) if host_end is not None else None,
             has_audio=str(entry.get("hasAudio") or "").strip().lower() != "false", timed=bool(entry.get("timed")),
+            fx=fx,
         ))
     return clips, notes
 
@@ -101,6 +104,11 @@ def probe_clips(clips: Sequence[MediaClip], where: str) -> list[MediaClip]:
         out.append(replace(clip, source_duration=duration, has_audio=clip.has_audio and info.audio is not None,
                            hdr=hdr))
     return out
+
+
+def fx_notes(clips: Sequence[MediaClip]) -> list[tuple[str, str]]:
+    """``(element, message)`` of each ``data-fx-chain`` value clamped into range (warned as ``audio-fx``)."""
+    return [(clip.element, note.split(f"{clip.element}: ", 1)[-1]) for clip in clips if clip.fx for note in clip.fx.notes]
 
 
 def hdr_notes(clips: Sequence[MediaClip]) -> list[tuple[str, str]]:

@@ -15,6 +15,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from .fx_chain import FxChain
+
 __all__ = ["MediaClip", "RATE_RANGE", "clip_end", "source_time", "audible_span"]
 
 #: HyperFrames clamps ``data-playback-rate`` into this range.
@@ -42,6 +44,7 @@ class MediaClip:
     source_duration: float | None = None  # set once the file was probed
     has_audio: bool = True  # False once probing found no audio stream (or data-has-audio="false")
     hdr: str | None = None  # "pq" or "hlg" once probing found an HDR-tagged video stream
+    fx: FxChain | None = None  # data-fx-chain, parsed
 
     @property
     def key(self) -> str:

@@ -10,6 +10,12 @@ Behaviour follows HyperFrames' FFmpeg mixer (``audioMixer.ts``):
   [-1, 1] (HyperFrames leaves the float sum to the AAC encoder; the player clips it). The peak
   before clipping and the number of clipped values are reported.
 
+A clip's ``data-fx-chain`` (`engine.media.fx_chain`) runs on the clip's own samples before its
+volume (the fader after the inserts, as in a DAW), block by block with its state kept
+(`engine.media.fx.ChainProcessor`); an effect with a tail (delay, reverb) keeps the clip sounding
+after its source ends, up to the chain's `tail` (never past the composition's end). The mix's
+integrated loudness and true peak are measured as it streams (`engine.media.loudness`).
+
 Deviation: a clip is placed at sample ``round(start * rate)`` (HyperFrames' ``adelay`` rounds to
 whole milliseconds).
 
@@ -23,11 +29,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .audio_decode import AudioSource, NoAudio, clip_stream
 from .clips import audible_span
+
+if TYPE_CHECKING:  # pedalboard, scipy and pyloudnorm load only when a mix is made
+    from .fx import ChainProcessor
 
 __all__ = ["SAMPLE_RATE", "MAX_GAIN", "MixStream", "MixResult", "mix_audio", "segment"]
 
@@ -42,24 +52,43 @@ class _Playing:
     first: int  # composition sample where the clip starts sounding
     last: int   # ... and stops
     gain: float
+    dry_last: int = 0  # composition sample where the clip's own sound ends (`last` adds the chain's tail)
+    fx: ChainProcessor | None = None
     stream: Iterator[np.ndarray] | None = None
-    pos: int = 0  # composition sample of the stream's next sample
+    pos: int = 0  # composition sample of the clip's next output sample
+    raw_pos: int = 0  # ... of its next decoded sample (ahead of `pos` by the chain's latency)
+    primed: bool = False
     left: np.ndarray = field(default_factory=lambda: np.zeros((2, 0), np.float32))
 
     def take(self, count: int) -> np.ndarray:
-        """The next `count` samples of the clip (stereo; zeros once its file ends)."""
+        """The next `count` samples of the clip, through its chain (stereo; zeros once its file ends).
+
+        A chain with latency (the pitch shifter) is fed that many of the clip's samples ahead the
+        first time, so that its output lines up with the clip's timeline.
+        """
+        self.pos += count
+        if self.fx is None:
+            return self._raw(count)
+        if not self.primed:
+            self.primed = True
+            self.fx.process(self._raw(self.fx.latency))
+        return self.fx.process(self._raw(count))
+
+    def _raw(self, count: int) -> np.ndarray:
+        """The clip's next `count` decoded samples (zeros past its own end, `dry_last`)."""
         parts, have = [], 0
-        while have < count:
+        real = max(0, min(count, self.dry_last - self.raw_pos))
+        self.raw_pos += count
+        while have < real:
             if self.left.shape[1] == 0:
                 chunk = next(self.stream, None) if self.stream is not None else None
                 if chunk is None:
                     break
                 self.left = chunk if chunk.shape[0] == 2 else np.repeat(chunk[:1], 2, axis=0)
-            part = self.left[:, :count - have]
+            part = self.left[:, :real - have]
             self.left = self.left[:, part.shape[1]:]
             parts.append(part)
             have += part.shape[1]
-        self.pos += count
         out = np.zeros((2, count), np.float32)
         if parts:
             joined = np.concatenate(parts, axis=1)
@@ -84,6 +113,9 @@ class MixStream:
         self.peak = 0.0
         self.clipped = 0
         self.clips = 0  # clips that sounded
+        from .loudness import LoudnessMeter
+
+        self.loudness = LoudnessMeter(sample_rate)
         self._pending: list[_Playing] = []
         for source in sources:
             span = audible_span(source.clip, source.source_duration, composition_duration)
@@ -92,13 +124,22 @@ class MixStream:
             first, last = round(span[0] * sample_rate), min(self.end, round(span[1] * sample_rate))
             if last > first:
                 gain = max(0.0, min(float(source.clip.volume), MAX_GAIN))
-                self._pending.append(_Playing(source, first, last, gain))
+                playing = _Playing(source, first, last, gain, dry_last=last)
+                chain = source.clip.fx
+                if chain is not None and chain.active:
+                    from .fx import ChainProcessor
+
+                    playing.fx = ChainProcessor(chain, sample_rate)
+                    host = source.clip.host_end
+                    end = self.end if host is None else min(self.end, round(host * sample_rate))
+                    playing.last = max(last, min(end, last + playing.fx.tail))
+                self._pending.append(playing)
         self._pending.sort(key=lambda p: p.first)
         self._playing: list[_Playing] = []
 
     def _start(self, clip: _Playing, at: int) -> None:
         clip.stream = clip_stream(clip.source, self.sample_rate)
-        clip.pos = clip.first
+        clip.pos = clip.raw_pos = clip.first
         try:
             chunk = next(clip.stream, None)  # opens the file: a video without sound is found here
         except NoAudio:  # silent, not an error
@@ -135,6 +176,7 @@ class MixStream:
             if magnitude > 1.0:
                 self.clipped += int(np.count_nonzero(np.abs(out) > 1.0))
                 np.clip(out, -1.0, 1.0, out=out)
+            self.loudness.add(out)
         self.pos = b
         return out
 

@@ -21,11 +21,13 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..caller import option
 from ..config import check_choice
-from ..errors import EncodeError, MediaError
+from ..errors import ConfigError, EncodeError, MediaError
 from ..frames import unpremultiply
 from ..media.audio_encode import SampleReader, check_samples
 from .formats import CODECS, QUALITIES, CodecSpec, OutputTarget, check_output_path, resolve_output
+from .hdr_signal import to_hdr_signal
 
 __all__ = ["Encoder", "CODECS", "QUALITIES", "CodecSpec", "EncodeError", "check_output_path", "FrameSink"]
 
@@ -70,6 +72,9 @@ class Encoder:
     `finish()` flushes and renames the file into place; `abort()` discards everything. Both are
     safe to call more than once, and `abort()` after `finish()` does nothing.
 
+    `transfer`: ``pq`` or ``hlg`` for an HDR output (`engine.output.hdr`: BT.2020 tags and
+    matrix, HDR10 metadata for PQ; a codec that cannot hold HDR is a ConfigError), None for SDR.
+
     `audio`: planar stereo float32 samples ``(2, n)`` at `sample_rate`, starting with the first
     frame, or a `SampleReader` giving them in order (`engine.media.mixer.MixStream`, which mixes
     as the video advances); None writes no audio stream.
@@ -83,6 +88,7 @@ class Encoder:
         fps: Fraction | int,
         *,
         codec: str = "auto",
+        transfer: str | None = None,
         quality: str = "standard",
         queue_depth: int = 8,
         hash_frames: bool = False,
@@ -92,9 +98,12 @@ class Encoder:
         first_index: int = 0,
         alpha: bool = False,
     ) -> None:
-        self.target: OutputTarget = resolve_output(output, codec, still=still)
+        self.target: OutputTarget = resolve_output(output, codec, still=still, transfer=transfer)
         if alpha:
             self.target.check_alpha()
+            if self.target.transfer is not None:
+                raise ConfigError(f"{output}: an HDR output with alpha is not supported yet; render it SDR "
+                                  f"({option('dynamic_range', 'sdr', repr('sdr'))}) or without alpha")
         self.channels = 4 if alpha else 3
         self.codec = self.target.codec
         self.quality = check_choice("quality", quality, QUALITIES)
@@ -133,7 +142,7 @@ class Encoder:
                 keep = self._tmp.with_suffix(".mkv")
                 return GifSink(self._tmp, keep, self.quality, *size, self.fps)
             return VideoSink(self._tmp, self.output.suffix, self.codec, self.quality, *size, self.fps, samples,
-                             sample_rate, alpha=alpha)
+                             sample_rate, alpha=alpha, transfer=self.target.transfer)
         except OSError as exc:
             raise EncodeError(f"cannot write {self.output}: {exc}") from None
 
@@ -151,7 +160,8 @@ class Encoder:
                 start = time.perf_counter()
                 if self.hashes is not None:
                     self.hashes.append(hashlib.blake2b(frame.data, digest_size=16).hexdigest())
-                video = _rgb48_frame(frame)
+                # an HDR output: the SDR picture at BT.2408 reference white in the output's signal
+                video = _rgb48_frame(frame if self.target.transfer is None else to_hdr_signal(frame, self.target.transfer))
                 if done:
                     done()
                     done = None

@@ -14,9 +14,10 @@ from pathlib import Path
 from ..caller import option
 from ..config import check_choice
 from ..errors import ConfigError
+from .hdr import HDR_AUTO, HDR_CODECS
 
 __all__ = ["CodecSpec", "CODECS", "CODEC_CHOICES", "QUALITIES", "OutputTarget", "resolve_codec", "resolve_output",
-           "check_output_path", "sequence_pattern", "sequence_name", "ALPHA_CODECS", "check_writable", "make_folders",
+           "check_output_path", "check_hdr_output", "sequence_pattern", "sequence_name", "ALPHA_CODECS", "check_writable", "make_folders",
            "remove_folders"]
 
 QUALITIES = ("draft", "standard", "high")
@@ -88,12 +89,15 @@ CODEC_CHOICES: tuple[str, ...] = ("auto", *CODECS)
 _PATTERN = re.compile(r"%(0?\d*)d")
 
 
-def resolve_codec(output: str | os.PathLike[str], codec: str) -> str:
-    """The codec for `output`: `codec` itself, or with ``auto`` the one its extension implies."""
+def resolve_codec(output: str | os.PathLike[str], codec: str, *, hdr: bool = False) -> str:
+    """The codec for `output`: `codec` itself, or with ``auto`` the one its extension implies
+    (for an `hdr` render the HDR one: `engine.output.hdr.HDR_AUTO`)."""
     codec = check_choice("codec", codec, CODEC_CHOICES)
     if codec != "auto":
         return codec
     suffix = Path(output).suffix.lower()
+    if hdr and suffix in HDR_AUTO:
+        return HDR_AUTO[suffix]
     if suffix not in _BY_EXTENSION:
         known = ", ".join(f"{ext} ({name})" for ext, name in _BY_EXTENSION.items())
         raise ConfigError(f"output {str(output)!r} has extension {suffix or '(none)'!r}; expected one of {known}, "
@@ -127,6 +131,7 @@ class OutputTarget:
     path: Path
     codec: str
     kind: str
+    transfer: str | None = None  # "pq" or "hlg": an HDR output (`engine.output.hdr`); None: SDR
 
     @property
     def spec(self) -> CodecSpec:
@@ -194,12 +199,25 @@ def remove_folders(made: list[Path]) -> None:
             return
 
 
-def resolve_output(output: str | os.PathLike[str], codec: str = "auto", *, still: bool = False) -> OutputTarget:
+def check_hdr_output(path: Path, codec: str, transfer: str) -> None:
+    """ConfigError unless `codec` writes HDR, naming the outputs that do and ``--sdr``."""
+    if codec not in HDR_CODECS:
+        can = ", ".join(f"{name} ({label}: {', '.join(CODECS[name].extensions)})" for name, label in HDR_CODECS.items())
+        raise ConfigError(f"output {str(path)!r} ({codec}) cannot hold HDR, and this render is HDR "
+                          f"({transfer.upper()}); the outputs that hold HDR are {can} (with "
+                          f"{option('codec', 'auto', python=repr('auto'))} an .mp4/.mkv is HEVC, a .mov ProRes, a .webm AV1), "
+                          f"or pass {option('dynamic_range', python=repr('sdr'))} for SDR output "
+                          "(HDR sources tone-mapped)")
+
+
+def resolve_output(output: str | os.PathLike[str], codec: str = "auto", *, still: bool = False,
+                   transfer: str | None = None) -> OutputTarget:
     """The output `output` asks for, checked: its folder exists and is writable, its extension
-    fits the codec, a ``.png`` is either a still (`still`) or a sequence (a ``%04d`` in its name).
+    fits the codec, a ``.png`` is either a still (`still`) or a sequence (a ``%04d`` in its name),
+    and for an HDR render (`transfer` ``pq``/``hlg``) the codec holds HDR.
     Missing folders are made by the writer (and removed again if the render writes nothing)."""
     path = Path(output)
-    name = resolve_codec(path, codec)
+    name = resolve_codec(path, codec, hdr=transfer is not None)
     spec = CODECS[name]
     if path.suffix.lower() not in spec.extensions:
         raise ConfigError(f"output {str(path)!r} has extension {path.suffix or '(none)'!r}; codec {name!r} writes "
@@ -221,8 +239,10 @@ def resolve_output(output: str | os.PathLike[str], codec: str = "auto", *, still
     if path.is_dir():
         raise ConfigError(f"output {str(path)!r} is a folder; expected a file path")
     check_writable(path)
+    if transfer is not None:
+        check_hdr_output(path, name, transfer)
     kind = "still" if still else ("sequence" if pattern is not None else spec.kind)
-    return OutputTarget(path, name, kind)
+    return OutputTarget(path, name, kind, transfer)
 
 
 def check_output_path(output: str | os.PathLike[str], codec: str) -> Path:

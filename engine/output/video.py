@@ -1,5 +1,6 @@
 """A video file written by PyAV: the video stream (rgb48le converted by swscale, bt709 matrix,
-limited range, tagged bt709) and, with audio, an audio stream interleaved with it: after frame
+limited range, tagged bt709; for an HDR output the BT.2020 non-constant luminance matrix, tagged
+BT.2020 with the PQ or HLG transfer and for PQ HDR10 metadata: `engine.output.hdr`) and, with audio, an audio stream interleaved with it: after frame
 i the samples up to (i + 1) / fps are muxed, so the audio lasts exactly as long as the frames."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 
 from ..media.audio_encode import AudioTrack, SampleReader
 from .formats import CODECS, make_folders, remove_folders
+from .hdr import BT2020, BT2020_NCL, TRC, hdr_options
 
 __all__ = ["VideoSink", "CONTAINERS"]
 
@@ -24,7 +26,8 @@ class VideoSink:
     """Writes frames to the video file `tmp` (renamed onto the output by the `Encoder`)."""
 
     def __init__(self, tmp: Path, suffix: str, codec: str, quality: str, width: int, height: int, fps: Fraction,
-                 samples: np.ndarray | SampleReader | None, sample_rate: int, *, alpha: bool = False) -> None:
+                 samples: np.ndarray | SampleReader | None, sample_rate: int, *, alpha: bool = False,
+                 transfer: str | None = None) -> None:
         import av
 
         spec = CODECS[codec]
@@ -45,9 +48,12 @@ class VideoSink:
             pix_fmt = spec.alpha_pix_fmt if alpha and spec.alpha_pix_fmt else spec.pix_fmt
             stream.width, stream.height, stream.pix_fmt = width, height, pix_fmt
             stream.time_base = 1 / fps
-            stream.options = dict(spec.options[quality])
+            options = dict(spec.options[quality])
+            stream.options = hdr_options(codec, transfer, options) if transfer is not None else options
+            # H.273 codes: matrix, primaries, transfer; bt709 (1) or BT.2020 NCL (9), BT.2020 (9), PQ/HLG
+            self._tags = (BT2020_NCL, BT2020, TRC[transfer]) if transfer is not None else (1, 1, 1)
             ctx = stream.codec_context
-            ctx.colorspace = ctx.color_primaries = ctx.color_trc = 1  # bt709
+            ctx.colorspace, ctx.color_primaries, ctx.color_trc = self._tags
             ctx.color_range = 1  # limited (MPEG) range
             if samples is not None:
                 self._audio = AudioTrack(self._container, fmt, samples, sample_rate)
@@ -58,11 +64,16 @@ class VideoSink:
 
     def encode(self, video: Any, count: int) -> None:
         """Encode the rgb48le (or straight rgba64le) frame `video` as frame number `count` (0, 1, ... in the file)."""
-        from av.video.reformatter import ColorRange, Colorspace
+        from av.video.reformatter import ColorRange
 
-        video = video.reformat(format=self._pix_fmt, src_colorspace=Colorspace.ITU709,
-                               dst_colorspace=Colorspace.ITU709, dst_color_range=ColorRange.MPEG,
-                               dst_color_trc=1, dst_color_primaries=1)
+        matrix, primaries, trc = self._tags  # the RGB -> YUV matrix is the one the stream is tagged with
+        if matrix == 1:
+            video = video.reformat(format=self._pix_fmt, src_colorspace=matrix, dst_colorspace=matrix,
+                                   dst_color_range=ColorRange.MPEG, dst_color_trc=trc, dst_color_primaries=primaries)
+        else:  # HDR: the matrix only; swscale given another transfer or primaries would convert the pixels too
+            video = video.reformat(format=self._pix_fmt, src_colorspace=matrix, dst_colorspace=matrix,
+                                   dst_color_range=ColorRange.MPEG)
+            video.color_trc, video.color_primaries = trc, primaries
         video.pts = count
         for packet in self._stream.encode(video):
             self._container.mux(packet)

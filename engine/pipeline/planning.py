@@ -115,6 +115,9 @@ def decide(options: PathChoices, *, frame_count: int, transition_frames: int, fr
         workers = choose_workers(cpus=cpus, available_bytes=available_bytes, ring_bytes=3 * depth * frame_bytes,
                                  frame_count=frame_count)
     workers = max(1, min(workers, frame_count))
+    if options.path == "hybrid" and hdr:
+        raise ConfigError("path 'hybrid' cannot render HDR: HDR content renders on the sequential path; ask for "
+                          "path 'auto' or 'sequential', or for SDR output")
     if options.path == "hybrid" and workers < 2:
         raise ConfigError(f"path 'hybrid' needs at least 2 workers; this render has {workers} "
                           f"({frame_count} frame(s), workers={options.workers!r})")

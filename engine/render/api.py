@@ -34,6 +34,7 @@ def render(
     strict: bool = False,
     audio: bool = True,
     alpha: bool = False,
+    dynamic_range: str = "auto",
     ray: str | None = None,
     chunk_frames: int | None = None,
     capture: Mapping[str, Any] | None = None,
@@ -56,13 +57,15 @@ def render(
     before anything is written. `variables` are values for the composition's declared variables
     (``data-composition-variables``), merged over their defaults in the page's
     ``window.__hyperframes.getVariables()``; one not declared, or of the wrong type, is a
-    `engine.RenderWarning`, and bad input with `strict_variables`. The output appears only when
+    `engine.RenderWarning`, and bad input with `strict_variables`. `dynamic_range` (``auto``,
+    ``hdr``, ``sdr``): whether the output is HDR (README, "HDR"). The output appears only when
     the whole video was written. Raises an `engine.InputError` for bad input and another
     `engine.EngineError` when the render fails.
     """
     options = RenderOptions(fps=None if fps is None else parse_fps(fps), workers=workers, backend=backend, path=path, partition=partition,
                             ring_depth=ring_depth, codec=codec, quality=quality, frames=frames, still=still,
-                            hash_frames=hash_frames, strict=strict, audio=audio, alpha=alpha, ray=ray, chunk_frames=chunk_frames,
+                            hash_frames=hash_frames, strict=strict, audio=audio, alpha=alpha,
+                            dynamic_range=dynamic_range, ray=ray, chunk_frames=chunk_frames,
                             capture=dict(capture or {}),
                             variables=variables, strict_variables=strict_variables)
     return run_render(Path(composition), Path(output), options, progress, cancel)

@@ -1,6 +1,8 @@
 """The render's sound: its clips mixed once (not per worker), block by block as the encoder writes
 (`engine.media.mixer.MixStream`: memory stays flat however long the render), from the first
 rendered frame's time on. A mix that went above full scale is a warning once the video is done.
+The summary reports the mix's integrated loudness (LUFS, BS.1770) and true peak (dBTP), as encoded
+(after clipping); None for a silent mix or one shorter than 0.4 s.
 """
 
 from __future__ import annotations
@@ -35,7 +37,10 @@ class RenderAudio:
             warnings.warn(f"{self.plan.source.name}: {self.warning}", RenderWarning, stacklevel=2)
 
     def summary(self) -> dict[str, Any]:
-        return {"clips": self.stream.clips, "peak": round(float(self.stream.peak), 4), "clipped": self.stream.clipped}
+        loudness, true_peak = self.stream.loudness.integrated, self.stream.loudness.true_peak
+        return {"clips": self.stream.clips, "peak": round(float(self.stream.peak), 4), "clipped": self.stream.clipped,
+                "loudness_lufs": None if loudness is None else round(loudness, 2),
+                "true_peak_dbtp": None if true_peak is None else round(true_peak, 2)}
 
     def close(self) -> None:
         self.stream.close()

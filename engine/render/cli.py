@@ -31,6 +31,8 @@ HAND_WRITTEN = {
     "--map-url": "repeatable PREFIX=FOLDER pairs, parsed into the `url_map` dict of the capture options",
     "--variables": "one of a mutually exclusive pair with --variables-file; parsed as a JSON object",
     "--variables-file": "one of a mutually exclusive pair with --variables; the file holds the JSON object",
+    "--hdr": "--hdr and --sdr: a mutually exclusive pair of switches setting the one `dynamic_range` option to hdr "
+             "or sdr (neither: auto)",
 }
 
 
@@ -84,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     given = p.add_mutually_exclusive_group()
     given.add_argument("--variables", metavar=knob("variables").metavar, help=_help("variables"))
     given.add_argument("--variables-file", metavar=knob("variables_file").metavar, help=_help("variables_file"))
+    dynamic = p.add_mutually_exclusive_group()
+    dynamic.add_argument("--hdr", dest="dynamic_range", action="store_const", const="hdr",
+                         help=_help("dynamic_range"))
+    dynamic.add_argument("--sdr", dest="dynamic_range", action="store_const", const="sdr",
+                         help="SDR output: HDR sources are tone-mapped (neither flag: HDR when a source is)")
     p.add_argument("--no-audio", dest="audio", action="store_false",
                    help="write no audio stream (without it, the <audio> clips and the sound of unmuted <video> "
                         "clips are mixed into a video output: 48 kHz stereo, AAC in MP4 and MKV, 24-bit PCM in MOV)")
@@ -188,6 +195,8 @@ def _render_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     every render knob's flag, left out where not given (the render's default applies)."""
     kwargs = {k.option: getattr(args, k.option) for k in generated_knobs() if k.scope == "render"}
     kwargs = {name: value for name, value in kwargs.items() if value is not None}
+    if args.dynamic_range is not None:
+        kwargs["dynamic_range"] = args.dynamic_range
     return {**kwargs, "audio": args.audio, "capture": _capture_options(args)}
 
 

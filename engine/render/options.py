@@ -75,6 +75,7 @@ class RenderDefaults(TypedDict, total=False):
     strict: bool
     audio: bool
     alpha: bool
+    dynamic_range: str
     ray: str | None
     chunk_frames: int | None
     capture: Mapping[str, Any] | None
@@ -102,6 +103,7 @@ class RenderOptions:
     strict: bool = False
     audio: bool = True
     alpha: bool = False
+    dynamic_range: str = "auto"  # auto, hdr or sdr (`engine.media.hdr`)
     ray: str | None = None
     chunk_frames: int | None = None
     capture: Mapping[str, Any] = field(default_factory=dict)
@@ -115,7 +117,7 @@ class RenderOptions:
             object.__setattr__(self, "workers", "auto")
         else:
             object.__setattr__(self, "workers", check_int("workers", self.workers, 1, 64))
-        for name in ("backend", "path", "partition", "codec", "quality"):
+        for name in ("backend", "path", "partition", "codec", "quality", "dynamic_range"):
             object.__setattr__(self, name, knob(name).check(getattr(self, name)))
         depth = ring_depth_from_env() if self.ring_depth is None else knob("ring_depth").check(self.ring_depth)
         object.__setattr__(self, "ring_depth", depth)
@@ -143,12 +145,15 @@ class RenderOptions:
             raise ConfigError("variables and capture={'variables': ...} cannot both be given; pass them as variables=")
         check_environment(self.capture)
 
-    def target(self, output: str | os.PathLike[str]) -> OutputTarget:
+    def target(self, output: str | os.PathLike[str], transfer: str | None = None) -> OutputTarget:
         """The output these options write to `output`, checked (that a file can be made there: its
         folder, or the nearest one above a missing folder, takes a new file; its extension against
-        the codec, a still's PNG, an encoder that keeps alpha with `alpha`) before any browser starts.
+        the codec, a still's PNG, an encoder that keeps alpha with `alpha`, one that holds HDR for
+        an HDR `transfer` or with ``dynamic_range='hdr'``) before any browser starts.
         Missing folders are made when the first frame is written."""
-        target = resolve_output(output, self.codec, still=self.still is not None)
+        if transfer is None and self.dynamic_range == "hdr":
+            transfer = "hlg"  # the sources' transfer is known later; either needs an HDR output
+        target = resolve_output(output, self.codec, still=self.still is not None, transfer=transfer)
         if self.alpha:
             target.check_alpha()
         return target

@@ -76,6 +76,8 @@ class RenderResult:
     transitions: list[dict[str, Any]] = field(default_factory=list)
     media: dict[str, Any] = field(default_factory=dict)
     alpha: bool = False
+    dynamic_range: str = "sdr"  # sdr, hdr-pq or hdr-hlg (`engine.media.hdr`)
+    dynamic_range_reason: str = ""
     #: frames of each kind summed over videos (``native``, ``two_capture``, ``poster``) and the
     #: videos the native path refused (``fallbacks``); empty without video
     video_layers: dict[str, Any] = field(default_factory=dict)
@@ -96,7 +98,8 @@ class RenderResult:
         unfaithful = sum(is_unfaithful(w.get("code", "")) for w in self.warnings)
         notices = len(self.warnings) - unfaithful
         return (f"{self.output}: {self.frames} frames {self.width}x{self.height} @ {float(self.fps):g} fps "
-                f"({self.capture_format} {self.capture_mode} capture, {self.quality}{', alpha' if self.alpha else ''}) in "
+                f"({self.capture_format} {self.capture_mode} capture, {self.quality}{', alpha' if self.alpha else ''}"
+                f"{', ' + self.dynamic_range.upper() if self.dynamic_range != 'sdr' else ''}) in "
                 f"{self.seconds:.1f} s ({self.frames_per_second:.1f} fps); path {self.path}"
                 f"{f' ({self.partition})' if self.partition else ''}, {self.workers} worker(s), ring {self.ring_depth}, "
                 f"blend {self.backend}"

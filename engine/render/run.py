@@ -13,6 +13,7 @@ aborts the fence and every ring, all threads stop, and the first error is raised
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import warnings
@@ -31,6 +32,7 @@ from ..composition.variables import check_composition
 from ..config import available_memory, usable_cpus
 from ..errors import RenderWarning
 from ..media.feed import VideoFrames
+from ..media.hdr import DynamicRange, decide_dynamic_range
 from ..media.pictures import picture_writer
 from ..output.encoder import Encoder
 from ..output.formats import OutputTarget
@@ -50,6 +52,8 @@ from .result import RenderResult, Stats, media_summary, transition_summary
 from .worker import Joinable, Worker, walk
 
 __all__ = ["RenderResult", "render_plan_and_encode", "run_render", "Stats"]
+
+log = logging.getLogger("engine.render")
 
 
 def run_render(composition: Path, output: Path, options: RenderOptions, progress: ProgressCallback | None = None,
@@ -132,13 +136,29 @@ class _Render:
         plan, still = self.plan, self.options.still
         if self.target.kind == "gif":
             check_gif_fps(plan.fps)
+        self.decide_dynamic_range()
         indices = parse_frame_range(self.options.frames, plan.frame_count) if still is None \
             else still_frame(Fraction(still), plan.fps, plan.frame_count, plan.duration)
         self.frames = [plan.frame(i) for i in indices]
         self.transition_frames = sum(f.is_transition for f in self.frames)
         self.decision: RenderDecision = decide(
             self.options, frame_count=len(self.frames), transition_frames=self.transition_frames,
-            frame_bytes=plan.width * plan.height * (8 if self.options.alpha else 6), cpus=usable_cpus(), available_bytes=available_memory())
+            frame_bytes=plan.width * plan.height * (8 if self.options.alpha else 6), cpus=usable_cpus(), available_bytes=available_memory(),
+            hdr=self.dynamic.hdr)
+        log.info("path %s: %s", "hybrid" if self.decision.hybrid else "sequential", self.decision.reason)
+
+    def decide_dynamic_range(self) -> None:
+        """HDR or SDR (`engine.media.hdr`) from the video sources' tags and what was asked; an HDR
+        render's output is checked (and with ``codec='auto'`` chosen) for HDR."""
+        sources = [(clip.element, clip.hdr) for clip in self.plan.media_clips if clip.kind == "video"]
+        self.dynamic: DynamicRange = decide_dynamic_range(self.options.dynamic_range, sources)
+        log.info("dynamic range %s: %s", self.dynamic.name, self.dynamic.reason)
+        if self.dynamic.hdr:
+            self.target = self.options.target(self.out_path, self.dynamic.transfer)
+            log.info("HDR output: codec %s, BT.2020 non-constant luminance, transfer %s", self.target.codec,
+                     self.dynamic.transfer)
+        if self.dynamic.warning:
+            warnings.warn(self.dynamic.warning, RenderWarning, stacklevel=2)
 
     def start_audio(self) -> None:
         audible = [clip for clip in self.plan.media_clips if clip.audible]
@@ -181,7 +201,7 @@ class _Render:
                                     options.partition if hybrid else "contiguous")
         job.rings = [BufferRing(depth, plan.width, plan.height, 4 if options.alpha else 3) for _ in self.shares]
         self.encoder = Encoder(self.out_path, plan.width, plan.height, plan.fps, codec=self.target.codec,
-                               quality=options.quality, hash_frames=options.hash_frames,
+                               transfer=self.target.transfer, quality=options.quality, hash_frames=options.hash_frames,
                                audio=self.audio.stream if self.audio is not None else None,
                                still=self.target.kind == "still", first_index=self.frames[0].index,
                                alpha=options.alpha)
@@ -254,7 +274,7 @@ class _Render:
             + ([self.audio.warning.as_dict()] if self.audio is not None and self.audio.warning else []) + self.notes,
             transitions=[transition_summary(t.as_dict()) for t in plan.transitions],
             media=media_summary(plan.media_clips, self.audio.summary() if self.audio is not None else None),
-            alpha=self.options.alpha,
+            alpha=self.options.alpha, dynamic_range=self.dynamic.name, dynamic_range_reason=self.dynamic.reason,
             video_layers=self.video.layers_summary() if self.video is not None else {},
             captures=self.job.captures if self.job is not None else 0)
 
