@@ -10,31 +10,10 @@ warned on a render's worker threads use the same words as its calling thread.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
+from .config import cli_call, from_cli
 from .knobs import knob
 
 __all__ = ["cli_call", "from_cli", "name", "option", "given"]
-
-_cli_depth = 0
-
-
-@contextmanager
-def cli_call() -> Iterator[None]:
-    """Within it, messages use the command line's words."""
-    global _cli_depth
-    _cli_depth += 1
-    try:
-        yield
-    finally:
-        _cli_depth -= 1
-
-
-def from_cli() -> bool:
-    """Whether the call came from the command line."""
-    return _cli_depth > 0
-
 
 def _flag(name: str) -> str | None:
     k = knob(name)

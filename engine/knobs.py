@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .config import check_choice, check_int
+from .config import check_choice, check_int, register_flag_names
 
 __all__ = ["Knob", "KNOBS", "knob", "cli_epilog", "markdown_table", "CAPTURE_FORMAT_BY_QUALITY",
            "JPEG_QUALITY_BY_QUALITY"]
@@ -210,6 +210,8 @@ KNOBS: tuple[Knob, ...] = (
 )
 
 _BY_OPTION = {k.option: k for k in KNOBS}
+# a value refused during a command-line call is named by its flag (`engine.config`)
+register_flag_names({k.option: k.flag.split("/")[-1] for k in KNOBS if k.option and k.flag})
 
 
 def knob(option: str) -> Knob:

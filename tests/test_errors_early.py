@@ -266,3 +266,17 @@ def test_blocked_request_hint_in_the_callers_words() -> None:
     with cli_call():
         cli = blocked_request("https://cdn.example.com/a.js").message
     assert "--map-url PREFIX=FOLDER" in cli and "--allow-network" in cli and "url_map" not in cli
+
+
+def test_a_refused_value_is_named_by_its_flag_from_the_cli() -> None:
+    from engine.caller import cli_call
+    from engine.config import check_choice, check_int
+    from engine.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"^workers=0 is not valid"):
+        check_int("workers", 0, 1, 64)
+    with cli_call():
+        with pytest.raises(ConfigError, match=r"^--workers=0 is not valid"):
+            check_int("workers", 0, 1, 64)
+        with pytest.raises(ConfigError, match=r"^--partition='x' is not valid"):
+            check_choice("partition", "x", ("dynamic", "interleaved"))

@@ -52,7 +52,7 @@ def test_chunks_keep_transitions_whole() -> None:
 def test_bad_input_exits_2_before_any_cluster(tmp_path: Path) -> None:
     cases = [(["--ray", "cluster"], "ray='cluster' is not valid"),
              (["--chunk-frames", "10"], "give --ray ADDRESS too"),
-             (["--ray", "local", "--chunk-frames", "0"], "chunk_frames=0 is not valid")]
+             (["--ray", "local", "--chunk-frames", "0"], "--chunk-frames=0 is not valid")]
     for args, message in cases:
         run = subprocess.run([sys.executable, "-m", "engine.render", str(SOLID), "-o", str(tmp_path / "v.mp4"), *args],
                              capture_output=True, text=True, timeout=120, env={**os.environ, "RAY_ADDRESS": ""})

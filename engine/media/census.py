@@ -112,9 +112,10 @@ def fx_notes(clips: Sequence[MediaClip]) -> list[tuple[str, str]]:
 
 
 def hdr_notes(clips: Sequence[MediaClip]) -> list[tuple[str, str]]:
-    """``(element, message)`` of each HDR clip (warned as ``hdr-source``): HDR output is not built yet."""
+    """``(element, message)`` of each HDR clip (warned as ``hdr-source``): HDR layers do not keep
+    their code values yet (an HDR output holds them at SDR brightness)."""
     return [(clip.element,
-             f"{clip.src} is HDR ({'PQ' if clip.hdr == 'pq' else 'HLG'}); HDR output is not built yet: it is "
-             "tone-mapped to SDR (BT.2408 reference white at 93 % of SDR white, highlights compressed), so it "
-             "loses its highlights and wide gamut")
+             f"{clip.src} is HDR ({'PQ' if clip.hdr == 'pq' else 'HLG'}); HDR video layers do not keep their code "
+             "values yet: it is tone-mapped to SDR (BT.2408 reference white at 93 % of SDR white, highlights "
+             "compressed), so it loses its highlights and wide gamut, in an SDR output and in an HDR one alike")
             for clip in clips if clip.hdr]

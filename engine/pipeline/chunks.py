@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
+from ..config import option_name
 from ..errors import ConfigError
 
 __all__ = ["default_chunk_frames", "chunk_ranges", "MIN_CHUNK_FRAMES"]
@@ -32,7 +33,7 @@ def chunk_ranges(frames: Sequence[int], chunk_frames: int, in_transition: Callab
     """`frames` (consecutive indices) cut into chunks of about `chunk_frames` frames, the cuts
     moved out of transitions (`in_transition(i)`: frame i is inside one, after its first frame)."""
     if chunk_frames < 1:
-        raise ConfigError(f"chunk_frames={chunk_frames!r} is not valid; expected 1 or more")
+        raise ConfigError(f"{option_name('chunk_frames')}={chunk_frames!r} is not valid; expected 1 or more")
     if not frames:
         return []
     first, end = frames[0], frames[-1] + 1

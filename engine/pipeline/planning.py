@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Protocol, TypeVar
 
+from ..config import option_name
 from ..errors import ConfigError
 
 __all__ = ["GateDecision", "should_use_hybrid_layered_path", "partition", "PARTITIONS", "FIXED_PARTITIONS",
@@ -56,13 +57,13 @@ def partition(frames: Sequence[T], workers: int, how: str = "interleaved") -> li
     Shares may be empty when there are fewer frames than workers.
     """
     if workers < 1:
-        raise ConfigError(f"workers={workers!r} is not valid; expected at least 1")
+        raise ConfigError(f"{option_name('workers')}={workers!r} is not valid; expected at least 1")
     if how == "interleaved":
         return [list(frames[i::workers]) for i in range(workers)]
     if how == "contiguous":
         size = max(1, math.ceil(len(frames) / workers))
         return [list(frames[i * size:(i + 1) * size]) for i in range(workers)]
-    raise ConfigError(f"partition={how!r} is not valid; expected one of: {', '.join(FIXED_PARTITIONS)}")
+    raise ConfigError(f"{option_name('partition')}={how!r} is not valid; expected one of: {', '.join(FIXED_PARTITIONS)}")
 
 
 #: Memory one Chromium session takes besides its ring (measured: 150-250 MB for small pages).
@@ -150,22 +151,22 @@ def split_frame_range(spec: str | tuple[int, int]) -> tuple[int, int | None]:
     end: int | None
     if isinstance(spec, tuple):
         if len(spec) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in spec):
-            raise ConfigError(f"frames={spec!r} is not valid; expected (START, END) integers or 'START:END'")
+            raise ConfigError(f"{option_name('frames')}={spec!r} is not valid; expected (START, END) integers or 'START:END'")
         start, end = spec
     else:
         text = str(spec).strip()
         if text.count(":") != 1:
-            raise ConfigError(f"frames={spec!r} is not valid; expected START:END, e.g. 0:90 or 30:")
+            raise ConfigError(f"{option_name('frames')}={spec!r} is not valid; expected START:END, e.g. 0:90 or 30:")
         left, right = (s.strip() for s in text.split(":"))
         try:
             start = int(left) if left else 0
             end = int(right) if right else None
         except ValueError:
-            raise ConfigError(f"frames={spec!r} is not valid; START and END must be integers") from None
+            raise ConfigError(f"{option_name('frames')}={spec!r} is not valid; START and END must be integers") from None
     if start < 0:
-        raise ConfigError(f"frames={spec!r} is not valid; START must be 0 or more")
+        raise ConfigError(f"{option_name('frames')}={spec!r} is not valid; START must be 0 or more")
     if end is not None and end <= start:
-        raise ConfigError(f"frames={spec!r} is not valid; START ({start}) must be less than END ({end}), "
+        raise ConfigError(f"{option_name('frames')}={spec!r} is not valid; START ({start}) must be less than END ({end}), "
                           "which is exclusive")
     return start, end
 
@@ -178,7 +179,7 @@ def parse_frame_range(spec: str | tuple[int, int] | None, frame_count: int) -> r
     end = frame_count if end_or_none is None else end_or_none
     if not 0 <= start < end <= frame_count:
         raise ConfigError(
-            f"frames={spec!r} is not valid; the composition has {frame_count} frames, 0 to {frame_count - 1}: "
+            f"{option_name('frames')}={spec!r} is not valid; the composition has {frame_count} frames, 0 to {frame_count - 1}: "
             f"expected START < {frame_count} and END at most {frame_count} (END is exclusive)"
         )
     return range(start, end)
@@ -189,9 +190,9 @@ def parse_still(value: object) -> Fraction:
     try:
         seconds = Fraction(str(value).strip()) if not isinstance(value, Fraction) else value
     except (ValueError, ZeroDivisionError):
-        raise ConfigError(f"still={value!r} is not valid; expected a time in seconds such as 2 or 1.5") from None
+        raise ConfigError(f"{option_name('still')}={value!r} is not valid; expected a time in seconds such as 2 or 1.5") from None
     if isinstance(value, bool) or seconds < 0:
-        raise ConfigError(f"still={value!r} is not valid; expected a time in seconds, 0 or more")
+        raise ConfigError(f"{option_name('still')}={value!r} is not valid; expected a time in seconds, 0 or more")
     return seconds
 
 
@@ -199,6 +200,6 @@ def still_frame(seconds: Fraction, fps: Fraction, frame_count: int, duration: Fr
     """The one frame shown at time `seconds`: the frame whose interval [i/fps, (i+1)/fps) holds it."""
     index = math.floor(seconds * fps)
     if index >= frame_count:
-        raise ConfigError(f"still={float(seconds):g} s is not valid; the composition lasts {float(duration):g} s "
+        raise ConfigError(f"{option_name('still')}={float(seconds):g} s is not valid; the composition lasts {float(duration):g} s "
                           f"(its last frame is at {float(Fraction(frame_count - 1) / fps):g} s)")
     return range(index, index + 1)
