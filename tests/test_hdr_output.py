@@ -266,3 +266,14 @@ def test_sdr_pictures_reach_reference_white_in_the_hdr_signal() -> None:
     assert (to_hdr_signal(green, "pq")[0, 0] > 0).all()
     with pytest.raises(ValueError, match="transfer"):
         to_hdr_signal(white, "gamma")
+
+
+def test_hdr_is_not_distributed_on_ray_yet(tmp_path: Path) -> None:
+    """A Ray render of an HDR composition is bad input before any cluster starts (its chunks would
+    need the HDR output carried to every actor); with SDR asked for it is not refused for HDR."""
+    pytest.importorskip("ray", reason="Ray is not installed (the test extra installs it)")
+    comp = composition(tmp_path / "comp", "a.mp4")
+    write_hdr_clip(comp / "a.mp4", "pq")
+    with pytest.raises(ConfigError, match=r"ray: HDR renders are not distributed yet .*dynamic_range='sdr'"):
+        engine.render(comp, tmp_path / "out.mp4", ray="local")
+    assert not (tmp_path / "out.mp4").exists()

@@ -103,7 +103,7 @@ class Encoder:
             self.target.check_alpha()
             if self.target.transfer is not None:
                 raise ConfigError(f"{output}: an HDR output with alpha is not supported yet; render it SDR "
-                                  f"({option('dynamic_range', 'sdr', repr('sdr'))}) or without alpha")
+                                  f"({option('dynamic_range', '', repr('sdr'))}) or without alpha")
         self.channels = 4 if alpha else 3
         self.codec = self.target.codec
         self.quality = check_choice("quality", quality, QUALITIES)

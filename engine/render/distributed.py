@@ -23,10 +23,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..caller import option
 from ..capture.session import load_plan
 from ..composition.plan import Plan
 from ..config import usable_cpus
 from ..errors import ConfigError, EngineError, RenderCancelled
+from ..media.hdr import decide_dynamic_range
 from ..output.formats import OutputTarget, make_folders, remove_folders
 from ..pipeline.chunks import chunk_ranges, default_chunk_frames
 from ..pipeline.planning import parse_frame_range
@@ -104,6 +106,11 @@ def render_on_ray(composition: Path, output: Path, options: RenderOptions, addre
     except ImportError:
         raise ConfigError("ray: the ray package is not installed; pip install 'engine[ray]' (on every node too)") from None
     plan = load_plan(composition, **options.session_options())
+    dynamic = decide_dynamic_range(options.dynamic_range,
+                                   [(clip.element, clip.hdr) for clip in plan.media_clips if clip.kind == "video"])
+    if dynamic.hdr:  # HDR chunks would need the HDR output carried to every actor: not built yet
+        raise ConfigError(f"ray: HDR renders are not distributed yet ({dynamic.reason}); render on one machine, or "
+                          f"ask for SDR ({option('dynamic_range', '', repr('sdr'))})")
     if options.fps is not None:
         plan = replace(plan, fps=options.fps)
     frames = list(parse_frame_range(options.frames, plan.frame_count))
@@ -124,7 +131,8 @@ def render_on_ray(composition: Path, output: Path, options: RenderOptions, addre
         chunks = chunk_ranges(frames, size, _transition_continues(plan))
         count = min(cpus, len(chunks))
         defaults = {name: getattr(options, name)
-                    for name in ("backend", "codec", "quality", "strict", "alpha", "variables", "strict_variables")}
+                    for name in ("backend", "codec", "quality", "strict", "alpha", "variables", "strict_variables",
+                                 "dynamic_range")}
         defaults.update(workers=1, capture=dict(options.session_options()), fps=options.fps)
         remote = ray.remote(ChunkRenderer).options(num_cpus=1, num_gpus=gpus / count if gpus else 0,
                                                    max_restarts=2, max_task_retries=1)
