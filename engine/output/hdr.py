@@ -72,7 +72,10 @@ def frame_hdr_metadata(frame: Any) -> dict[str, Any]:
     and white point's (x, y), ``max_nits``, ``min_nits``) and ``content_light`` ((MaxCLL,
     MaxFALL)), each present only where the frame carries it."""
     found: dict[str, Any] = {}
-    for side in frame.side_data:
+    container = frame.side_data
+    for item in container:
+        # iterating gives the side data up to PyAV 18.1.0, their types (the container's keys) from 18.1.1
+        side = item if hasattr(item, "type") else container[item]
         kind = getattr(side.type, "name", str(side.type))
         raw = bytes(memoryview(side))
         if kind == "MASTERING_DISPLAY_METADATA" and len(raw) >= 88:
