@@ -222,6 +222,24 @@ def chromium_children() -> set[int]:
     return pids
 
 
+def browser_processes(skip: Iterable[int] = ()) -> list[Any]:
+    """The Chromium browser processes (not their helpers) this process runs, but those in `skip`
+    (psutil processes, oldest first)."""
+    import psutil
+
+    left_out = set(skip)
+    found = []
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            cmdline = proc.cmdline()
+        except psutil.Error:
+            continue
+        if proc.pid not in left_out and cmdline and "chrom" in cmdline[0] \
+                and not any(a.startswith("--type=") for a in cmdline):
+            found.append(proc)
+    return found
+
+
 def process_tree(pids: Iterable[int]) -> set[int]:
     """`pids` and all their descendants that still run."""
     import psutil

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from chromium_procs import browser_processes
 from helpers import decode_video
 
 import engine
@@ -199,27 +200,13 @@ def test_cancel_event_stops_a_render_from_another_thread(tmp_path: Path) -> None
     assert list(tmp_path.iterdir()) == []
 
 
-def _browser_processes() -> list:
-    import psutil
-
-    found = []
-    for proc in psutil.Process().children(recursive=True):
-        try:
-            cmdline = proc.cmdline()
-        except psutil.Error:
-            continue
-        if cmdline and "chrom" in cmdline[0] and not any(a.startswith("--type=") for a in cmdline):
-            found.append(proc)
-    return found
-
-
 def test_a_crashed_browser_is_replaced_and_the_video_is_whole(tmp_path: Path) -> None:
     clean = engine.render(LONG, tmp_path / "clean.mp4", frames="0:90", workers=2, hash_frames=True)
     killed: list[int] = []
 
     def progress(done: int, total: int) -> None:
         if done >= 20 and not killed:
-            victims = _browser_processes()
+            victims = browser_processes()
             assert len(victims) <= 2
             if len(victims) == 2:  # once the second worker's browser is up (it may start after frame 20)
                 victims[-1].kill()

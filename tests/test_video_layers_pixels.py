@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from chromium_procs import browser_processes
 from media_gen import read_frame_number, write_numbered_video
 
 import engine
@@ -389,21 +390,6 @@ def test_shader_transition_between_two_scenes_with_videos(tmp_path: Path, clip: 
         assert read_frame_number(outputs["native"][i], (20, 30, 160, 96)) == i * FPS // 30
 
 
-def _browsers(skip: set[int]) -> list[Any]:
-    """The Chromium browser processes (not their helpers) this process runs, but those in `skip`."""
-    import psutil
-
-    found = []
-    for proc in psutil.Process().children(recursive=True):
-        try:
-            cmdline = proc.cmdline()
-        except psutil.Error:
-            continue
-        if proc.pid not in skip and cmdline and "chrom" in cmdline[0] and not any(a.startswith("--type=") for a in cmdline):
-            found.append(proc)
-    return found
-
-
 def test_frame_hashes_hold_across_workers_partitions_and_a_restart(tmp_path: Path, clip: Path,
                                                                     _warm_pool: launch.WarmBrowsers) -> None:
     """Native layers give the same frames (by hash) with one worker, two workers sharing frames
@@ -425,7 +411,7 @@ def test_frame_hashes_hold_across_workers_partitions_and_a_restart(tmp_path: Pat
 
     def progress(done: int, total: int) -> None:
         if done >= 15 and not killed:
-            victims = _browsers(warm)
+            victims = browser_processes(warm)
             if len(victims) == 2:  # once the second worker's browser is up
                 victims[-1].kill()
                 killed.append(victims[-1].pid)
