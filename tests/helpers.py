@@ -68,3 +68,33 @@ def composition(folder: Path, body: str = "", *, head: str = "", width: int = 64
         f"<!doctype html><html><head>{head}</head><body>\n<div id=\"root\" {shown}>\n{body}\n</div>\n</body></html>\n",
         encoding="utf-8")
     return folder
+
+
+#: FFmpeg's transfer codes and x265's names of the HDR transfers
+HDR_TRC = {"pq": 16, "hlg": 18}
+_X265_TRANSFER = {"pq": "smpte2084", "hlg": "arib-std-b67"}
+
+
+def write_hdr_video(path: Path, rgb: np.ndarray, transfer: str, *, frames: int = 2, lossless: bool = False) -> Path:
+    """`frames` frames of the picture `rgb` (uint16 (h, w, 3), the signal's code values) as 10 fps
+    10-bit 4:2:0 video tagged BT.2020 (primaries, non-constant-luminance matrix) with the `transfer`
+    (``pq``/``hlg``): HEVC Main 10 (libx265, near-lossless), or with `lossless` H.264 (libx264 qp 0)."""
+    height, width = rgb.shape[:2]
+    with av.open(str(path), "w") as out:
+        if lossless:
+            stream = out.add_stream("libx264", rate=10, options={"preset": "ultrafast", "qp": "0", "x264-params": "log=-1"})
+        else:
+            params = f"log-level=error:colorprim=bt2020:transfer={_X265_TRANSFER[transfer]}:colormatrix=bt2020nc:crf=4"
+            stream = out.add_stream("libx265", rate=10, options={"preset": "ultrafast", "x265-params": params})
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p10le"
+        cc = stream.codec_context
+        cc.color_primaries, cc.color_trc, cc.colorspace = 9, HDR_TRC[transfer], 9
+        picture = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb48le")
+        for i in range(frames):
+            yuv = picture.reformat(format="yuv420p10le", src_colorspace=9, dst_colorspace=9)
+            yuv.pts = i
+            for packet in stream.encode(yuv):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path

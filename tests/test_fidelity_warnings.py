@@ -66,7 +66,8 @@ def _media_rate(d: Path) -> str:
 
 def _hdr(d: Path) -> str:
     write_video(d / "hdr.mp4", transfer=16)
-    return page('<video id="hdr" src="hdr.mp4" muted></video>')
+    # a filter keeps it off the native path: Chromium draws it tone-mapped inside the HDR render
+    return page('<video id="hdr" src="hdr.mp4" muted style="filter:contrast(1.01)"></video>')
 
 
 def _font(d: Path) -> str:
@@ -101,7 +102,7 @@ def _preview(d: Path) -> str:
 CASES: dict[str, tuple[Callable[[Path], str], str | tuple[str, ...]]] = {
     # video and audio are decoded by the engine (tests/test_media_render.py); a rate HyperFrames clamps is named
     "media-rate": (_media_rate, '<video id="clip" src="clip.mp4">'),
-    # an HDR source is shown as SDR until the HDR path exists (issue 13): named, never silent
+    # an HDR source drawn by Chromium is tone-mapped to SDR (tests/test_hdr_layers.py): named, never silent
     "hdr-source": (_hdr, '<video id="hdr" src="hdr.mp4">'),
     # another origin's page (same-origin iframes run on the virtual clock: tests/test_hyperframes_compat.py)
     "iframe": (lambda d: page('<iframe id="embed" src="https://example.com/embed"></iframe>'),

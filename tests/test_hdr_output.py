@@ -9,12 +9,15 @@ import json
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 import av
 import numpy as np
 import pytest
+from helpers import composition as root_page
+from helpers import write_hdr_video
 
 import engine
 from engine.errors import ConfigError, RenderWarning
@@ -27,41 +30,21 @@ from engine.pipeline.planning import decide
 from engine.render.options import RenderOptions
 
 TRC = {"pq": 16, "hlg": 18}
-X265_TRANSFER = {"pq": "smpte2084", "hlg": "arib-std-b67"}
 
 
 def write_hdr_clip(path: Path, transfer: str, frames: int = 6) -> Path:
     """A 64x36 HEVC Main 10 clip of grey ramps, tagged BT.2020 (primaries and NCL matrix) + `transfer`."""
-    with av.open(str(path), "w") as out:
-        params = f"log-level=error:colorprim=bt2020:transfer={X265_TRANSFER[transfer]}:colormatrix=bt2020nc"
-        stream = out.add_stream("libx265", rate=10, options={"preset": "ultrafast", "x265-params": params})
-        stream.width, stream.height, stream.pix_fmt = 64, 36, "yuv420p10le"
-        cc = stream.codec_context
-        cc.color_primaries, cc.color_trc, cc.colorspace = 9, TRC[transfer], 9
-        ramp = np.linspace(0, 65535, 64, dtype=np.uint16)
-        for i in range(frames):
-            rgb = np.repeat(np.repeat(ramp[None, :, None], 36, 0), 3, 2)
-            frame = av.VideoFrame.from_ndarray(rgb, format="rgb48le")
-            yuv = frame.reformat(format="yuv420p10le", src_colorspace=9, dst_colorspace=9)
-            yuv.pts = i
-            for packet in stream.encode(yuv):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
+    ramp = np.linspace(0, 65535, 64, dtype=np.uint16)
+    return write_hdr_video(path, np.repeat(np.repeat(ramp[None, :, None], 36, 0), 3, 2), transfer, frames=frames)
 
 
 def composition(folder: Path, *clips: str) -> Path:
     """A 0.4 s 64x36 page showing each clip file in `clips` in turn (none: a plain page)."""
-    folder.mkdir(parents=True, exist_ok=True)
     videos = "".join(f'<video id="v{i}" class="clip" src="{name}" data-start="{i * 0.2:g}" data-duration="0.2" '
                      'muted style="position:absolute;left:0;top:0;width:64px;height:36px"></video>'
                      for i, name in enumerate(clips))
-    (folder / "index.html").write_text(f"""<!doctype html><html><head><meta charset="utf-8">
-<style>html,body{{margin:0;background:#234}}</style></head><body>
-<div id="root" data-composition-id="main" data-width="64" data-height="36" data-duration="0.4" data-fps="10">
-<div style="color:white;font-size:10px">HDR</div>{videos}</div></body></html>""", encoding="utf-8")
-    return folder
+    return root_page(folder, f'<div style="color:white;font-size:10px">HDR</div>{videos}', id="main", duration=0.4,
+                     fps=10, head='<meta charset="utf-8"><style>html,body{margin:0;background:#234}</style>')
 
 
 def stream_tags(path: Path) -> dict[str, Any]:
@@ -161,8 +144,8 @@ def test_hdr_streams_carry_bt2020_tags_and_hdr10_metadata(tmp_path: Path, name: 
     red[..., 0] = 65535
     red[18:, :] = 65535  # the lower half SDR white
     with Encoder(tmp_path / name, 64, 36, 10, transfer=transfer) as encoder:
-        for _ in range(3):
-            encoder.write(red.copy())
+        for _ in range(3):  # an HDR encoder takes frames in its signal (an HDR session's frames are)
+            encoder.write(np.ascontiguousarray(to_hdr_signal(red, transfer)))
     tags = stream_tags(tmp_path / name)
     assert (tags["codec"], tags["pix_fmt"], tags["frames"]) == (codec, pix_fmt, 3)
     assert (tags["matrix"], tags["primaries"], tags["trc"], tags["range"]) == (9, 9, TRC[transfer], 1)
@@ -192,8 +175,10 @@ def test_a_render_with_an_hdr_clip_is_hdr_and_sequential(tmp_path: Path, transfe
     write_hdr_clip(comp / "a.mp4", transfer)
     write_hdr_clip(comp / "b.mp4", transfer)
     out = tmp_path / "out.mp4"
-    with pytest.warns(RenderWarning, match="is HDR"):  # the pixels are still tone-mapped (step 2 of issue 30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RenderWarning)  # native layers keep the HDR clips: nothing to warn of
         result = engine.render(comp, out, workers=2)
+    assert result.video_layers["native"] == 4
     assert (result.dynamic_range, result.codec) == (f"hdr-{transfer}", "hevc")
     assert '<video id="v0"' in result.dynamic_range_reason and transfer.upper() in result.dynamic_range_reason
     assert (result.path, result.workers, result.path_reason) == \

@@ -2,7 +2,11 @@
 in one picture, or the parts around the planned video layer with the video's frame composited
 between; and the render's ``video_layers`` count of how each capture drew its videos.
 
-`LayerCapture` belongs to a `BrowserSession`, which hands it the page's calls.
+`LayerCapture` belongs to a `BrowserSession`, which hands it the page's calls. In an HDR render
+(`use_signal`) every picture of the page is converted into the output's signal as it is taken,
+and a native layer's frame is placed in that signal (`engine.media.hdr_layers`): the page's part
+above it is drawn over it there, so an HDR source's code values pass untouched where nothing
+covers them.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import numpy as np
 from ..media.feed import PageVideo
 from .fidelity import PageWarning
 from .frames import decode_into
-from .layers import NativeLayer, OverlayDecoder, compose, fallbacks_of, layer_kinds
+from .layers import NativeLayer, OverlayDecoder, compose, fallbacks_of, layer_kinds, signal_overlay
 from .replies import SeekReply
 
 __all__ = ["LayerCapture"]
@@ -36,6 +40,34 @@ class LayerCapture:
         self._name = name
         self._warn_refusals = warn_refusals
         self.overlays = OverlayDecoder()  # the part above a native video layer, decoded once per picture
+        self.signal: str | None = None  # an HDR render's transfer (pq/hlg): pictures converted into it
+        self._hdr_clips: dict[int, str] = {}  # clip index -> element, of the HDR sources
+        self._signal_overlay: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None
+
+    def use_signal(self, transfer: str | None, hdr_clips: dict[int, str]) -> None:
+        """Convert pictures into the HDR `transfer`'s signal (None: SDR, as taken); `hdr_clips` (clip
+        index -> element) are the HDR sources, whose frames drawn by Chromium are warned of."""
+        self.signal, self._hdr_clips = transfer, dict(hdr_clips)
+        self._signal_overlay = None
+
+    def _picture(self, buffer: np.ndarray) -> np.ndarray:
+        """One picture of the page into `buffer`, in the render's signal."""
+        decode_into(self._shot(), buffer)
+        if self.signal is not None:
+            from ..output.hdr_signal import to_hdr_signal  # numpy work only an HDR render needs
+
+            np.copyto(buffer, to_hdr_signal(buffer, self.signal))
+        return buffer
+
+    def _overlay(self) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """The part above the layer: RGBA8, or in an HDR render (colour in the signal, coverage);
+        a picture without damage is neither decoded nor converted again."""
+        rgba = self.overlays(self._shot(overlay=True))
+        if self.signal is None:
+            return rgba
+        if self._signal_overlay is None or self._signal_overlay[0] is not rgba:
+            self._signal_overlay = (rgba, signal_overlay(rgba, self.signal))
+        return self._signal_overlay[1]
 
     def take(self, buffer: np.ndarray, reply: SeekReply, seconds: float,
              video: PageVideo | None) -> np.ndarray:
@@ -46,12 +78,12 @@ class LayerCapture:
         if video is not None:
             self.count(reply, layer, seconds, video)
         if layer is None:
-            return decode_into(self._shot(), buffer)
+            return self._picture(buffer)
         assert video is not None
         if layer.below:
-            decode_into(self._shot(), buffer)
+            self._picture(buffer)
             self._show_overlay(seconds)
-        overlay = self.overlays(self._shot(overlay=True))
+        overlay = self._overlay()
         return compose(buffer, layer, video.pixels_at(seconds, layer.index), overlay)
 
     def count(self, reply: SeekReply, layer: NativeLayer | None, seconds: float, video: PageVideo) -> None:
@@ -65,7 +97,33 @@ class LayerCapture:
             visible, fallbacks = video.on_screen(seconds), []
         for element, reason in video.frames.record_layers(layer_kinds(layer, visible), fallbacks):
             log.info("%s: %s keeps the poster path (Chromium paints its frames): %s", self._name, element, reason)
+        if self._hdr_clips:
+            self._warn_hdr_posters(reply, layer, visible, seconds, video)
         if self._warn_refusals:
             for element, reason in fallbacks:
                 self._warn(PageWarning("native-video", element, "drawn by Chromium as a poster instead of "
                                             f"natively: {reason}"))
+
+    def _warn_hdr_posters(self, reply: SeekReply, layer: NativeLayer | None, visible: int, seconds: float,
+                          video: PageVideo) -> None:
+        """In an HDR render, an HDR source Chromium drew (refused by the native path, or on screen
+        beside the frame's one native layer) is tone-mapped to SDR: an ``hdr-source`` warning."""
+        refused = reply.get("fallbacks")
+        reasons: dict[int, str] = {}
+        if isinstance(refused, dict):
+            for key, entry in refused.items():
+                if isinstance(entry, dict) and isinstance(entry.get("reason"), str) and str(key).isdigit():
+                    reasons[int(key)] = entry["reason"]
+        crowded = visible > (1 if layer is not None else 0)
+        for index in video.on_screen_indices(seconds):
+            element = self._hdr_clips.get(index)
+            if element is None or (layer is not None and layer.index == index):
+                continue
+            if index in reasons:
+                why = f"the native path refused it ({reasons[index]})"
+            elif crowded:
+                why = "another video is this frame's native layer (one per frame)"
+            else:
+                continue
+            self._warn(PageWarning("hdr-source", element, f"drawn by Chromium as a poster: {why}; those frames are "
+                                                           "tone-mapped to SDR inside the HDR output"))

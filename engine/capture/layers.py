@@ -24,7 +24,7 @@ import numpy as np
 from ..errors import CaptureError
 from .frames import decode_rgb8
 
-__all__ = ["NativeLayer", "OverlayDecoder", "compose", "layer_kinds", "fallbacks_of", "LAYER_KINDS"]
+__all__ = ["NativeLayer", "OverlayDecoder", "compose", "signal_overlay", "layer_kinds", "fallbacks_of", "LAYER_KINDS"]
 
 #: How a video on screen reaches a frame: composited natively with nothing below it (one capture),
 #: natively between a capture of what lies below and one of what lies above, or painted by Chromium.
@@ -83,18 +83,33 @@ class OverlayDecoder:
         return self._rgba
 
 
-def compose(buffer: np.ndarray, layer: NativeLayer, pixels: np.ndarray, overlay: np.ndarray) -> np.ndarray:
+def signal_overlay(rgba: np.ndarray, transfer: str) -> tuple[np.ndarray, np.ndarray]:
+    """The overlay `rgba` (straight-alpha RGBA8) for an HDR render: its colour in the `transfer`'s
+    signal (uint16 RGB, `engine.output.hdr_signal.to_hdr_signal`) and its coverage (uint8)."""
+    from ..output.hdr_signal import to_hdr_signal  # numpy work only an HDR render needs
+
+    colour = to_hdr_signal(rgba[..., :3].astype(np.uint16) * np.uint16(257), transfer)
+    return np.ascontiguousarray(colour), np.ascontiguousarray(rgba[..., 3])
+
+
+def compose(buffer: np.ndarray, layer: NativeLayer, pixels: np.ndarray,
+            overlay: np.ndarray | tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """Draw `pixels` (the clip's decoded frame, uint8 or uint16 RGB) into `buffer` (rgb48le, holding
     the part below the video, or anything when `layer.below` is False: the video covers it), then
-    `overlay` (straight-alpha RGBA8, the part above the video) over it. Returns `buffer`."""
+    `overlay` (the part above the video: straight-alpha RGBA8, or an HDR render's `signal_overlay`)
+    over it. Returns `buffer`."""
     # imported here: a session without video never needs the compiled module
     composite = importlib.import_module("engine.blend.kernels.composite")
-    if overlay.shape[:2] != buffer.shape[:2]:
-        raise CaptureError(f"the browser returned a {overlay.shape[1]}x{overlay.shape[0]} overlay; expected "
+    shape = overlay[0].shape if isinstance(overlay, tuple) else overlay.shape
+    if shape[:2] != buffer.shape[:2]:
+        raise CaptureError(f"the browser returned a {shape[1]}x{shape[0]} overlay; expected "
                            f"{buffer.shape[1]}x{buffer.shape[0]}")
     composite.place(buffer, pixels, layer.rect, layer.clip, max(0.0, min(1.0, layer.opacity)),
                     rounded=layer.rounded or None)
-    composite.over(buffer, overlay)
+    if isinstance(overlay, tuple):
+        composite.over_deep(buffer, *overlay)
+    else:
+        composite.over(buffer, overlay)
     return buffer
 
 

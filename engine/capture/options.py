@@ -74,6 +74,11 @@ class CaptureOptions:
       shown as the element's poster (env ``ENGINE_MEDIA_PATH``). Alpha sessions always use posters.
     - `alpha`: the page's default background is transparent and frames keep alpha: captured as PNG
       into premultiplied rgba64le (``(height, width, 4)``, see `engine.frames`).
+    - `dynamic_range`: ``sdr`` (default: frames are BT.709 SDR, HDR sources tone-mapped), ``auto``
+      (HDR when a video source is, as a render decides: `engine.media.hdr`) or ``hdr``. An HDR
+      session's frames are in the HDR signal, BT.2020 PQ or HLG (`BrowserSession.hdr_signal`): the
+      page's pictures converted, SDR white at BT.2408's 203 nits, native video layers keeping an
+      HDR source's code values (`engine.media.hdr_layers`). Never HDR with `alpha`.
     """
 
     executable: str = field(default_factory=default_chromium)
@@ -90,6 +95,7 @@ class CaptureOptions:
     alpha: bool = False
     font_dir: Path | None = None
     media_path: str = "auto"
+    dynamic_range: str = "sdr"
 
     @property
     def native_layers(self) -> bool:
@@ -102,7 +108,7 @@ class CaptureOptions:
         return 4 if self.alpha else 3
 
     def __post_init__(self) -> None:
-        for name in ("capture_format", "capture_mode", "fonts", "media_path"):
+        for name in ("capture_format", "capture_mode", "fonts", "media_path", "dynamic_range"):
             object.__setattr__(self, name, knob(name).check(getattr(self, name)))
         for name in ("jpeg_quality", "timeout_ms", "seed"):
             knob(name).check(getattr(self, name))

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..composition.plan import Plan
 from ..composition.source import read_static
 from ..media.animated import animated_images
-from ..media.census import clips_from_census, fx_notes, hdr_notes, probe_clips
+from ..media.census import clips_from_census, fx_notes, probe_clips
 from ..media.feed import PageVideo, VideoFrames
 from ..media.pictures import picture_writer
 from .fidelity import PageWarning
@@ -25,7 +25,7 @@ def clips_from_page(plan: Plan, census: Sequence[MediaEntry], local_path: Callab
                     warn: Callable[[PageWarning], None]) -> Plan:
     """`plan` with the clips of the page's media `census` (validated and probed; `local_path` maps
     a URL to its file); what they cannot render exactly is warned (a clamped rate, an HDR source,
-    an animated image)."""
+    an animated image; an HDR source is the session's to warn of, `engine.capture.session`)."""
     name = plan.source.name
     found, notes = clips_from_census(census, local_path, name)
     for element, message in notes:
@@ -33,8 +33,6 @@ def clips_from_page(plan: Plan, census: Sequence[MediaEntry], local_path: Callab
     for element, message in fx_notes(found):
         warn(PageWarning("audio-fx", element, message))
     plan = replace(plan, media_clips=tuple(probe_clips(found, name)))
-    for element, message in hdr_notes(plan.media_clips):
-        warn(PageWarning("hdr-source", element, message))
     for element, message, _ in animated_images(read_static(plan.source), plan.source):
         warn(PageWarning("animated-image", element, message))
     return plan
@@ -49,11 +47,13 @@ class SessionVideo:
         self.current: PageVideo | None = None
         self._own: VideoFrames | None = None
 
-    def page(self, plan: Plan, options: CaptureOptions) -> PageVideo | None:
-        """This page's view of the video frames (None: `plan` has no video)."""
+    def page(self, plan: Plan, options: CaptureOptions, signal: str | None = None) -> PageVideo | None:
+        """This page's view of the video frames (None: `plan` has no video); `signal`: an HDR
+        session's transfer, which native layers' pixels are in."""
         if self.current is None and any(clip.kind == "video" for clip in plan.media_clips):
             self._own = VideoFrames(plan.media_clips, float(plan.duration),
-                                    writer=picture_writer(options.capture_format, options.jpeg_quality))
+                                    writer=picture_writer(options.capture_format, options.jpeg_quality),
+                                    signal=signal if options.native_layers else None)
             self._attach(self._own)
         return self.current
 

@@ -38,7 +38,9 @@ from ..errors import (
     SettleTimeoutError,
     close_names,
 )
+from ..media.census import hdr_notes
 from ..media.feed import PageVideo, VideoFrames, media_ends
+from ..media.hdr import decide_dynamic_range
 from .chromium import CHROMIUM_FLAGS, OFFLINE_FLAGS, acquire_playwright, feature_flags, release_playwright
 from .discover import Discovery, check_media, discover, updated_plan
 from .fidelity import PageWarning, from_census
@@ -97,12 +99,15 @@ class BrowserSession:
         self._router = AssetRouter(plan.root_dir, normalize_url_map(self.options.url_map), self.options.allow_network,
                                    font_dir=self.options.font_dir)
         self._videos = SessionVideo(self._router)
+        #: ``pq``/``hlg``: the HDR signal this session's frames are in (`CaptureOptions.dynamic_range`); None: SDR
+        self.hdr_signal: str | None = None
         try:
             self._open_with_fallback()
             found = self._prepare()
             if from_page:
                 self.plan = updated_plan(plan, found)
             self._open_media(from_page, found.media)
+            self._use_dynamic_range(from_page)
         except BaseException:
             self.close()
             raise
@@ -185,10 +190,25 @@ class BrowserSession:
         self._reply(self._evaluate("(ends) => window.__hfEngine.setMediaEnds(ends)", ends,
                                    "setting the media clips' windows"), "setting the media clips' windows")
 
+    def _use_dynamic_range(self, from_page: bool) -> None:
+        """HDR or SDR frames, decided as a render decides (`engine.media.hdr`) from the videos' tags
+        and `CaptureOptions.dynamic_range`. An HDR source is warned of (``hdr-source``) where it is
+        tone-mapped: in SDR frames, or on the poster path; in HDR frames its native layer keeps its
+        code values, and its frames drawn by Chromium are warned of as they happen (`LayerCapture`)."""
+        videos = [clip for clip in self.plan.media_clips if clip.kind == "video"]
+        asked = "sdr" if self.options.alpha else self.options.dynamic_range
+        self.hdr_signal = decide_dynamic_range(asked, [(clip.element, clip.hdr) for clip in videos]).transfer
+        keeps = self.hdr_signal is not None and self.options.native_layers
+        if from_page and not keeps:
+            for element, message in hdr_notes(self.plan.media_clips):
+                self._warn(PageWarning("hdr-source", element, message))
+        self._layers_capture.use_signal(self.hdr_signal, {clip.index: clip.element for clip in videos
+                                                          if clip.hdr and keeps})
+
     # ---- video frames ----
     def _page_video(self) -> PageVideo | None:
         """This page's view of the video frames: shared ones (`share_video`), else the session's own."""
-        return self._videos.page(self.plan, self.options)
+        return self._videos.page(self.plan, self.options, self.hdr_signal)
 
     @property
     def _video(self) -> PageVideo | None:

@@ -112,10 +112,11 @@ def fx_notes(clips: Sequence[MediaClip]) -> list[tuple[str, str]]:
 
 
 def hdr_notes(clips: Sequence[MediaClip]) -> list[tuple[str, str]]:
-    """``(element, message)`` of each HDR clip (warned as ``hdr-source``): HDR layers do not keep
-    their code values yet (an HDR output holds them at SDR brightness)."""
+    """``(element, message)`` of each HDR clip (warned as ``hdr-source`` where it is tone-mapped:
+    an SDR render, or the poster path; an HDR render's native layers keep its code values)."""
     return [(clip.element,
-             f"{clip.src} is HDR ({'PQ' if clip.hdr == 'pq' else 'HLG'}); HDR video layers do not keep their code "
-             "values yet: it is tone-mapped to SDR (BT.2408 reference white at 93 % of SDR white, highlights "
-             "compressed), so it loses its highlights and wide gamut, in an SDR output and in an HDR one alike")
+             f"{clip.src} is HDR ({'PQ' if clip.hdr == 'pq' else 'HLG'}) and is tone-mapped to SDR here (BT.2408 "
+             "reference white at 93 % of SDR white, highlights compressed): it loses its highlights and wide gamut. "
+             "An HDR render (the default with an HDR source, unless --sdr) keeps its code values where it is "
+             "composited natively (not with ENGINE_MEDIA_PATH=poster)")
             for clip in clips if clip.hdr]

@@ -14,7 +14,10 @@ fetches while this frame is captured (the server answers 204 when that frame is 
 
 Each frame is kept as decoded pixels (RGB, uint8; uint16 for a source deeper than 8 bits when
 `deep`), which a native video layer composites directly (`engine.capture.layers`); its picture
-for the page (JPEG or BMP, by `writer`) is made only when a page fetches it.
+for the page (JPEG or BMP, by `writer`) is made only when a page fetches it. In an HDR render
+(`signal`: the output's transfer) the pixels are in the output's signal
+(`engine.media.hdr_layers.native_signal`: an HDR source's code values kept) and the page's
+picture is the SDR one (an HDR source tone-mapped).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import math
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -39,12 +42,14 @@ __all__ = ["VideoFrames", "PageVideo", "Frame", "media_ends", "time_key"]
 
 class Frame:
     """One decoded frame of a clip: its id (the source frame's pts), its RGB pixels, and its
-    picture for the page, made on first request."""
+    picture for the page, made on first request (from `sdr()` when given: the SDR pixels of an
+    HDR render's frame)."""
 
-    __slots__ = ("frame_id", "pixels", "_picture", "_lock")
+    __slots__ = ("frame_id", "pixels", "_sdr", "_picture", "_lock")
 
-    def __init__(self, frame_id: int, pixels: np.ndarray) -> None:
+    def __init__(self, frame_id: int, pixels: np.ndarray, sdr: Callable[[], np.ndarray] | None = None) -> None:
         self.frame_id, self.pixels = frame_id, pixels
+        self._sdr = sdr
         self._picture: bytes | None = None
         self._lock = threading.Lock()
 
@@ -52,7 +57,7 @@ class Frame:
         """The frame as the page's picture file (encoded once)."""
         with self._lock:
             if self._picture is None:
-                self._picture = writer(self.pixels)
+                self._picture = writer(self.pixels if self._sdr is None else self._sdr())
             return self._picture
 
     @property
@@ -79,12 +84,17 @@ def time_key(t: float) -> int:
 
 class VideoFrames:
     """Decoded frames of the video clips at any frame time, served to pages as pictures (`writer`:
-    BMP by default) and to native layers as pixels (`deep`: sources deeper than 8 bits keep them)."""
+    BMP by default) and to native layers as pixels (`deep`: sources deeper than 8 bits keep them;
+    `signal`, an HDR render's transfer: native pixels in that signal, see the module doc)."""
 
     def __init__(self, clips: Sequence[MediaClip], composition_duration: float,
                  schedule: Sequence[float] | None = None, keep: int = 12,
-                 writer: BmpWriter | JpegWriter | None = None, deep: bool = False) -> None:
-        self.deep = deep
+                 writer: BmpWriter | JpegWriter | None = None, deep: bool = False,
+                 signal: str | None = None) -> None:
+        if signal not in (None, "pq", "hlg"):
+            raise ValueError(f"signal must be None, 'pq' or 'hlg', not {signal!r}")
+        self.deep = deep or signal is not None
+        self.signal = signal
         self.videos = [clip for clip in clips if clip.kind == "video"]
         self.duration = composition_duration
         self.keep = keep
@@ -235,9 +245,9 @@ class VideoFrames:
             # spends less CPU than frame threads (measured 11.5 against 14.5 ms per 1080p frame);
             # a random-access decoder keeps FFmpeg's threads, a worker is waiting on it.
             threads = 1 if pool is self._decoders else 0
-            depth = 16 if self.deep and info.video is not None and info.video.bit_depth > 8 else 8
-            decoder = pool[clip.index] = VideoDecoder(info, depth=depth, threads=threads,
-                                                      accurate=self.writer.accurate)
+            deep = self.signal is not None or (self.deep and info.video is not None and info.video.bit_depth > 8)
+            decoder = pool[clip.index] = VideoDecoder(info, depth=16 if deep else 8, threads=threads,
+                                                      accurate=self.writer.accurate, tone_map=self.signal is None)
         return decoder
 
     def _prepare(self, key: int, decoders: dict[int, Any], before: _Entry) -> _Entry:
@@ -253,9 +263,20 @@ class VideoFrames:
             if old is not None and old.frame_id == frame_id:
                 entry[clip.index] = old
                 continue
-            entry[clip.index] = Frame(frame_id, decoder.frame_at(when)[1].copy())
+            entry[clip.index] = self._frame(clip, frame_id, decoder.frame_at(when)[1])
             self.frames_decoded += 1
         return entry
+
+    def _frame(self, clip: MediaClip, frame_id: int, pixels: np.ndarray) -> Frame:
+        """The `Frame` of decoded `pixels` (the decoder's buffer, copied): in an HDR render, in the
+        output's signal with the SDR picture made from the decoded ones on request."""
+        if self.signal is None:
+            return Frame(frame_id, pixels.copy())
+        from .hdr_layers import native_signal, sdr_picture  # numpy work only an HDR render needs
+
+        decoded = pixels.copy()
+        return Frame(frame_id, native_signal(decoded, clip.hdr, self.signal),
+                     lambda: sdr_picture(decoded, clip.hdr))
 
     def record_layers(self, kinds: dict[str, int], fallbacks: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
         """Count one capture's videos by how they were drawn (`engine.capture.layers.layer_kinds`)

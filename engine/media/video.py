@@ -21,7 +21,8 @@ matrix unspecified, players' rule (`probe.untagged_matrix`): BT.601 below 1280x7
 rounding and full chroma interpolation: within half a level of the exact matrix), depth 16 uint16
 RGB (``rgb48le``, accurate rounding; 10/12-bit sources keep their bits). Rotation from the display
 matrix is applied, so pixels are (height, width, 3) of the displayed size. An HDR source (PQ or
-HLG) is decoded at 16 bits and tone-mapped to BT.709 SDR (`engine.media.tonemap`).
+HLG) is decoded at 16 bits and tone-mapped to BT.709 SDR (`engine.media.tonemap`), or with
+``tone_map=False`` kept as its signal (an HDR render's native layers).
 """
 
 from __future__ import annotations
@@ -58,9 +59,11 @@ class VideoDecoder:
     """Sequential decoder of one video source, giving the frame shown at any source time."""
 
     def __init__(self, info: SourceInfo, *, depth: int = 8, threads: int = 0, order: str = "rgb",
-                 accurate: bool = True) -> None:
+                 accurate: bool = True, tone_map: bool = True) -> None:
         """`order` ``bgr`` gives BMP's byte order; ``accurate=False`` converts with swscale's fast
-        path (2-3 levels off the exact matrix, a tenth of the cost: for frames going to JPEG)."""
+        path (2-3 levels off the exact matrix, a tenth of the cost: for frames going to JPEG).
+        ``tone_map=False``: an HDR source's frames keep their signal (16-bit BT.2020 RGB in its
+        PQ or HLG transfer), for an HDR render (`engine.media.hdr_layers`)."""
         if info.video is None:
             raise ValueError(f"{info.path}: VideoDecoder needs a source probed with its video stream")
         if depth not in (8, 16):
@@ -73,8 +76,9 @@ class VideoDecoder:
         self._element = info.element or "<video>"
         if order not in ("rgb", "bgr"):
             raise ValueError(f"order must be 'rgb' or 'bgr', not {order!r}")
-        self._hdr = self.video.transfer  # "pq" / "hlg": tone-mapped to SDR (engine.media.tonemap)
-        deep = depth == 16 or self._hdr is not None  # an HDR source is decoded at 16 bits, then mapped
+        self._hdr = self.video.transfer if tone_map else None  # "pq" / "hlg": tone-mapped to SDR (engine.media.tonemap)
+        # an HDR source is decoded at 16 bits (then mapped, or kept as its signal)
+        deep = depth == 16 or self.video.transfer is not None
         self._format = order + ("48le" if deep else "24")  # bgr: the byte order of BMP
         self._interpolation = (_ACCURATE if deep else _ACCURATE_8) if accurate else Interpolation.BILINEAR
         self._turns = -(self.video.rotation // 90) % 4  # np.rot90 turns counter-clockwise

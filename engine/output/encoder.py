@@ -27,7 +27,6 @@ from ..errors import ConfigError, EncodeError, MediaError
 from ..frames import unpremultiply
 from ..media.audio_encode import SampleReader, check_samples
 from .formats import CODECS, QUALITIES, CodecSpec, OutputTarget, check_output_path, resolve_output
-from .hdr_signal import to_hdr_signal
 
 __all__ = ["Encoder", "CODECS", "QUALITIES", "CodecSpec", "EncodeError", "check_output_path", "FrameSink"]
 
@@ -74,6 +73,8 @@ class Encoder:
 
     `transfer`: ``pq`` or ``hlg`` for an HDR output (`engine.output.hdr`: BT.2020 tags and
     matrix, HDR10 metadata for PQ; a codec that cannot hold HDR is a ConfigError), None for SDR.
+    An HDR output's frames are given in its signal (rgb48le BT.2020 PQ or HLG: an HDR
+    `engine.capture.BrowserSession`'s frames are).
 
     `audio`: planar stereo float32 samples ``(2, n)`` at `sample_rate`, starting with the first
     frame, or a `SampleReader` giving them in order (`engine.media.mixer.MixStream`, which mixes
@@ -160,8 +161,7 @@ class Encoder:
                 start = time.perf_counter()
                 if self.hashes is not None:
                     self.hashes.append(hashlib.blake2b(frame.data, digest_size=16).hexdigest())
-                # an HDR output: the SDR picture at BT.2408 reference white in the output's signal
-                video = _rgb48_frame(frame if self.target.transfer is None else to_hdr_signal(frame, self.target.transfer))
+                video = _rgb48_frame(frame)  # an HDR output's frames come in its signal (`engine.media.hdr_layers`)
                 if done:
                     done()
                     done = None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["REFERENCE_WHITE_NITS", "BT709_TO_BT2020", "pq_encode", "hlg_encode", "to_hdr_signal"]
+__all__ = ["REFERENCE_WHITE_NITS", "BT709_TO_BT2020", "pq_encode", "hlg_encode", "hlg_from_display", "to_hdr_signal"]
 
 #: BT.2408: SDR reference white in an HDR signal.
 REFERENCE_WHITE_NITS = 203.0
@@ -73,9 +73,15 @@ def to_hdr_signal(frame: np.ndarray, transfer: str) -> np.ndarray:
     if transfer == "pq":
         index = np.sqrt(linear)
         return _PQ_TABLE[np.rint(index * (_TABLE - 1)).astype(np.int32)]
-    # HLG: display light relative to the 1000-nit peak, then the inverse OOTF (scene light = display
-    # light * Yd^((1 - gamma) / gamma)) and the OETF
-    display = linear * np.float32(REFERENCE_WHITE_NITS / _HLG_PEAK_NITS)
+    # HLG: display light relative to the 1000-nit peak, then the inverse OOTF and the OETF
+    return hlg_from_display(linear * np.float32(REFERENCE_WHITE_NITS / _HLG_PEAK_NITS))
+
+
+def hlg_from_display(display: np.ndarray) -> np.ndarray:
+    """BT.2020 linear display light relative to HLG's 1000-nit nominal peak ((..., 3), 0..1) as
+    HLG signal codes (uint16): the inverse OOTF (scene light = display light * Yd^((1 - gamma) /
+    gamma), system gamma 1.2), then the OETF."""
+    display = np.asarray(display, dtype=np.float32)
     luma = np.maximum(display @ _BT2020_LUMA, np.float32(1e-9))
     scene = display * (luma ** np.float32((1 - _HLG_GAMMA) / _HLG_GAMMA))[..., None]
     np.clip(scene, 0.0, 1.0, out=scene)

@@ -174,6 +174,8 @@ class RenderOptions:
             options["jpeg_quality"] = JPEG_QUALITY_BY_QUALITY[self.quality]
         if self.variables:
             options["variables"] = dict(self.variables)
+        if not self.alpha:  # the session's frames are HDR when the render is (`engine.media.hdr`)
+            options["dynamic_range"] = self.dynamic_range
         return options
 
 

@@ -30,7 +30,7 @@ from ..composition.mistakes import named_mistakes
 from ..composition.plan import FrameInfo, Plan
 from ..composition.variables import check_composition
 from ..config import available_memory, usable_cpus
-from ..errors import RenderWarning
+from ..errors import CaptureError, RenderWarning
 from ..media.feed import VideoFrames
 from ..media.hdr import DynamicRange, decide_dynamic_range
 from ..media.pictures import picture_writer
@@ -153,6 +153,10 @@ class _Render:
         sources = [(clip.element, clip.hdr) for clip in self.plan.media_clips if clip.kind == "video"]
         self.dynamic: DynamicRange = decide_dynamic_range(self.options.dynamic_range, sources)
         log.info("dynamic range %s: %s", self.dynamic.name, self.dynamic.reason)
+        assert self.session is not None
+        if self.session.hdr_signal != self.dynamic.transfer:  # both decide from the same tags and option
+            raise CaptureError(f"the browser session's frames are {self.session.hdr_signal or 'SDR'} but the render "
+                               f"is {self.dynamic.transfer or 'SDR'}")
         if self.dynamic.hdr:
             self.target = self.options.target(self.out_path, self.dynamic.transfer)
             log.info("HDR output: codec %s, BT.2020 non-constant luminance, transfer %s", self.target.codec,
@@ -194,7 +198,8 @@ class _Render:
             writer = picture_writer(capture.capture_format, capture.jpeg_quality)
             self.video = VideoFrames(plan.media_clips, float(plan.duration), schedule=[float(f.time) for f in self.frames],
                                      keep=max(12, 4 * decision.workers), writer=writer,
-                                     deep=capture.native_layers)
+                                     deep=capture.native_layers,
+                                     signal=self.dynamic.transfer if capture.native_layers else None)
         self.job = job = Job(plan, self.frames, self.blender, self.transitions, self.stats, fence, pool, cancel,
                              video=self.video)
         self.shares = frame_sources(self.frames, decision.workers if hybrid else 1,
