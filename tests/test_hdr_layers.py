@@ -125,9 +125,9 @@ def test_hdr_footage_keeps_its_code_values_and_the_page_sits_at_reference_white(
     for luma in luma_codes(out):
         got = band_codes(luma)
         for band, (want, have) in enumerate(zip(source, got, strict=True)):
-            assert abs(have - want) <= max(1.0, 0.01 * want), (band, source, got)
+            assert abs(have - want) <= 1, (band, source, got)  # measured: equal (bench/hdr_roundtrip.py)
         white = float(np.median(luma[8:-8, 5 * BAND + 4:-4]))
-        assert abs(white - (573 if transfer == "pq" else 721)) <= 2, white
+        assert abs(white - (573 if transfer == "pq" else 721)) <= 1, white
 
 
 def test_an_hlg_source_in_a_pq_render_meets_it_at_equal_light(tmp_path: Path) -> None:

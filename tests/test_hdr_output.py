@@ -253,12 +253,21 @@ def test_sdr_pictures_reach_reference_white_in_the_hdr_signal() -> None:
         to_hdr_signal(white, "gamma")
 
 
-def test_hdr_is_not_distributed_on_ray_yet(tmp_path: Path) -> None:
-    """A Ray render of an HDR composition is bad input before any cluster starts (its chunks would
-    need the HDR output carried to every actor); with SDR asked for it is not refused for HDR."""
+def test_hdr_renders_on_ray_as_on_one_machine(tmp_path: Path) -> None:
+    """An HDR render on a local Ray cluster: every chunk actor renders HDR, the chunks join into
+    one HEVC Main 10 stream tagged PQ with HDR10 metadata, and its frames are those of the render
+    on one machine (by hash)."""
     pytest.importorskip("ray", reason="Ray is not installed (the test extra installs it)")
-    comp = composition(tmp_path / "comp", "a.mp4")
+    comp = composition(tmp_path / "comp", "a.mp4", "b.mp4")
     write_hdr_clip(comp / "a.mp4", "pq")
-    with pytest.raises(ConfigError, match=r"ray: HDR renders are not distributed yet .*dynamic_range='sdr'"):
-        engine.render(comp, tmp_path / "out.mp4", ray="local")
-    assert not (tmp_path / "out.mp4").exists()
+    write_hdr_clip(comp / "b.mp4", "pq")
+    here = engine.render(comp, tmp_path / "here.mp4", hash_frames=True)
+    result = engine.render(comp, tmp_path / "ray.mp4", ray="local", chunk_frames=2, hash_frames=True)
+    assert (result.path, result.dynamic_range, result.codec) == ("ray", "hdr-pq", "hevc")
+    assert result.frame_hashes == here.frame_hashes
+    tags = stream_tags(tmp_path / "ray.mp4")
+    with av.open(str(tmp_path / "ray.mp4")) as container:  # every frame of both chunks decodes
+        assert sum(1 for _ in container.decode(video=0)) == 4
+    assert (tags["codec"], tags["pix_fmt"]) == ("hevc", "yuv420p10le")
+    assert (tags["matrix"], tags["primaries"], tags["trc"]) == (9, 9, TRC["pq"])
+    assert_hdr10(tags)

@@ -44,6 +44,8 @@ class GifSink:
     """Writes the GIF `tmp` (renamed onto the output by the `Encoder`); `keep` is the temporary
     lossless file of the first pass."""
 
+    swscale_white = False  # 16-bit RGB written as it is
+
     def __init__(self, tmp: Path, keep: Path, quality: str, width: int, height: int, fps: Fraction) -> None:
         import av
         import av.filter

@@ -47,6 +47,8 @@ def png_bytes(video: Any, quality: str = "high") -> bytes:
 class StillSink:
     """One frame, written as the PNG `output` (through the temporary file `tmp`)."""
 
+    swscale_white = False  # 16-bit RGB written as it is
+
     def __init__(self, tmp: Path, width: int, height: int, quality: str, alpha: bool = False) -> None:
         self._tmp, self._png = tmp, _PngEncoder(width, height, quality, alpha)
         self._made = make_folders(tmp)  # the still's folder, if missing (removed again by `discard`)
@@ -68,6 +70,8 @@ class SequenceSink:
     """One PNG per frame, named from `pattern` (``f_%04d.png``) with the composition's frame number
     (`first_index` + the frame's count), written into a temporary folder and moved into place at
     `finish`."""
+
+    swscale_white = False  # 16-bit RGB written as it is
 
     def __init__(self, pattern: Path, width: int, height: int, quality: str, first_index: int,
                  alpha: bool = False) -> None:

@@ -25,6 +25,8 @@ CONTAINERS = {".mp4": "mp4", ".mkv": "matroska", ".mov": "mov", ".webm": "webm"}
 class VideoSink:
     """Writes frames to the video file `tmp` (renamed onto the output by the `Encoder`)."""
 
+    swscale_white = True  # RGB to YUV by swscale (`engine.output.encoder._rgb48_frame`)
+
     def __init__(self, tmp: Path, suffix: str, codec: str, quality: str, width: int, height: int, fps: Fraction,
                  samples: np.ndarray | SampleReader | None, sample_rate: int, *, alpha: bool = False,
                  transfer: str | None = None) -> None:

@@ -8,7 +8,9 @@ chunks on a warm `engine.Renderer`, one after another, as they come free. Chunks
 encoded files and are joined in order without re-encoding (`engine.render.join`); the audio is
 mixed once, here, and muxed as they go in. A chunk whose actor died is run again, on the actor
 Ray restarted or on another (`MAX_CHUNK_ATTEMPTS` in all); one that fails every time fails the
-render, leaving nothing at the output path.
+render, leaving nothing at the output path. An HDR render is HDR on every actor: each decides
+from the same tags (`engine.media.hdr`), so the chunks share one codec and signal and join as SDR
+chunks do.
 """
 
 from __future__ import annotations
@@ -18,16 +20,16 @@ import os
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..caller import option
 from ..capture.session import load_plan
 from ..composition.plan import Plan
 from ..config import usable_cpus
-from ..errors import ConfigError, EngineError, RenderCancelled
+from ..errors import ConfigError, EngineError, RenderCancelled, RenderWarning
 from ..media.hdr import decide_dynamic_range
 from ..output.formats import OutputTarget, make_folders, remove_folders
 from ..pipeline.chunks import chunk_ranges, default_chunk_frames
@@ -60,8 +62,8 @@ def _connect(ray: Any, address: str) -> bool:
         raise ConfigError(f"cannot reach a Ray cluster at ray={address!r}: {str(exc).strip().splitlines()[0]}") from None
 
 
-def _check_target(output: Path, options: RenderOptions) -> OutputTarget:
-    target = options.target(output)
+def _check_target(output: Path, options: RenderOptions, transfer: str | None = None) -> OutputTarget:
+    target = options.target(output, transfer)
     if target.kind != "video":
         raise ConfigError(f"ray: a distributed render writes a video file (.mp4, .mov, .webm, .mkv); output "
                           f"{str(output)!r} is a {target.kind} (render it on one machine)")
@@ -108,9 +110,10 @@ def render_on_ray(composition: Path, output: Path, options: RenderOptions, addre
     plan = load_plan(composition, **options.session_options())
     dynamic = decide_dynamic_range(options.dynamic_range,
                                    [(clip.element, clip.hdr) for clip in plan.media_clips if clip.kind == "video"])
-    if dynamic.hdr:  # HDR chunks would need the HDR output carried to every actor: not built yet
-        raise ConfigError(f"ray: HDR renders are not distributed yet ({dynamic.reason}); render on one machine, or "
-                          f"ask for SDR ({option('dynamic_range', '', repr('sdr'))})")
+    if dynamic.hdr:  # every actor decides the same from the same tags: HDR chunks in this output's codec
+        target = _check_target(output, options, dynamic.transfer)
+    if dynamic.warning:
+        warnings.warn(dynamic.warning, RenderWarning, stacklevel=3)
     if options.fps is not None:
         plan = replace(plan, fps=options.fps)
     frames = list(parse_frame_range(options.frames, plan.frame_count))
@@ -172,6 +175,7 @@ def render_on_ray(composition: Path, output: Path, options: RenderOptions, addre
             quality=options.quality, capture_format=first["capture_format"], capture_mode=first["capture_mode"],
             stage_seconds=stage, frame_hashes=hashes if options.hash_frames else None,
             warnings=list(warnings_seen.values()), alpha=options.alpha,
+            dynamic_range=dynamic.name, dynamic_range_reason=dynamic.reason,
             video_layers=merge_video_layers([r.get("video_layers") or {} for r in results.values()]),
             captures=sum(int(r.get("captures") or 0) for r in results.values()))
     finally:
