@@ -19,8 +19,9 @@ test-fast: bootstrap lint
 test-browser: bootstrap
 	$(PY) -m pytest -q -m browser tests
 
-# The linter and the type checker, on engine/ (configured in pyproject.toml), and a syntax check of
-# the page runtime's files (engine/capture/*.js, injected into Chromium); make test runs them first.
+# The linter and the type checker, on engine/ (configured in pyproject.toml), and a syntax check and
+# a type check (tsc, tsconfig.json: their // @ts-check, the shared globals in engine/capture/globals.d.ts)
+# of the page runtime's files (engine/capture/*.js, injected into Chromium); make test runs them first.
 lint: bootstrap
 	$(PY) -m ruff check
 	$(PY) -m mypy
@@ -28,6 +29,9 @@ lint: bootstrap
 		for f in engine/capture/*.js; do node --check "$$f" || exit 1; done; \
 		echo "node --check: engine/capture/*.js parse"; \
 	else echo "node is not installed: skipping node --check of engine/capture/*.js (scripts/bootstrap.sh installs it)"; fi
+	@if [ -x .tools/node_modules/.bin/tsc ]; then \
+		.tools/node_modules/.bin/tsc -p tsconfig.json && echo "tsc: engine/capture/*.js type-check (tsconfig.json)"; \
+	else echo "TypeScript is not installed: skipping the type check of engine/capture/*.js (scripts/bootstrap.sh installs it where npm is)"; fi
 
 bench: bootstrap
 	$(PY) -m pytest bench -q --benchmark-columns=min,median,mean,ops --benchmark-sort=name

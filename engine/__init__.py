@@ -12,6 +12,8 @@ with PyAV. The blend core::
 
 from __future__ import annotations
 
+from typing import Any
+
 from .blend import Blender, BlendInfo, blend
 from .blend.registry import Transition, get_transition, load_transition, load_transitions_json, transitions
 from .capture import BrowserSession, CaptureOptions, load_plan
@@ -40,6 +42,7 @@ from .errors import (
     PageScriptError,
     ParameterError,
     PathRefusedError,
+    PreviewError,
     ProgressError,
     RenderCancelled,
     RenderWarning,
@@ -56,11 +59,25 @@ from .render import Renderer, RenderResult, render  # noqa: E402  (the function 
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> Any:
+    """``engine.preview`` (the callable package: ``engine.preview(comp)``) and ``engine.still``,
+    imported on first use so ``import engine`` stays cheap."""
+    if name in ("preview", "still"):
+        import importlib
+
+        module = importlib.import_module(".preview", __name__)
+        return module if name == "preview" else module.still
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "__version__",
     "blend",
     "render",
     "Renderer",
+    "preview",
+    "still",
     "RenderResult",
     "load_plan",
     "Plan",
@@ -106,6 +123,7 @@ __all__ = [
     "UnfaithfulRenderError",
     "UnknownTransitionError",
     "UnsafeTarballError",
+    "PreviewError",
     "VariableWarning",
     "VendorError",
 ]

@@ -52,6 +52,7 @@ __all__ = [
     "UnsafeTarballError",
     "PackagePathError",
     "CacheCorruptError",
+    "PreviewError",
     "RenderWarning",
     "VariableWarning",
     "BlockedRequestWarning",
@@ -231,6 +232,16 @@ class PackagePathError(VendorError):
 
 class CacheCorruptError(VendorError):
     """A cached tarball's bytes do not match the digest the index records."""
+
+
+# ---- the preview (engine.preview) -----------------------------------------------------------------
+
+class PreviewError(EngineError):
+    """A preview's frame, plan or render failed; `text` is what the CLI prints for the same failure."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
 
 
 # ---- warnings ------------------------------------------------------------------------------------

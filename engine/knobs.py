@@ -128,6 +128,10 @@ KNOBS: tuple[Knob, ...] = (
        "ProRes 4444 (.mov) or AV1 10-bit (.webm), tagged BT.2020 non-constant luminance with the PQ or HLG "
        "transfer, PQ with HDR10 mastering-display and content-light metadata; other outputs are bad input with HDR "
        "and renders run on the sequential path", "auto", flag="--hdr/--sdr", choices=("auto", "hdr", "sdr")),
+    Knob("loudness", "normalise the audio mix to this integrated loudness (ITU-R BS.1770 / EBU R128; -14 for the "
+       "web, -23 for broadcast) with a true-peak ceiling of -1 dBTP (the gain is lowered, with a warning, where the "
+       "ceiling would be passed); the mix is made twice: a measuring pass before the encoder starts, then the mix "
+       "with the gain", "none", values="-70..0 (LUFS)", flag="--loudness", metavar="LUFS"),
     Knob("ray", "render across machines on Ray: local (a cluster on this machine for this render), auto (the "
        "running cluster) or ray://HOST:PORT; the composition folder is shipped, chunks render on one actor per CPU "
        "and are joined without re-encoding (video outputs only)", "none",

@@ -39,4 +39,13 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ] || ! .venv/bin/python
     .venv/bin/python -m pip install -q -e ".[test]"
     echo "$digest" > "$stamp"
 fi
+# The TypeScript compiler for make lint's check of the page runtime (engine/capture/*.js, tsconfig.json),
+# pinned, in the git-ignored .tools/ (nothing global); skipped without npm (make lint then says so).
+typescript_version=5.9.3
+if ! command -v npm >/dev/null 2>&1; then
+    echo "bootstrap: npm is not installed: skipping TypeScript $typescript_version (make lint skips its check of engine/capture/*.js)"
+elif [ "$(.tools/node_modules/.bin/tsc --version 2>/dev/null)" != "Version $typescript_version" ]; then
+    echo "bootstrap: installing TypeScript $typescript_version into .tools/"
+    npm install --prefix .tools --no-save --no-audit --no-fund --loglevel=error "typescript@$typescript_version"
+fi
 echo "bootstrap: ready ($(.venv/bin/python -c 'import engine; print(engine.__version__)'))"

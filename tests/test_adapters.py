@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import composition
 
 from engine.capture import BrowserSession, PageScriptError
 
@@ -32,14 +33,9 @@ WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 def page(tmp_path: Path, body: str, head: str = "", *, width: int = 200, height: int = 40, duration: float = 2,
          files: dict[str, str] | None = None) -> Path:
     """A composition folder: black page of width x height, `head` in <head>, `body` in the root."""
-    comp = tmp_path / "comp"
-    comp.mkdir(parents=True)
-    (comp / "index.html").write_text(f"""<!doctype html><html><head><meta charset="utf-8">
-<style>html,body{{margin:0;background:#000}} .box{{position:absolute;width:20px;height:20px;background:#fff}}</style>
-{head}</head><body>
-<div id="root" data-composition-id="main" data-width="{width}" data-height="{height}" data-duration="{duration}" data-fps="10">
-{body}
-</div></body></html>""")
+    comp = composition(tmp_path / "comp", body, id="main", width=width, height=height, duration=duration, fps=10,
+                       head='<meta charset="utf-8"><style>html,body{margin:0;background:#000} '
+                            f'.box{{position:absolute;width:20px;height:20px;background:#fff}}</style>\n{head}')
     for name, text in (files or {}).items():
         (comp / name).write_text(text)
     return comp

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import composition
 
 from engine.capture import BrowserSession
 from engine.capture.font_dir import check_font_dir, google_fonts_families, index_font_dir, is_google_fonts_css
@@ -17,10 +18,13 @@ from engine.errors import ConfigError
 pytestmark = pytest.mark.usefixtures("chromium_leak_check")
 
 LINK = "https://fonts.googleapis.com/css2?family=Testface+Sans:wght@400;700&display=swap"
-PAGE = """<!doctype html><html><head><meta charset="utf-8">{head}
-<style>html, body {{ margin: 0; background: #fff; }} p {{ margin: 0; font: 700 40px {family}; color: #000; }}</style>
-</head><body><div id="root" data-composition-id="f" data-width="320" data-height="64" data-duration="1">
-<p>Hamburgefonstiv</p></div></body></html>"""
+
+
+def page(folder: Path, head: str, family: str) -> Path:
+    """A 320x64 page setting one line in `family`, with `head` (a stylesheet link, or nothing)."""
+    return composition(folder, "<p>Hamburgefonstiv</p>", id="f", width=320, height=64,
+                       head=f'<meta charset="utf-8">{head}\n<style>html, body {{ margin: 0; background: #fff; }} '
+                            f"p {{ margin: 0; font: 700 40px {family}; color: #000; }}</style>\n")
 
 
 def renamed_font(source: Path, target: Path, family: str, italic: bool = False) -> Path:
@@ -77,9 +81,7 @@ def test_bad_folders_are_named(tmp_path: Path) -> None:
 
 
 def capture(tmp_path: Path, name: str, head: str, family: str, **options: object) -> tuple[np.ndarray, list[str]]:
-    comp = tmp_path / name
-    comp.mkdir()
-    (comp / "index.html").write_text(PAGE.format(head=head, family=family), encoding="utf-8")
+    comp = page(tmp_path / name, head, family)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with BrowserSession(comp, capture_format="png", **options) as session:  # type: ignore[arg-type]
@@ -99,9 +101,7 @@ def test_a_google_fonts_link_is_served_from_the_folder(tmp_path: Path, folder: P
 def test_a_family_the_folder_lacks_is_a_warning_naming_it(tmp_path: Path, folder: Path) -> None:
     link = '<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Testface+Sans&family=Nope+Serif">'
     with pytest.warns(Warning, match="holds no 'Nope Serif'"):
-        comp = tmp_path / "missing"
-        comp.mkdir()
-        (comp / "index.html").write_text(PAGE.format(head=link, family='"Nope Serif"'), encoding="utf-8")
+        comp = page(tmp_path / "missing", link, '"Nope Serif"')
         with BrowserSession(comp, font_dir=folder) as session:
             codes = [w.code for w in session.warnings]
     assert "blocked-request" in codes

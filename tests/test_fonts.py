@@ -6,24 +6,23 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import composition
 
 from engine.capture import BrowserSession
 from engine.capture.fonts import fonts_dir, manifest
 
-PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
-  body {{ background: #fff; }}
-  p {{ position: absolute; left: 4px; margin: 0; font-size: 28px; font-weight: 700; color: #000; }}
-  #a {{ top: 0; font-family: Arial, sans-serif; }}
-  #b {{ top: 40px; font-family: "Inter"; }}
-  #c {{ top: 80px; font-family: sans-serif; }}
-  #d {{ top: 120px; font-family: "Nonexistent Display Face", serif; }}
-  :root {{ --brand: "Montserrat", sans-serif; }}
-  #e {{ top: 140px; font-size: 10px; font-family: var(--brand); }}
-</style></head><body>
-<div id="root" data-composition-id="main" data-width="320" data-height="160" data-duration="1">
-  <p id="a">Hamburgefonts 0123</p><p id="b">Hamburgefonts 0123</p><p id="c">Hamburgefonts 0123</p>
-  <p id="d">Hamburgefonts 0123</p><p id="e">brand</p>
-</div></body></html>"""
+STYLE = """<meta charset="utf-8"><style>
+  body { background: #fff; }
+  p { position: absolute; left: 4px; margin: 0; font-size: 28px; font-weight: 700; color: #000; }
+  #a { top: 0; font-family: Arial, sans-serif; }
+  #b { top: 40px; font-family: "Inter"; }
+  #c { top: 80px; font-family: sans-serif; }
+  #d { top: 120px; font-family: "Nonexistent Display Face", serif; }
+  :root { --brand: "Montserrat", sans-serif; }
+  #e { top: 140px; font-size: 10px; font-family: var(--brand); }
+</style>"""
+BODY = """  <p id="a">Hamburgefonts 0123</p><p id="b">Hamburgefonts 0123</p><p id="c">Hamburgefonts 0123</p>
+  <p id="d">Hamburgefonts 0123</p><p id="e">brand</p>"""
 
 
 def test_the_manifest_names_only_files_that_ship() -> None:
@@ -39,7 +38,7 @@ def test_the_manifest_names_only_files_that_ship() -> None:
 @pytest.mark.browser
 def test_arial_and_generic_stacks_resolve_to_inter_and_missing_families_warn(tmp_path: Path,
                                                                             chromium_leak_check: None) -> None:
-    (tmp_path / "index.html").write_text(PAGE.format())
+    composition(tmp_path, BODY, head=STYLE, id="main", width=320, height=160)
     with BrowserSession(tmp_path, capture_format="png") as session:
         frame = session.capture_frame(0) >> 8
         state = session._evaluate("() => window.__hfEngineFonts", None)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import decode_video
+from helpers import composition, decode_video
 
 import engine
 from engine.capture import load_plan
@@ -152,12 +152,9 @@ def test_without_data_duration_the_root_timeline_gives_the_duration(tmp_path: Pa
 def test_same_origin_iframes_run_on_the_virtual_clock(tmp_path: Path, chromium_leak_check: None) -> None:
     """An iframe whose page animates with requestAnimationFrame (x = timestamp / 10 px) shows each
     frame's own time, forwards and backwards, and is no warning."""
-    comp = tmp_path / "iframe"
-    comp.mkdir()
-    (comp / "index.html").write_text("""<!doctype html><html><head><style>html,body{margin:0;background:#000}
-iframe{border:0;position:absolute;left:0;top:0;width:200px;height:40px}</style></head><body>
-<div id="root" data-composition-id="main" data-width="200" data-height="40" data-duration="2" data-fps="10">
-<iframe id="embed" src="inner.html"></iframe></div></body></html>""")
+    comp = composition(tmp_path / "iframe", '<iframe id="embed" src="inner.html"></iframe>', id="main", width=200,
+                       height=40, duration=2, fps=10, head="<style>html,body{margin:0;background:#000}\n"
+                       "iframe{border:0;position:absolute;left:0;top:0;width:200px;height:40px}</style>")
     (comp / "inner.html").write_text("""<!doctype html><html><body style="margin:0;background:#000">
 <div id="b" style="position:absolute;top:0;width:20px;height:20px;background:#fff"></div><script>
 const b = document.getElementById('b');

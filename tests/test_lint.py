@@ -374,11 +374,9 @@ def test_animated_images_are_warned(tmp_path: Path) -> None:
     with Encoder(tmp_path / "spin.gif", 16, 16, 10) as enc:
         for i in range(2):
             enc.write(np.full((16, 16, 3), 40000 * i, np.uint16))
-    (tmp_path / "index.html").write_text(
-        '<!doctype html>\n<html><body>\n<div id="root" data-composition-id="v" data-width="64" data-height="36" '
-        'data-duration="1">\n<img id="spin" src="spin.gif"></div></body></html>', encoding="utf-8")
+    composition(tmp_path, '<img id="spin" src="spin.gif">', id="v")
     [problem] = [p for p in lint(tmp_path, page=False) if p.code == "animated-image"]
-    assert problem.line == 4 and problem.severity == "warning" and "spin.gif" in problem.message
+    assert problem.line == 3 and problem.severity == "warning" and "spin.gif" in problem.message
 
 
 def test_cdn_npm_files_are_not_remote_while_the_npm_cache_serves_them(tmp_path: Path,

@@ -17,11 +17,12 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from helpers import composition
+from media_gen import read_frame_number, write_corrupt_media, write_numbered_video, write_still, write_tone_bursts
 
 import engine
 from engine.capture import BrowserSession
 from engine.errors import CompositionError, MediaError
-from media_gen import read_frame_number, write_corrupt_media, write_numbered_video, write_still, write_tone_bursts
 
 W, H, FPS = 320, 180, 30
 BOX = (40, 30, 160, 96)  # where the test compositions place their video: x, y, width, height
@@ -29,13 +30,9 @@ SRC_FPS = 24
 
 
 def page(folder: Path, body: str, *, duration: float = 3, extra_head: str = "") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_text(
-        f"<!doctype html><html><head><style>body{{background:#000}} .v{{position:absolute; left:{BOX[0]}px; "
-        f"top:{BOX[1]}px; width:{BOX[2]}px; height:{BOX[3]}px; object-fit:fill}}</style>{extra_head}</head><body>"
-        f'<div id="root" data-composition-id="m" data-width="{W}" data-height="{H}" data-duration="{duration}" '
-        f'data-fps="{FPS}">{body}</div></body></html>', encoding="utf-8")
-    return folder
+    return composition(folder, body, id="m", width=W, height=H, duration=duration, fps=FPS,
+                       head=f"<style>body{{background:#000}} .v{{position:absolute; left:{BOX[0]}px; top:{BOX[1]}px; "
+                       f"width:{BOX[2]}px; height:{BOX[3]}px; object-fit:fill}}</style>{extra_head}")
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from helpers import decode_video
+from helpers import composition, decode_video
 
 import engine
 from engine.errors import ConfigError
@@ -220,13 +220,9 @@ def test_cli_png_without_still_is_bad_input(tmp_path: Path) -> None:
 def test_sound_left_out_of_a_gif_is_a_warning(tmp_path: Path) -> None:
     from media_gen import write_tone_bursts
 
-    folder = tmp_path / "c"
-    folder.mkdir()
+    folder = composition(tmp_path / "c", '<audio src="tone.wav" data-start="0"></audio>', id="c", width=32, height=32,
+                         fps=10, head="<style>body{margin:0;background:#0a0}</style>")
     write_tone_bursts(folder / "tone.wav", duration=1.0, bursts=[(0.2, 0.3, 440.0)])
-    (folder / "index.html").write_text(
-        '<!doctype html><html><body style="margin:0;background:#0a0">'
-        '<div id="root" data-composition-id="c" data-width="32" data-height="32" data-duration="1" data-fps="10">'
-        '<audio src="tone.wav" data-start="0"></audio></div></body></html>', encoding="utf-8")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         engine.render(folder, tmp_path / "a.gif", workers=1, quality="draft")

@@ -74,15 +74,18 @@ def test_quality_presets_pick_the_capture_format_unless_one_was_chosen(monkeypat
     from engine.render.options import RenderOptions
 
     monkeypatch.delenv("ENGINE_CAPTURE_FORMAT", raising=False)
-    assert RenderOptions(quality="draft").session_options() == {"capture_format": "jpeg", "jpeg_quality": 80}
-    assert RenderOptions(quality="standard").session_options() == {"capture_format": "jpeg", "jpeg_quality": 95}
-    assert RenderOptions(quality="high").session_options() == {"capture_format": "png"}
+    auto = {"dynamic_range": "auto"}  # the session decides HDR as the render does (engine.media.hdr)
+    assert RenderOptions(quality="draft").session_options() == {"capture_format": "jpeg", "jpeg_quality": 80, **auto}
+    assert RenderOptions(quality="standard").session_options() == {"capture_format": "jpeg", "jpeg_quality": 95, **auto}
+    assert RenderOptions(quality="high").session_options() == {"capture_format": "png", **auto}
     chosen = RenderOptions(quality="draft", capture={"capture_format": "png", "seed": 3})
-    assert chosen.session_options() == {"capture_format": "png", "seed": 3}
+    assert chosen.session_options() == {"capture_format": "png", "seed": 3, **auto}
     own_quality = RenderOptions(quality="standard", capture={"jpeg_quality": 90})
-    assert own_quality.session_options() == {"capture_format": "jpeg", "jpeg_quality": 90}
+    assert own_quality.session_options() == {"capture_format": "jpeg", "jpeg_quality": 90, **auto}
+    assert RenderOptions(dynamic_range="sdr").session_options()["dynamic_range"] == "sdr"
+    assert "dynamic_range" not in RenderOptions(alpha=True).session_options()  # alpha renders are SDR
     monkeypatch.setenv("ENGINE_CAPTURE_FORMAT", "png")
-    assert RenderOptions(quality="draft").session_options() == {}
+    assert RenderOptions(quality="draft").session_options() == auto
 
 
 def test_early_workers_are_those_a_hybrid_render_would_use() -> None:

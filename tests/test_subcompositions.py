@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import composition
 
 from engine.capture import BrowserSession, load_plan
 from engine.errors import CompositionError
@@ -79,12 +80,12 @@ def _write(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
-ROOT = ('<!doctype html><html><body><div id="root" data-composition-id="main" data-width="32" data-height="32" '
-        'data-duration="1">{}</div></body></html>')
+def root(folder: Path, body: str) -> Path:
+    return composition(folder, body, id="main", width=32, height=32)
 
 
 def test_a_missing_child_file_is_named_before_any_browser(tmp_path: Path) -> None:
-    comp = _write(tmp_path, {"index.html": ROOT.format('<div data-composition-id="x" data-composition-src="compositions/x.html"></div>')})
+    comp = root(tmp_path, '<div data-composition-id="x" data-composition-src="compositions/x.html"></div>')
     with pytest.raises(CompositionError, match=r"data-composition-src='compositions/x.html'.*does not exist"):
         load_plan(comp)
 
@@ -94,7 +95,7 @@ def test_a_missing_child_file_is_named_before_any_browser(tmp_path: Path) -> Non
     ("<template><div>no root</div></template>", "holds no element with data-composition-id"),
 ])
 def test_broken_sub_compositions_are_named(tmp_path: Path, child: str, message: str) -> None:
-    comp = _write(tmp_path, {"index.html": ROOT.format('<div data-composition-id="x" data-composition-src="x.html"></div>'),
-                             "x.html": child})
+    comp = root(tmp_path, '<div data-composition-id="x" data-composition-src="x.html"></div>')
+    _write(comp, {"x.html": child})
     with pytest.raises(CompositionError, match=message):
         load_plan(comp)

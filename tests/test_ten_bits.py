@@ -8,6 +8,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from helpers import composition
 
 import engine
 
@@ -60,12 +61,9 @@ def luma_residual(video: Path) -> float:
 def ramp_comp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("ramp")
     write_ramp(folder / "ramp.mp4")
-    (folder / "index.html").write_text(
-        "<!doctype html><html><body style='margin:0;background:#000'>"
-        f'<div id="root" data-composition-id="r" data-width="{W}" data-height="{H}" data-duration="0.2" data-fps="10">'
-        f'<video src="ramp.mp4" muted style="position:absolute;left:0;top:0;width:{W}px;height:{H}px"></video>'
-        "</div></body></html>", encoding="utf-8")
-    return folder
+    video = f'<video src="ramp.mp4" muted style="position:absolute;left:0;top:0;width:{W}px;height:{H}px"></video>'
+    return composition(folder, video, id="r", width=W, height=H, duration=0.2, fps=10,
+                       head="<style>body{margin:0;background:#000}</style>")
 
 
 def test_source_ramp_is_straight(ramp_comp: Path) -> None:

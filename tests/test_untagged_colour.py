@@ -12,6 +12,7 @@ import av
 import numpy as np
 import pytest
 from av.video.reformatter import ColorRange, Colorspace
+from helpers import composition
 
 import engine
 from engine.media.probe import probe_source, untagged_matrix
@@ -99,14 +100,11 @@ def test_tagged_clip_keeps_its_tag(tmp_path: Path, size: tuple[int, int], matrix
 
 @pytest.mark.browser
 def test_render_shows_untagged_sd_green_as_green(tmp_path: Path) -> None:
-    folder = tmp_path / "comp"
-    folder.mkdir()
+    folder = composition(tmp_path / "comp", '<video class="clip" src="green.mp4" muted></video>', id="g", width=160,
+                         height=90, duration=0.2, fps=10,
+                         head="<style>html, body { margin: 0; background: #000 }video { position: absolute; left: 0; "
+                         "top: 0; width: 160px; height: 90px; object-fit: fill }</style>")
     write_green(folder / "green.mp4", (640, 360), Colorspace.ITU601)
-    (folder / "index.html").write_text(
-        "<!doctype html><html><head><style>html, body { margin: 0; background: #000 }"
-        "video { position: absolute; left: 0; top: 0; width: 160px; height: 90px; object-fit: fill }</style>"
-        '</head><body><div id="root" data-composition-id="g" data-width="160" data-height="90" data-duration="0.2" '
-        'data-fps="10"><video class="clip" src="green.mp4" muted></video></div></body></html>', encoding="utf-8")
     out = tmp_path / "out.mp4"
     result = engine.render(folder, out, workers=1, quality="high")
     assert result.frames == 2

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import composition
 from media_gen import read_frame_number, write_numbered_video
 
 import engine
@@ -38,13 +39,9 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def page(folder: Path, clip: Path, style: str, body: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    composition(folder, body, id="m", width=W, height=H, duration=2, fps=30,
+                head=f"<style>body{{margin:0;background:#203040;font:bold 28px sans-serif;color:#fff}}{style}</style>")
     shutil.copyfile(clip, folder / "count.mp4")
-    (folder / "index.html").write_text(
-        "<!doctype html><html><head><style>body{margin:0;background:#203040;font:bold 28px sans-serif;color:#fff}"
-        f"{style}</style></head><body>"
-        f'<div id="root" data-composition-id="m" data-width="{W}" data-height="{H}" data-duration="2" '
-        f'data-fps="30">{body}</div></body></html>', encoding="utf-8")
     return folder
 
 
@@ -138,12 +135,10 @@ def test_render_with_native_layers_and_a_transition(tmp_path: Path, clip: Path, 
              'style="position:absolute;inset:0;background:{bg}">'
              '<video class="clip" src="count.mp4" data-start="{start}" data-duration="1.2" muted '
              'style="position:absolute;left:{x}px;top:30px;width:160px;height:96px"></video></div>')
-    (folder / "index.html").write_text(
-        "<!doctype html><html><body style='margin:0'>"
-        f'<div id="root" data-composition-id="m" data-width="{W}" data-height="{H}" data-duration="2" data-fps="30">'
-        + scene.format(id="a", start=0, bg="#335", x=20) + scene.format(id="b", start=0.8, bg="#533", x=140)
-        + '<hf-transition data-time="0.8" data-duration="0.4" data-shader="crossfade" data-from="a" data-to="b" '
-        'data-ease="linear"></hf-transition></div></body></html>', encoding="utf-8")
+    body = (scene.format(id="a", start=0, bg="#335", x=20) + scene.format(id="b", start=0.8, bg="#533", x=140)
+            + '<hf-transition data-time="0.8" data-duration="0.4" data-shader="crossfade" data-from="a" data-to="b" '
+            'data-ease="linear"></hf-transition>')
+    composition(folder, body, id="m", width=W, height=H, duration=2, fps=30, head="<style>body{margin:0}</style>")
     outputs = {}
     for layers in ("native", "poster"):
         out = tmp_path / f"{layers}.mp4"

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pytest
 from chromium_procs import browser_processes
+from helpers import composition
 from media_gen import read_frame_number, write_numbered_video
 
 import engine
@@ -80,12 +81,9 @@ def video(style: str, vid: str = "v") -> str:
 
 
 def write_page(folder: Path, clip: Path, body: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    composition(folder, body, id="m", width=W, height=H, duration=2, fps=30,
+                head="<style>body{margin:0;background:#203040;font:bold 28px sans-serif;color:#fff}</style>")
     shutil.copyfile(clip, folder / "count.mp4")
-    (folder / "index.html").write_text(
-        "<!doctype html><html><head><style>body{margin:0;background:#203040;font:bold 28px sans-serif;"
-        f'color:#fff}}</style></head><body><div id="root" data-composition-id="m" data-width="{W}" '
-        f'data-height="{H}" data-duration="2" data-fps="30">{body}</div></body></html>', encoding="utf-8")
     return folder
 
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Animation libraries other than GSAP, driven the way HyperFrames' runtime adapters drive them
 // (its packages/core/src/runtime/adapters/): the page registers its instances in globals and every
 // seek puts them at the frame's time. Injected after compositions.js and fonts.js and before
@@ -227,6 +228,7 @@
   // Maps (HyperFrames' leaflet, mapbox and maplibre adapters): nothing to seek, only readiness.
   // Each map the page registers is waited for once before a frame is captured: Leaflet's
   // whenReady(), Mapbox GL / MapLibre GL's 'load' (style and sources ready) unless loaded().
+  /** @type {Array<[string, string, (m: any) => boolean, (m: any) => Promise<unknown>]>} */
   const MAPS = [
     ['__hfLeaflet', 'a Leaflet map (whenReady)', (m) => typeof m.whenReady === 'function',
       (m) => new Promise((resolve) => m.whenReady(resolve))],
@@ -326,6 +328,7 @@
     return found;
   };
 
+  /** @type {HfEngineAdapters} */
   const adapters = {
     gsapAt,
     gsapPaused,

@@ -1,3 +1,4 @@
+// @ts-check
 // Images loaded *and decoded* before a frame is captured (injected after seek.js, into every
 // frame), as window.__hfEngineAssets: lazy images load eagerly, each <img> source is decode()d
 // once (pending()), and images named by stylesheets (backgrounds, masks) or by SVG <image> are
@@ -16,6 +17,7 @@
     pending.push([name, img.decode().catch(() => {})]);
   };
   const pending = () => {
+    /** @type {HfPending[]} */
     const found = [];
     if (document.fonts && document.fonts.status !== 'loaded') found.push(['document.fonts.ready', document.fonts.ready]);
     for (const img of document.images) {
@@ -59,6 +61,7 @@
     return urls;
   };
   const preloadCss = () => {
+    /** @type {HfPending[]} */
     const found = [];
     for (const url of cssImageUrls()) {
       if (preloaded.has(url)) continue;
@@ -71,6 +74,6 @@
   };
 
   Object.defineProperty(window, '__hfEngineAssets', {
-    value: Object.freeze({ pending, preloadCss }), writable: false, configurable: false, enumerable: false,
+    value: Object.freeze(/** @satisfies {HfEngineAssets} */ ({ pending, preloadCss })), writable: false, configurable: false, enumerable: false,
   });
 })();

@@ -1,3 +1,4 @@
+// @ts-check
 // What the engine cannot render faithfully (injected after isolate.js, into every frame), as
 // window.__hfEngineCensus(): one {code, element, message} per element, which Python turns into
 // warnings (engine/capture/fidelity.py): an iframe off the virtual clock, a canvas drawn by a
@@ -19,6 +20,7 @@
     };
   }
 
+  /** @type {() => HfCensusEntry[]} */
   const census = () => {
     const found = [];
     const add = (code, element, message) => found.push({ code, element, message });

@@ -1,3 +1,4 @@
+// @ts-check
 // The virtual clock (injected after layers.js, into every frame), as window.__hfEngineClock.
 // It puts the page on virtual time so that a frame depends only on its time:
 //   Date / Date.now, performance.now, requestAnimationFrame, setTimeout / setInterval run on
@@ -49,7 +50,7 @@
   VirtualDate.parse = NativeDate.parse;
   VirtualDate.UTC = NativeDate.UTC;
   Object.defineProperty(NativeDate.prototype, 'constructor', { value: VirtualDate, configurable: true, writable: true });
-  window.Date = VirtualDate;
+  window.Date = /** @type {DateConstructor} */ (/** @type {unknown} */ (VirtualDate));
   performance.now = () => now;
 
   // GSAP's global timeline on the virtual clock (adapters.js gsapAt): its problems are the page's errors
@@ -110,8 +111,8 @@
   };
 
   Object.defineProperty(window, '__hfEngineClock', {
-    value: Object.freeze({ now: () => now, reseed, runTimers, runRaf, gsapAt, born,
-      setTimeout: nativeSetTimeout, clearTimeout: nativeClearTimeout }),
+    value: Object.freeze(/** @satisfies {HfEngineClock} */ ({ now: () => now, reseed, runTimers, runRaf, gsapAt, born,
+      setTimeout: nativeSetTimeout, clearTimeout: nativeClearTimeout })),
     writable: false, configurable: false, enumerable: false,
   });
 })();

@@ -1,3 +1,4 @@
+// @ts-check
 // What every part of the page runtime shares (injected first, into every frame), as
 // window.__hfEngineCommon: how an element is named in warnings and errors (`describe`:
 // <video id="intro" src="a.mp4">), the source a media element names (`sourceOf`), and an
@@ -32,6 +33,6 @@
   const childEngine = (frame) => { try { return frame.contentWindow && frame.contentWindow.__hfEngine; } catch (e) { return null; } };
 
   Object.defineProperty(window, '__hfEngineCommon', {
-    value: Object.freeze({ describe, sourceOf, errorText, threw, childEngine }), writable: false, configurable: false, enumerable: false,
+    value: Object.freeze(/** @satisfies {HfEngineCommon} */ ({ describe, sourceOf, errorText, threw, childEngine })), writable: false, configurable: false, enumerable: false,
   });
 })();

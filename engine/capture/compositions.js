@@ -1,3 +1,4 @@
+// @ts-check
 // Sub-compositions the way HyperFrames assembles them, injected (before runtime.js) ahead of every
 // script of the page:
 //  - a host element with data-composition-id and data-composition-src="compositions/x.html" gets the
@@ -95,7 +96,7 @@
       get(target, key) {
         if (key === '__hfTarget') return target;
         const value = Reflect.get(target, key);
-        if (['to', 'from', 'fromTo', 'set'].includes(key)) {
+        if (['to', 'from', 'fromTo', 'set'].includes(/** @type {string} */ (key))) {
           return (t, ...rest) => { const r = value.call(target, resolve(t), ...rest); return r === target ? proxy : r; };
         }
         return typeof value === 'function' ? value.bind(target) : value;
@@ -108,7 +109,7 @@
       return new Proxy(real, {
         get(target, key) {
           const value = Reflect.get(target, key);
-          if (['to', 'from', 'fromTo', 'set'].includes(key)) return (t, ...rest) => value.call(target, resolve(t), ...rest);
+          if (['to', 'from', 'fromTo', 'set'].includes(/** @type {string} */ (key))) return (t, ...rest) => value.call(target, resolve(t), ...rest);
           if (key === 'timeline') return (...args) => { proxy = wrapTimeline(value.apply(target, args)); return proxy; };
           return typeof value === 'function' ? value.bind(target) : value;
         },
@@ -117,7 +118,7 @@
     const timelines = new Proxy(window.__timelines, {
       set(target, key, value) {
         const tl = value && value.__hfTarget ? value.__hfTarget : value;
-        target[key] = tl;
+        target[/** @type {string} */ (key)] = tl;
         if (key === authoredId && runtimeId !== authoredId) target[runtimeId] = tl;
         return true;
       },
@@ -213,7 +214,7 @@
     for (const s of styles) document.head.appendChild(scopedStyle(s.textContent, scope, childId, !!inner));
     for (const link of file.head.querySelectorAll('link[rel~="stylesheet"][href]')) {
       const href = new URL(link.getAttribute('href'), location.href).href;
-      if (![...document.querySelectorAll('link[rel~="stylesheet"][href]')].some((l) => l.href === href)) {
+      if (![...document.querySelectorAll('link[rel~="stylesheet"][href]')].some((l) => /** @type {HTMLLinkElement} */ (l).href === href)) {
         document.head.appendChild(document.importNode(link, true));
       }
     }
@@ -224,7 +225,7 @@
       node.setAttribute('data-hf-inner-root', 'true');
       for (const [attr, prop] of [['data-width', 'width'], ['data-height', 'height']]) {
         const n = num(inner.getAttribute(attr));
-        node.style[prop] = n && n > 0 ? `${n}px` : '100%';
+        /** @type {HTMLElement} */ (node).style[prop] = n && n > 0 ? `${n}px` : '100%';
       }
       for (const a of ['data-width', 'data-height']) {
         if (!host.hasAttribute(a) && inner.hasAttribute(a)) host.setAttribute(a, inner.getAttribute(a));
@@ -275,7 +276,7 @@
       document.querySelector('[data-composition-id]')), window.__hfVariables || {}) };
   }
   const observer = new MutationObserver((records) => {
-    for (const r of records) for (const n of r.addedNodes) {
+    for (const r of records) for (const n of /** @type {NodeListOf<Element>} */ (r.addedNodes)) {
       if (n.nodeType !== 1) continue;
       if (n.hasAttribute('data-composition-src')) mount(n, 1, []);
       for (const nested of n.querySelectorAll ? n.querySelectorAll('[data-composition-src]') : []) mount(nested, 1, []);
@@ -283,7 +284,7 @@
   });
   observer.observe(document, { childList: true, subtree: true });
   document.addEventListener('DOMContentLoaded', () => {
-    for (const r of observer.takeRecords()) for (const n of r.addedNodes) {
+    for (const r of observer.takeRecords()) for (const n of /** @type {NodeListOf<Element>} */ (r.addedNodes)) {
       if (n.nodeType === 1 && n.hasAttribute('data-composition-src')) mount(n, 1, []);
     }
     observer.disconnect();
@@ -357,6 +358,7 @@
   // Media clips end where their source ends unless data-duration says otherwise: Python, which
   // decodes them, sets their ends (setEnd) once it has probed the files.
   const fixedEnds = new WeakMap();
+  /** @type {(el: Element) => [number, number]} */
   const windowOf = (el) => {
     const start = startOf(el);
     return [start, fixedEnds.has(el) ? fixedEnds.get(el) : start + durationOf(el, start)];
@@ -364,7 +366,7 @@
   const setEnd = (el, end) => { fixedEnds.set(el, end === null ? Infinity : end); };
 
   Object.defineProperty(window, '__hfEngineTiming', {
-    value: Object.freeze({ localTime, timed, windowOf, setEnd, takeProblems: () => problems.splice(0) }),
+    value: Object.freeze(/** @satisfies {HfEngineTiming} */ ({ localTime, timed, windowOf, setEnd, takeProblems: () => problems.splice(0) })),
     writable: false, configurable: false, enumerable: false,
   });
 })();

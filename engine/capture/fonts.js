@@ -1,3 +1,4 @@
+// @ts-check
 // Deterministic fonts, as HyperFrames' compiler makes them (engine/capture/fonts.py has the rules):
 // once the document is parsed (and its sub-compositions mounted), every font-family declaration in
 // <style> text and style="" attributes is read; a stack whose first family is generic gets the
@@ -8,6 +9,7 @@
   'use strict';
   if (window.__hfEngineFonts) return;
   const cfg = (window.__hfEngineConfig || {}).fonts || null;
+  /** @type {HfEngineFonts} */
   const state = { requested: [], injected: [], fallback: [] };
   Object.defineProperty(window, '__hfEngineFonts', { value: state, writable: false, configurable: false, enumerable: false });
   if (!cfg || window !== window.top) return; // an iframe's page keeps its own fonts, as in HyperFrames

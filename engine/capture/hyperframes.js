@@ -1,3 +1,4 @@
+// @ts-check
 // What HyperFrames' runtime predefines, so its compositions run unchanged (injected after clock.js,
 // into every frame). Pages assign window.__timelines["id"] = tl and window.__hf.transitions = [...]
 // without creating the objects. A truthy __HF_VIRTUAL_TIME__ is the render-mode flag of HyperFrames'
@@ -39,6 +40,6 @@
   });
 
   Object.defineProperty(window, '__hfEngineHyperFrames', {
-    value: Object.freeze({ shaderInits: () => shaderInits.slice() }), writable: false, configurable: false, enumerable: false,
+    value: Object.freeze(/** @satisfies {HfEngineHyperFrames} */ ({ shaderInits: () => shaderInits.slice() })), writable: false, configurable: false, enumerable: false,
   });
 })();

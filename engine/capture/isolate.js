@@ -1,3 +1,4 @@
+// @ts-check
 // The engine's stylesheet and scene isolation (injected after assets.js, into every frame), as
 // window.__hfEngineIsolate. The stylesheet is adopted (the page's DOM never sees it): it hides what
 // seek.js marks data-hf-hidden (clips outside their window) and what isolate() marks, forces the
@@ -40,6 +41,7 @@
     if (!scene) return `no element with id ${JSON.stringify(sceneId)} in the page`;
     const chain = [];
     for (let el = scene; el; el = el.parentElement) chain.push(el);
+    /** @type {Set<Element>} */
     const inChain = new Set(chain);
     isolated = { hidden: [], forced: [], unhidden: [], display: [] };
     for (const el of chain.slice(1)) {
@@ -65,6 +67,6 @@
   };
 
   Object.defineProperty(window, '__hfEngineIsolate', {
-    value: Object.freeze({ ensureSheet, transparent, isolate, restore }), writable: false, configurable: false, enumerable: false,
+    value: Object.freeze(/** @satisfies {HfEngineIsolate} */ ({ ensureSheet, transparent, isolate, restore })), writable: false, configurable: false, enumerable: false,
   });
 })();

@@ -1,3 +1,4 @@
+// @ts-check
 // The page side of native video layers (injected after media.js, into every frame).
 //
 // A <video> the engine decodes can be composited outside the browser, in rgb48le, instead of
@@ -148,7 +149,7 @@
   // The rounded clip of an inner edge: `radii` (radiiOf) less the insets (CSS px: top, right,
   // bottom, left) of that edge from the border box, scaled by kx, ky into viewport pixels, as
   // eight numbers (rx, ry of each corner from the top left, clockwise); null when none is rounded.
-  const innerRadii = (radii, [t, r, b, l], kx, ky) => {
+  const innerRadii = (radii, /** @type {number[]} */ [t, r, b, l], kx, ky) => {
     const sides = [[l, t], [r, t], [r, b], [l, b]];
     const out = radii.flatMap(([rx, ry], i) => {
       const x = Math.max(0, rx - sides[i][0]), y = Math.max(0, ry - sides[i][1]);
@@ -337,6 +338,7 @@
   // { element, reason }; `visible` counts the candidates on screen (the layer's included).
   const plan = (candidates) => {
     clear();
+    /** @type {HfLayerFound['reasons']} */
     const reasons = {};
     let visible = 0;
     if (!candidates.length) return { layer: null, reasons, visible };
@@ -411,5 +413,5 @@
   // The layer `plan` chose last (until `clear`), or null.
   const current = () => (split ? split.layer : null);
 
-  defineHidden('__hfEngineLayers', Object.freeze({ plan, show, clear, current }));
+  defineHidden('__hfEngineLayers', Object.freeze(/** @satisfies {HfEngineLayers} */ ({ plan, show, clear, current })));
 })();

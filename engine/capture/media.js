@@ -1,3 +1,4 @@
+// @ts-check
 // The page side of media (injected after common.js and before runtime.js, into every frame).
 //
 // Chromium never plays or decodes a composition's <video> and <audio>: the router refuses their
@@ -20,16 +21,31 @@
 
   const { describe, sourceOf } = window.__hfEngineCommon; // common.js
 
+  /** @type {HTMLMediaElement[]} */
   let elements = [];
   const shown = new WeakMap();   // element -> URL of the frame it shows
   const posted = new WeakMap();  // element -> the poster attribute the engine set (a frame)
   const held = new WeakMap();    // element -> the decoded Image keeping that frame in memory
 
+  // The <hf-audio-group> an <audio> with an id names in data-audio-group, as written (HyperFrames'
+  // resolveAudioGroups: members hold the membership; the group element is optional).
+  const groupOf = (el) => {
+    const id = el.getAttribute('data-audio-group');
+    if (el.tagName !== 'AUDIO' || !id || !el.id) return null;
+    const group = [...document.querySelectorAll('hf-audio-group')].find((g) => g.id === id);
+    return {
+      id, element: group ? describe(group) : null, volume: group ? group.getAttribute('data-volume') : null,
+      hidden: group ? group.hasAttribute('data-hidden') : false,
+      fxChain: group ? group.getAttribute('data-fx-chain') : null,
+      automation: group ? group.getAttribute('data-automation') : null,
+    };
+  };
+
   // Every <video> and <audio> of the page (after sub-compositions were mounted), with its
   // HyperFrames timing attributes as written; Python validates and resolves them.
   const census = () => {
     const timing = window.__hfEngineTiming;
-    elements = [...document.querySelectorAll('video, audio')];
+    elements = /** @type {HTMLMediaElement[]} */ ([...document.querySelectorAll('video, audio')]);
     return elements.map((el, index) => {
       const src = sourceOf(el);
       let url = null;
@@ -48,6 +64,10 @@
         loop: el.loop,
         hasAudio: el.getAttribute('data-has-audio'),
         fxChain: el.getAttribute('data-fx-chain'),
+        automation: el.getAttribute('data-automation'),
+        hidden: el.closest('[data-hidden]') !== null,
+        audioGroup: el.getAttribute('data-audio-group'),
+        group: groupOf(el),
       };
     });
   };
@@ -106,6 +126,7 @@
   // each of `frames` whose element already shows a frame of the engine (so its layout, which a
   // poster's size can set, is that of its frames).
   const candidates = (frames) => {
+    /** @type {HfCandidate[]} */
     const found = [];
     for (const key of Object.keys(frames || {})) {
       const el = elements[Number(key)];
@@ -132,7 +153,7 @@
     if (!elements.length && !document.querySelector('video, audio')) return [];
     const known = new Set(elements);
     const found = [];
-    for (const el of document.querySelectorAll('video, audio')) {
+    for (const el of /** @type {NodeListOf<HTMLMediaElement>} */ (document.querySelectorAll('video, audio'))) {
       if (known.has(el) || named.has(el)) continue;
       named.add(el);
       found.push({ code: el.tagName === 'VIDEO' ? 'video' : 'audio', element: describe(el),
@@ -149,7 +170,7 @@
   const checkedPoster = new WeakMap(); // element -> the poster attribute checked
   const broken = [];
   const checkPosters = (pending) => {
-    for (const el of document.querySelectorAll('video[poster]')) {
+    for (const el of /** @type {NodeListOf<HTMLVideoElement>} */ (document.querySelectorAll('video[poster]'))) {
       const value = el.getAttribute('poster');
       if (!value || posted.get(el) === value || checkedPoster.get(el) === value) continue;
       checkedPoster.set(el, value);
@@ -177,6 +198,6 @@
     return found.concat(broken.splice(0));
   };
 
-  defineHidden('__hfEngineMedia', Object.freeze({ census, show, showDeferred, candidates, isDeferred, setEnds, describe, late,
-    checkPosters, failedImages }));
+  defineHidden('__hfEngineMedia', Object.freeze(/** @satisfies {HfEngineMedia} */ ({ census, show, showDeferred, candidates, isDeferred, setEnds,
+    describe, late, checkPosters, failedImages })));
 })();

@@ -51,6 +51,10 @@ class MediaEntry(TypedDict, total=False):
     loop: bool
     hasAudio: str | None
     fxChain: str | None
+    automation: str | None
+    hidden: bool
+    audioGroup: str | None
+    group: dict[str, Any] | None
 
 
 class ShaderInit(TypedDict):

@@ -1,3 +1,4 @@
+// @ts-check
 // What Python calls: window.__hfEngine (injected last, into every frame; runtime_source.py lists
 // the parts before it). Each call returns a reply {errors, warnings, ...}: the errors the page's
 // scripts and the runtime met since the last reply, and what was found since then that cannot be
@@ -20,6 +21,7 @@
   const settle = (pending, timeoutMs) => seeker.settle(pending, timeoutMs, errors);
 
   // ---- native video layers (layers.js): the split planned after a seek or an isolation ----
+  /** @type {{ frames: Record<string, string>, onScreen: Record<string, boolean>, skip: number | null, found: HfLayerFound | null } | null} */
   let layering = null; // this seek's { frames, skip } when Python asked for layers
   const planLayer = (timeoutMs, again) => {
     if (!layering) return result();
@@ -53,6 +55,7 @@
     return done();
   };
 
+  /** @type {HfEngine} */
   const engine = {
     version: VERSION,
     // After load: run timers due at time 0, then await the page's readiness promise. `alpha`
@@ -67,6 +70,7 @@
       const hf = window.__hf;
       try {
         if (hf && hf.ready && typeof hf.ready.then === 'function') await settle([['window.__hf.ready', hf.ready]], timeoutMs);
+        /** @type {HfPending[]} */
         const posters = [];
         window.__hfEngineMedia.checkPosters(posters);
         await settle(assets.pending().concat(assets.preloadCss(), posters), timeoutMs);
@@ -100,6 +104,7 @@
       if (window.__hfEngineAdapters) window.__hfEngineAdapters.setTime(t);
       clock.runRaf(ms, errors);
       seeker.clips(t);
+      /** @type {HfPending[]} */
       const pending = [];
       seeker.timelines(t, pending, errors);
       seeker.animations(t, errors);

@@ -1,3 +1,4 @@
+// @ts-check
 // Putting the page's animations at a time (injected after hyperframes.js, into every frame), as
 // window.__hfEngineSeek, for runtime.js's seek(t):
 //   clips(t)                      timed elements (class="clip", sub-composition hosts) shown in
@@ -81,6 +82,6 @@
   };
 
   Object.defineProperty(window, '__hfEngineSeek', {
-    value: Object.freeze({ clips, timelines, animations, settle }), writable: false, configurable: false, enumerable: false,
+    value: Object.freeze(/** @satisfies {HfEngineSeek} */ ({ clips, timelines, animations, settle })), writable: false, configurable: false, enumerable: false,
   });
 })();

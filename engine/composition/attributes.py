@@ -30,7 +30,8 @@ KNOWN_ATTRIBUTES = frozenset({
     "data-width", "data-height", "data-duration", "data-fps",
     # clips and media
     "data-start", "data-end", "data-track-index", "data-media-start", "data-playback-start",
-    "data-playback-rate", "data-volume", "data-has-audio", "data-fx-chain",
+    "data-playback-rate", "data-volume", "data-has-audio", "data-fx-chain", "data-automation",
+    "data-audio-group", "data-hidden", "data-fx-carve",
     # <hf-transition>
     "data-shader", "data-time", "data-from", "data-to", "data-ease", "data-params",
     # variables and fonts

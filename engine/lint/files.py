@@ -158,7 +158,8 @@ def _entry(element: dict[str, Any], page: str) -> dict[str, Any] | None:
             "start": 0.0, "end": None, "hostEnd": None,
             "mediaStart": media_start if media_start is not None else attrs.get("data-media-start"),
             "rate": attrs.get("data-playback-rate"), "volume": attrs.get("data-volume"), "muted": "muted" in attrs,
-            "loop": "loop" in attrs, "hasAudio": attrs.get("data-has-audio"), "fxChain": attrs.get("data-fx-chain")}
+            "loop": "loop" in attrs, "hasAudio": attrs.get("data-has-audio"), "fxChain": attrs.get("data-fx-chain"),
+            "automation": attrs.get("data-automation"), "audioGroup": attrs.get("data-audio-group")}
 
 
 def media_problems(raw: dict[str, Any], html_file: Path, router: AssetRouter, file: str, *,

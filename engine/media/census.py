@@ -17,8 +17,10 @@ from typing import Any
 
 from ..caller import option
 from ..errors import CompositionError, MediaError
+from .automation import parse_automation
 from .clips import RATE_RANGE, MediaClip
 from .fx_chain import parse_chain
+from .groups import parse_group
 
 __all__ = ["clips_from_census", "fx_notes", "hdr_notes", "probe_clips"]
 
@@ -70,6 +72,15 @@ def clips_from_census(census: Sequence[Mapping[str, Any]], local_path: Callable[
                                      f"it plays at {clamped:g} (as in HyperFrames)"))
             rate = clamped
         fx, _ = parse_chain(entry.get("fxChain"), element)  # bad input raises; clamps: `fx_notes`
+        automation = parse_automation(entry.get("automation"), element, fx)  # likewise
+        group = parse_group(entry["group"], where) if entry.get("group") else None
+        audio_notes = []
+        # (the page's census always has "group"; the lint's static one has none: it cannot tell)
+        if (entry.get("audioGroup") or "").strip() and group is None and (entry.get("tag") == "video" or "group" in entry):
+            why = ("groups hold <audio> only" if entry.get("tag") == "video"
+                   else "a member needs an id")
+            audio_notes.append(f"data-audio-group={entry['audioGroup']!r} is ignored ({why}, as in HyperFrames): "
+                               "it plays outside the group")
         start = float(entry.get("start") or 0.0)
         end = entry.get("end")
         host_end = entry.get("hostEnd")
@@ -82,7 +93,8 @@ def clips_from_census(census: Sequence[Mapping[str, Any]], local_path: Callable[
             muted=bool(entry.get("muted")), loop=bool(entry.get("loop")),
             host_end=float(host_end) if host_end is not None else None,
             has_audio=str(entry.get("hasAudio") or "").strip().lower() != "false", timed=bool(entry.get("timed")),
-            fx=fx,
+            fx=fx, automation=automation, hidden=bool(entry.get("hidden")), group=group,
+            audio_notes=tuple(audio_notes),
         ))
     return clips, notes
 
@@ -107,8 +119,20 @@ def probe_clips(clips: Sequence[MediaClip], where: str) -> list[MediaClip]:
 
 
 def fx_notes(clips: Sequence[MediaClip]) -> list[tuple[str, str]]:
-    """``(element, message)`` of each ``data-fx-chain`` value clamped into range (warned as ``audio-fx``)."""
-    return [(clip.element, note.split(f"{clip.element}: ", 1)[-1]) for clip in clips if clip.fx for note in clip.fx.notes]
+    """``(element, message)`` of each ``data-fx-chain`` value clamped into range, each
+    ``data-automation`` lane or point ignored or clamped (a clip's or its group's), and each
+    ``data-audio-group`` ignored (warned as ``audio-fx``)."""
+    out: list[tuple[str, str]] = []
+    groups = {}
+    for clip in clips:
+        notes = (clip.fx.notes if clip.fx else ()) + (clip.automation.notes if clip.automation else ())
+        out += [(clip.element, note.split(f"{clip.element}: ", 1)[-1]) for note in notes]
+        out += [(clip.element, note) for note in clip.audio_notes]
+        if clip.group is not None:
+            groups[clip.group.id] = clip.group
+    for group in groups.values():  # once per group, naming it
+        out += [(group.element, note.split(f"{group.element}: ", 1)[-1]) for note in group.notes]
+    return out
 
 
 def hdr_notes(clips: Sequence[MediaClip]) -> list[tuple[str, str]]:

@@ -15,7 +15,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from .automation import Automation
 from .fx_chain import FxChain
+from .groups import AudioGroup
 
 __all__ = ["MediaClip", "RATE_RANGE", "clip_end", "source_time", "audible_span"]
 
@@ -45,6 +47,10 @@ class MediaClip:
     has_audio: bool = True  # False once probing found no audio stream (or data-has-audio="false")
     hdr: str | None = None  # "pq" or "hlg" once probing found an HDR-tagged video stream
     fx: FxChain | None = None  # data-fx-chain, parsed
+    automation: Automation | None = None  # data-automation, parsed and bound to `fx`
+    hidden: bool = False  # data-hidden on it or an ancestor: dropped from the mix (as in HyperFrames)
+    group: AudioGroup | None = None  # the <hf-audio-group> bus it is summed into (data-audio-group)
+    audio_notes: tuple[str, ...] = ()  # audio attributes ignored (warned as ``audio-fx``)
 
     @property
     def key(self) -> str:
@@ -53,8 +59,12 @@ class MediaClip:
 
     @property
     def audible(self) -> bool:
-        """Whether the clip contributes sound (its file has audio, not muted, volume above zero)."""
-        return self.has_audio and not self.muted and self.volume > 0
+        """Whether the clip contributes sound (its file has audio, not muted, volume above zero: its
+        volume lane's somewhere when it has one, which replaces ``data-volume``)."""
+        lane = self.automation.volume if self.automation is not None else None
+        loud = any(point.v > 0 for point in lane.points) if lane is not None else self.volume > 0
+        dropped = self.hidden or (self.group is not None and self.group.hidden)
+        return self.has_audio and not self.muted and loud and not dropped
 
 
 def clip_end(clip: MediaClip, source_duration: float, composition_duration: float) -> float:

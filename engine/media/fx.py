@@ -24,24 +24,33 @@ JUCE's all-pass phaser driven by ``speed`` and ``decay`` (as feedback), between 
 ``out_gain`` (``delay`` and ``type`` are not applied); ``saturate`` does not oversample; the
 pitch shifter works on 1 s chunks crossfaded over 40 ms (see `_PitchShift`).
 JUCE's limiter normalises its threshold to full scale; a Gain brings its ceiling back to ``limit``.
+
+Automation (``data-automation`` lanes on ``fx.<node>.<param>``): a ``gain`` node's gain and
+``saturate``'s ``output`` are per-sample gains; a filter's coefficients (the Web Audio formulas
+again) and a pedalboard plugin's attributes are set every `SUB_BLOCK` samples to the lanes'
+values at the middle of those samples, the filter and plugin state carried across.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import numpy as np
 import pedalboard as pb
 from scipy import signal, special  # type: ignore[import-untyped]
 
+from .automation import Lane
 from .fx_chain import FxChain, FxNode
 
-__all__ = ["BLOCK", "ChainProcessor", "biquad"]
+__all__ = ["BLOCK", "SUB_BLOCK", "ChainProcessor", "biquad"]
 
 #: pedalboard's internal block size (and the primer's length).
 BLOCK = 512
+#: An automated filter or plugin parameter is set once per this many samples (1.3 ms at 48 kHz),
+#: to the lanes' value at the middle of those samples.
+SUB_BLOCK = 64
 _MAX_TAIL_S = 20.0
 
 
@@ -294,6 +303,92 @@ def _stage(node: FxNode, sr: int) -> _Stage:
     raise ValueError(f"unknown effect {kind}")  # parse_chain admits only the registry's
 
 
+class _Envelope:
+    """A per-sample gain following a lane in dB (an automated ``gain`` node or ``saturate`` output)."""
+
+    tail = latency = 0
+
+    def __init__(self, lane: Lane, sample_rate: int, clock: int) -> None:
+        self.lane, self.rate, self.clock = lane, sample_rate, clock
+
+    def process(self, x: np.ndarray) -> np.ndarray:
+        n = x.shape[1]
+        db = self.lane.values((self.clock + np.arange(n)) / self.rate)
+        self.clock += n
+        return np.asarray(x * np.power(10.0, db / 20)[None, :], np.float32)
+
+
+def _retuner(node: FxNode, stage: _Stage, sr: int) -> Callable[[dict[str, float]], None]:
+    """A function setting `stage`'s parameters (those of `node`, some overridden) while it runs."""
+    kind = node.type
+    if isinstance(stage, _Filter):
+        def filt(p: dict[str, float]) -> None:
+            assert isinstance(stage, _Filter)
+            stage.b, stage.a = biquad(kind, p["frequency"], sr, q=p.get("q", 0.707), gain=p.get("gain", 0.0),
+                                      poles=str(node.params.get("poles", "2")))
+        return filt
+    assert isinstance(stage, _Plugin)
+    plugins: list[Any] = list(stage.board)
+
+    def plugin(p: dict[str, float]) -> None:
+        first = plugins[0]
+        if kind == "delay":
+            first.delay_seconds, first.feedback, first.mix = p["time"] / 1000, p["feedback"], p["mix"]
+        elif kind == "reverb":
+            first.wet_level, first.dry_level = p["wet"], p["dry"]
+        elif kind == "chorus":
+            first.rate_hz, first.depth, first.centre_delay_ms, first.mix = p["speed"], p["depth"] / 10, p["delay"], p["mix"]
+        elif kind == "phaser":
+            first.gain_db = 20 * math.log10(max(p["in_gain"], 1e-6))
+            plugins[1].rate_hz = p["speed"]
+            plugins[2].gain_db = 20 * math.log10(max(p["out_gain"], 1e-6))
+    return plugin
+
+
+class _Automated:
+    """`stage` with parameters following `lanes` (by parameter name), set for each `SUB_BLOCK`
+    samples of the lane clock's grid to the lanes' values at their middle (`clock`: the clock's
+    sample of the next input sample), so the output does not depend on the blocks it is fed in."""
+
+    def __init__(self, node: FxNode, stage: _Stage, lanes: dict[str, Lane], sr: int, clock: int) -> None:
+        self.stage, self.lanes, self.rate, self.clock = stage, lanes, sr, clock
+        self.params = {k: float(v) for k, v in node.params.items() if not isinstance(v, str)}
+        self.retune = _retuner(node, stage, sr)
+        self.tail, self.latency = stage.tail, stage.latency
+        self.cell: int | None = None  # the grid sub-block the stage is set for
+
+    def process(self, x: np.ndarray) -> np.ndarray:
+        n = x.shape[1]
+        first = self.clock
+        cuts = np.arange((first // SUB_BLOCK + 1) * SUB_BLOCK, first + n, SUB_BLOCK) - first
+        edges = np.concatenate([[0], cuts, [n]]).astype(np.int64)
+        cells = (first + edges[:-1]) // SUB_BLOCK  # a sub-block of the clock's grid: one setting
+        mids = (cells * SUB_BLOCK + SUB_BLOCK / 2) / self.rate
+        values = {name: lane.values(mids) for name, lane in self.lanes.items()}
+        parts = []
+        for i in range(len(edges) - 1):
+            if cells[i] != self.cell:
+                self.retune({**self.params, **{name: float(v[i]) for name, v in values.items()}})
+                self.cell = int(cells[i])
+            parts.append(self.stage.process(x[:, edges[i]:edges[i + 1]]))
+        self.clock += n
+        return np.concatenate(parts, axis=1) if len(parts) > 1 else parts[0]
+
+
+def _automated(node: FxNode, sr: int, lanes: dict[str, Lane], clock: int) -> _Stage:
+    """The stage of `node` with its automation `lanes` (non-empty)."""
+    p: dict[str, Any] = dict(node.params)
+    if node.type == "gain":
+        return _Envelope(lanes["gain"], sr, clock)
+    if node.type == "saturate":
+        return _Series([_Saturate(str(p["type"]), p["threshold"], 0.0), _Envelope(lanes["output"], sr, clock)])
+    top = {name: max(point.v for point in lane.points) for name, lane in lanes.items()}
+    if node.type == "delay":  # the longest echo the lanes reach sets the tail
+        p["time"], p["feedback"] = top.get("time", p["time"]), top.get("feedback", p["feedback"])
+    stage = _stage(FxNode(node.type, p, node.id, node.label), sr)
+    return _Automated(node, stage, lanes, sr, clock)
+
+
 class _Series:
     def __init__(self, stages: list[_Stage]) -> None:
         self.stages = stages
@@ -313,10 +408,21 @@ class ChainProcessor:
     whole signal at once. `tail` is how many samples of silence after the input ends still carry
     sound (delay and reverb decays, the pitch shifter's latency); `latency` how many samples the
     output lags the input (the pitch shifter's): feed the signal that far ahead to line it up.
+    `lanes` (``(node id, param) -> Lane``, `engine.media.automation`) move parameters over time:
+    `clock` is the lane clock's sample of the first input sample (a stage after a latency hears
+    its lanes that much later). A ``gain`` node's gain and ``saturate``'s output follow their
+    lanes per sample; other parameters are set every `SUB_BLOCK` samples.
     """
 
-    def __init__(self, chain: FxChain, sample_rate: int) -> None:
-        self.series = _Series([_stage(node, sample_rate) for node in chain.active])
+    def __init__(self, chain: FxChain, sample_rate: int, lanes: Mapping[tuple[str, str], Lane] | None = None,
+                 clock: int = 0) -> None:
+        stages: list[_Stage] = []
+        delay = 0  # samples the input has been delayed by the stages so far
+        for node in chain.active:
+            mine = {param: lane for (node_id, param), lane in (lanes or {}).items() if node_id == node.id}
+            stages.append(_automated(node, sample_rate, mine, clock - delay) if mine else _stage(node, sample_rate))
+            delay += stages[-1].latency
+        self.series = _Series(stages)
         self.tail, self.latency = self.series.tail, self.series.latency
 
     def process(self, block: np.ndarray) -> np.ndarray:

@@ -152,6 +152,10 @@ def _node(raw: Any, index: int, element: str, notes: list[str]) -> FxNode:
         given = {}
     if not isinstance(given, dict):
         raise CompositionError(f"{where}: params is not an object; expected {{\"name\": value, ...}}")
+    amount = raw.get("presetAmount")
+    if isinstance(amount, (int, float)) and not isinstance(amount, bool) and amount != 1:
+        notes.append(f"{where}: presetAmount={amount:g} (the preset {json.dumps(raw.get('fromPreset'))} faded) is "
+                     "not applied by this engine; the node plays at full amount")
     specs = REGISTRY[kind]
     unknown = sorted(set(given) - set(specs))
     if unknown:

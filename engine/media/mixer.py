@@ -16,6 +16,14 @@ volume (the fader after the inserts, as in a DAW), block by block with its state
 after its source ends, up to the chain's `tail` (never past the composition's end). The mix's
 integrated loudness and true peak are measured as it streams (`engine.media.loudness`).
 
+A clip's ``data-automation`` (`engine.media.automation`) moves its effects' parameters (the
+chain's clock starts at the clip's first sample) and its volume: a volume lane replaces
+``data-volume``, evaluated per sample on the clip's clock (0 at its ``data-start``), clamped to
+``[0, MAX_GAIN]``. An ``<audio>`` in an ``<hf-audio-group>`` (`engine.media.groups`) is summed
+into its group's bus instead (after its own chain, lanes and volume); each bus runs from the
+render's first sample to its last, through the group's chain and volume (its lanes on the
+composition's clock), into the mix.
+
 Deviation: a clip is placed at sample ``round(start * rate)`` (HyperFrames' ``adelay`` rounds to
 whole milliseconds).
 
@@ -34,7 +42,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .audio_decode import AudioSource, NoAudio, clip_stream
+from .automation import MAX_GAIN, Lane
 from .clips import audible_span
+from .groups import AudioGroup
 
 if TYPE_CHECKING:  # pedalboard, scipy and pyloudnorm load only when a mix is made
     from .fx import ChainProcessor
@@ -42,8 +52,6 @@ if TYPE_CHECKING:  # pedalboard, scipy and pyloudnorm load only when a mix is ma
 __all__ = ["SAMPLE_RATE", "MAX_GAIN", "MixStream", "MixResult", "mix_audio", "segment"]
 
 SAMPLE_RATE = 48000
-#: HyperFrames' ``MAX_AUDIO_GAIN``: +12 dB.
-MAX_GAIN = 10 ** (12 / 20)
 
 
 @dataclass
@@ -52,6 +60,8 @@ class _Playing:
     first: int  # composition sample where the clip starts sounding
     last: int   # ... and stops
     gain: float
+    bus: str | None = None  # the id of the group bus it is summed into
+    volume: Lane | None = None  # data-automation's volume lane (replaces `gain`), on the clip's clock
     dry_last: int = 0  # composition sample where the clip's own sound ends (`last` adds the chain's tail)
     fx: ChainProcessor | None = None
     stream: Iterator[np.ndarray] | None = None
@@ -102,12 +112,38 @@ class _Playing:
         self.stream = None
 
 
+class _Bus:
+    """A group's bus: its members' sum, through its chain, then its volume (composition clock)."""
+
+    def __init__(self, group: AudioGroup, sample_rate: int, at: int) -> None:
+        self.rate = sample_rate
+        self.gain = group.volume
+        self.volume = group.automation.volume if group.automation is not None else None
+        self.fx: ChainProcessor | None = None
+        if group.fx is not None and group.fx.active:
+            from .fx import ChainProcessor
+
+            # (a pitch shifter on a bus is not read ahead: the bus lags by its latency)
+            self.fx = ChainProcessor(group.fx, sample_rate, group.automation.fx if group.automation else None, at)
+
+    def run(self, x: np.ndarray, at: int) -> np.ndarray:
+        """The bus's output for its members' sum `x`, starting at composition sample `at`."""
+        if self.fx is not None:
+            x = self.fx.process(x)
+        if self.volume is None:
+            return x * np.float32(self.gain)
+        gains = np.clip(self.volume.values(np.arange(at, at + x.shape[1]) / self.rate), 0.0, MAX_GAIN)
+        return np.asarray(x * gains[None, :], np.float32)
+
+
 class MixStream:
     """The mix of `sources` from composition time `start_s` on, read in order with `read(count)`."""
 
     def __init__(self, sources: Sequence[AudioSource], composition_duration: float, *, start_s: float = 0.0,
-                 sample_rate: int = SAMPLE_RATE) -> None:
+                 sample_rate: int = SAMPLE_RATE, gain: float = 1.0, clip: bool = True) -> None:
         self.sample_rate = sample_rate
+        self.gain = gain  # on the whole mix, before clipping (`--loudness`'s normalisation)
+        self.clip = clip  # False: the sum as it is (a measuring pass), not clipped to [-1, 1]
         self.end = max(0, round(composition_duration * sample_rate))
         self.pos = round(start_s * sample_rate)
         self.peak = 0.0
@@ -117,6 +153,7 @@ class MixStream:
 
         self.loudness = LoudnessMeter(sample_rate)
         self._pending: list[_Playing] = []
+        self._buses: dict[str, _Bus] = {}
         for source in sources:
             span = audible_span(source.clip, source.source_duration, composition_duration)
             if span is None:
@@ -124,12 +161,19 @@ class MixStream:
             first, last = round(span[0] * sample_rate), min(self.end, round(span[1] * sample_rate))
             if last > first:
                 gain = max(0.0, min(float(source.clip.volume), MAX_GAIN))
-                playing = _Playing(source, first, last, gain, dry_last=last)
+                automation = source.clip.automation
+                playing = _Playing(source, first, last, gain, dry_last=last,
+                                   volume=automation.volume if automation is not None else None)
+                group = source.clip.group
+                if group is not None:
+                    playing.bus = group.id
+                    if group.id not in self._buses:
+                        self._buses[group.id] = _Bus(group, sample_rate, self.pos)
                 chain = source.clip.fx
                 if chain is not None and chain.active:
                     from .fx import ChainProcessor
 
-                    playing.fx = ChainProcessor(chain, sample_rate)
+                    playing.fx = ChainProcessor(chain, sample_rate, automation.fx if automation is not None else None)
                     host = source.clip.host_end
                     end = self.end if host is None else min(self.end, round(host * sample_rate))
                     playing.last = max(last, min(end, last + playing.fx.tail))
@@ -156,24 +200,36 @@ class MixStream:
         self._playing.append(clip)
 
     def read(self, count: int) -> np.ndarray:
-        """The next `count` samples, planar stereo float32 ``(2, count)``, clipped to [-1, 1]."""
+        """The next `count` samples, planar stereo float32 ``(2, count)``, times `gain`, clipped to [-1, 1]."""
         a, b = self.pos, self.pos + count
         out = np.zeros((2, count), np.float32)
         while self._pending and self._pending[0].first < b:
             clip = self._pending.pop(0)
             if clip.last > a:
                 self._start(clip, max(a, clip.first))
+        buses = {name: np.zeros((2, count), np.float32) for name in self._buses}
         for clip in list(self._playing):
             lo, hi = max(a, clip.pos), min(b, clip.last)
+            into = out if clip.bus is None else buses[clip.bus]
             if hi > lo:
-                out[:, lo - a:hi - a] += clip.gain * clip.take(hi - lo)
+                if clip.volume is None:
+                    into[:, lo - a:hi - a] += clip.gain * clip.take(hi - lo)
+                else:  # per sample, on the clip's clock (0 at its data-start)
+                    times = (np.arange(lo, hi) - round(clip.source.clip.start * self.sample_rate)) / self.sample_rate
+                    gains = np.clip(clip.volume.values(times), 0.0, MAX_GAIN).astype(np.float32)
+                    into[:, lo - a:hi - a] += gains[None, :] * clip.take(hi - lo)
             if clip.pos >= clip.last:
                 clip.close()
                 self._playing.remove(clip)
+        for name, bus in self._buses.items():
+            if count:
+                out += bus.run(buses[name], a)
         if count:
+            if self.gain != 1.0:
+                out *= np.float32(self.gain)
             magnitude = float(np.abs(out).max())
             self.peak = max(self.peak, magnitude)
-            if magnitude > 1.0:
+            if magnitude > 1.0 and self.clip:
                 self.clipped += int(np.count_nonzero(np.abs(out) > 1.0))
                 np.clip(out, -1.0, 1.0, out=out)
             self.loudness.add(out)

@@ -35,6 +35,7 @@ def render(
     audio: bool = True,
     alpha: bool = False,
     dynamic_range: str = "auto",
+    loudness: float | str | None = None,
     ray: str | None = None,
     chunk_frames: int | None = None,
     capture: Mapping[str, Any] | None = None,
@@ -58,14 +59,15 @@ def render(
     (``data-composition-variables``), merged over their defaults in the page's
     ``window.__hyperframes.getVariables()``; one not declared, or of the wrong type, is a
     `engine.RenderWarning`, and bad input with `strict_variables`. `dynamic_range` (``auto``,
-    ``hdr``, ``sdr``): whether the output is HDR (README, "HDR"). The output appears only when
+    ``hdr``, ``sdr``): whether the output is HDR (README, "HDR"). `loudness` (LUFS, -70..0)
+    normalises the mix to that integrated loudness, true peak at most -1 dBTP. The output appears only when
     the whole video was written. Raises an `engine.InputError` for bad input and another
     `engine.EngineError` when the render fails.
     """
     options = RenderOptions(fps=None if fps is None else parse_fps(fps), workers=workers, backend=backend, path=path, partition=partition,
                             ring_depth=ring_depth, codec=codec, quality=quality, frames=frames, still=still,
                             hash_frames=hash_frames, strict=strict, audio=audio, alpha=alpha,
-                            dynamic_range=dynamic_range, ray=ray, chunk_frames=chunk_frames,
+                            dynamic_range=dynamic_range, loudness=loudness, ray=ray, chunk_frames=chunk_frames,
                             capture=dict(capture or {}),
                             variables=variables, strict_variables=strict_variables)
     return run_render(Path(composition), Path(output), options, progress, cancel)

@@ -150,7 +150,7 @@ def render_on_ray(composition: Path, output: Path, options: RenderOptions, addre
             path.write_bytes(results[chunk.start]["data"])
             tmp_paths.append(path)
         if options.audio and any(clip.audible for clip in plan.media_clips):
-            audio = RenderAudio(plan, frames[0] / plan.fps)
+            audio = RenderAudio(plan, frames[0] / plan.fps, options.loudness)
         joined = base.with_name(f".{base.name}.{uuid.uuid4().hex[:8]}.partial{base.suffix}")
         tmp_paths.append(joined)
         join_chunks(tmp_paths[:-1], joined, base.suffix, plan.fps, [len(c) for c in chunks],

@@ -3,6 +3,7 @@ table (`engine.knobs`), and the capture options a quality preset implies."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import threading
@@ -50,6 +51,18 @@ def parse_ray_address(address: object) -> str:
                       "auto (the running cluster, as Ray finds it) or ray://HOST:PORT (a Ray client address)")
 
 
+def check_loudness(value: object) -> float:
+    """A ``loudness`` target in LUFS, -70..0 (a number or its text); ConfigError naming what is expected."""
+    try:
+        number = float(str(value).strip().removesuffix("LUFS").strip()) if not isinstance(value, bool) else math.nan
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and -70.0 <= number <= 0.0):
+        raise ConfigError(f"{caller.given('loudness', value)} is not valid; expected an integrated loudness in LUFS "
+                          "from -70 to 0 (-14 for the web, -23 for broadcast)")
+    return number
+
+
 def ring_depth_from_env() -> int:
     """`ENGINE_RING_DEPTH` (1..64), default 4."""
     ring = knob("ring_depth")
@@ -76,6 +89,7 @@ class RenderDefaults(TypedDict, total=False):
     audio: bool
     alpha: bool
     dynamic_range: str
+    loudness: float | str | None
     ray: str | None
     chunk_frames: int | None
     capture: Mapping[str, Any] | None
@@ -104,6 +118,7 @@ class RenderOptions:
     audio: bool = True
     alpha: bool = False
     dynamic_range: str = "auto"  # auto, hdr or sdr (`engine.media.hdr`)
+    loudness: float | str | None = None  # LUFS the mix is normalised to; a float once checked
     ray: str | None = None
     chunk_frames: int | None = None
     capture: Mapping[str, Any] = field(default_factory=dict)
@@ -131,6 +146,8 @@ class RenderOptions:
             if self.frames is not None:
                 raise ConfigError(f"{caller.name('still')} and {caller.name('frames')} cannot both be given: a "
                                   "still is one frame, at its time")
+        if self.loudness is not None:
+            object.__setattr__(self, "loudness", check_loudness(self.loudness))
         if self.ray is not None:
             object.__setattr__(self, "ray", parse_ray_address(self.ray))
         if self.chunk_frames is not None:

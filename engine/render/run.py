@@ -173,7 +173,7 @@ class _Render:
                           f"{len(audible)} clip(s) is left out ({option('audio', python='False')} silences this)",
                           RenderWarning, stacklevel=2)
         else:
-            self.audio = RenderAudio(self.plan, self.frames[0].index / self.plan.fps)
+            self.audio = RenderAudio(self.plan, self.frames[0].index / self.plan.fps, self.options.loudness)
 
     def open_blender(self) -> None:
         self.blender = blender = self.warm.blender(self.options.backend) if self.warm else Blender(self.options.backend)

@@ -1,0 +1,167 @@
+"""``data-automation`` lanes: parsing, the curve shapes, the mixer, and rendered output.
+
+Units run the real DSP on generated signals; the render tests run real Chromium and PyAV and
+measure the decoded output.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import composition
+from media_gen import write_tone_bursts
+from test_audio_fx import SR, chain, decode, rms_db, tone
+
+import engine
+from engine.errors import CompositionError
+from engine.lint import lint
+from engine.media.audio_decode import AudioSource
+from engine.media.automation import MAX_GAIN, Point, parse_automation, shape
+from engine.media.clips import MediaClip
+from engine.media.fx import ChainProcessor
+from engine.media.fx_chain import parse_chain
+from engine.media.mixer import MixStream, mix_audio
+
+
+def auto(*lanes: dict) -> str:
+    return json.dumps({"version": 1, "lanes": list(lanes)})
+
+
+def lane(target: str, *points: tuple, **extra: float) -> dict:
+    return {"target": target, "points": [{"t": p[0], "v": p[1], **(p[2] if len(p) > 2 else {})} for p in points]}
+
+
+# -- parsing and shapes ----------------------------------------------------------------------
+
+def test_a_lane_holds_interpolates_and_bends() -> None:
+    parsed = parse_automation(auto(lane("volume", (2, 0.5), (1, 1), (3, 0.25, {}), (3, 0.0), (9, 99))), "e", None)
+    assert parsed is not None and parsed.volume is not None
+    vol = parsed.volume
+    assert [p.t for p in vol.points] == [1, 2, 3, 9]  # sorted, the later of two at t=3 wins
+    assert vol.points[-1].v == MAX_GAIN and any("clamped" in n for n in parsed.notes)  # +12 dB ceiling
+    got = vol.values(np.array([0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 20.0]))
+    assert got == pytest.approx([1, 1, 0.75, 0.5, 0.25, 0.0, MAX_GAIN])  # holds before the first / after the last
+    x = np.linspace(0, 1, 11)
+    assert shape(x, Point(0, 0, curve=0.5)) == pytest.approx(x ** 2)  # positive: holds low, rises late
+    assert shape(x, Point(0, 0, curve=-0.5)) == pytest.approx(x ** 0.5)
+    for vx, vy in [(0.3, 0.8), (0.7, 0.2), (0.05, 0.95), (0.5, 0.9)]:
+        curve = shape(np.linspace(0, 1, 2001), Point(0, 0, via=(vx, vy)))
+        assert curve[0] == pytest.approx(0, abs=1e-9) and curve[-1] == pytest.approx(1, abs=1e-9)
+        assert np.all(np.diff(curve) >= -1e-9)  # monotone
+        assert shape(np.array([vx]), Point(0, 0, via=(vx, vy)))[0] == pytest.approx(vy, abs=1e-6)  # through it
+    freq = parse_automation(auto(lane("fx.n1.frequency", (0, 100), (1, 10000))), "e",
+                            parse_chain(chain({"type": "lowpass", "id": "n1"}), "e")[0])
+    assert freq is not None and freq.fx[("n1", "frequency")].values(np.array([0.5]))[0] == pytest.approx(1000)  # log
+
+
+@pytest.mark.parametrize(("text", "match"), [
+    ("{", "not valid JSON"), ("[]", "not a JSON object"), ('{"version": 2, "lanes": []}', "version 2"),
+    ('{"version": 1}', 'no "lanes" list'), ('{"version": 1, "lanes": [3]}', "lane 1 is not an object"),
+    (auto({"target": "pan", "points": []}), 'target "pan" is not readable'),
+    (auto({"target": "volume"}), 'no "points" list'),
+])
+def test_unreadable_automation_is_bad_input_naming_the_element(text: str, match: str) -> None:
+    with pytest.raises(CompositionError, match=match) as caught:
+        parse_automation(text, '<audio id="bed">', None)
+    assert '<audio id="bed">' in str(caught.value)
+
+
+def test_lanes_that_drive_nothing_are_notes() -> None:
+    fx = parse_chain(chain({"type": "compressor", "id": "c"}, {"type": "lowpass", "id": "f"}), "e")[0]
+    parsed = parse_automation(auto(lane("fx.c.ratio", (0, 2)), lane("fx.gone.gain", (0, 1)),
+                                   lane("fx.f.poles", (0, 1)), lane("fx.preset.voice-clean", (0, 1)),
+                                   {"target": "volume", "points": [{"t": "x", "v": 1}, {"t": 0, "v": 0.5}]}),
+                              '<audio id="a">', fx)
+    assert parsed is not None and not parsed.fx and parsed.volume is not None
+    text = "\n".join(parsed.notes)
+    assert 'compressor parameter "ratio" cannot be automated' in text
+    assert 'no node "gone"' in text and 'lowpass parameter "poles"' in text and "preset" in text
+    assert "1 point(s) without a numeric t and v" in text
+    assert all(note.startswith('<audio id="a">: data-automation lane') for note in parsed.notes)
+
+
+# -- effect lanes ----------------------------------------------------------------------------
+
+def test_effect_lanes_move_parameters_and_stream_exactly() -> None:
+    fx = parse_chain(chain({"type": "gain", "id": "g"}, {"type": "peaking", "id": "p",
+                                                          "params": {"frequency": 1000, "q": 1}}), "e")[0]
+    lanes = parse_automation(auto(lane("fx.g.gain", (0, 0), (1, -12)), lane("fx.p.gain", (0, 0), (0.5, 0), (1, -20))),
+                             "e", fx)
+    assert lanes is not None
+    x = tone(1000, 2.0)
+    whole = ChainProcessor(fx, SR, lanes.fx).process(x)
+    assert rms_db(whole[:, :int(0.01 * SR)]) == pytest.approx(rms_db(x[:, :int(0.01 * SR)]), abs=0.1)  # untouched
+    # at t >= 1: the gain lane's -12 dB and the peaking cut's -20 dB at its centre
+    assert rms_db(whole[:, int(1.3 * SR):]) - rms_db(x[:, int(1.3 * SR):]) == pytest.approx(-32, abs=0.5)
+    # the gain lane alone, per sample: -6 dB at t = 0.5 (the peaking lane still at 0 there)
+    mid = whole[:, int(0.49 * SR):int(0.51 * SR)]
+    assert rms_db(mid) - rms_db(x[:, :int(0.02 * SR)]) == pytest.approx(-6, abs=0.3)
+    processor, parts = ChainProcessor(fx, SR, lanes.fx), []
+    for at in range(0, x.shape[1], 777):
+        parts.append(processor.process(x[:, at:at + 777]))
+    assert np.allclose(np.concatenate(parts, axis=1), whole, atol=1e-5)
+
+
+def test_a_volume_lane_in_the_mixer_runs_on_the_clip_clock(tmp_path: Path) -> None:
+    path = write_tone_bursts(tmp_path / "t.wav", duration=2.0, bursts=[(0.0, 2.0, 440.0)])
+    automation = parse_automation(auto(lane("volume", (0.5, 1), (1.5, 0.0))), "e", None)
+    clip = MediaClip(index=0, kind="audio", element="<audio>", src="t.wav", path=path, start=1.0, volume=0.1,
+                     source_duration=2.0, automation=automation)
+    mix = mix_audio([AudioSource(clip, 2.0)], 3.5)
+    level = 20 * math.log10(0.5 / math.sqrt(2))
+    assert rms_db(mix.samples[:, int(1.1 * SR):int(1.4 * SR)]) == pytest.approx(level, abs=0.1)  # the lane wins over 0.1
+    assert rms_db(mix.samples[:, int(1.98 * SR):int(2.02 * SR)]) == pytest.approx(level - 6.02, abs=0.3)  # 0.5 at 2 s
+    assert np.abs(mix.samples[:, int(2.5 * SR):]).max() == 0
+    stream = MixStream([AudioSource(clip, 2.0)], 3.5, start_s=1.7)  # a render starting inside the clip
+    part = stream.read(int(0.1 * SR))
+    assert np.allclose(part, mix.samples[:, int(1.7 * SR):int(1.8 * SR)], atol=1e-6)
+
+
+# -- rendered --------------------------------------------------------------------------------
+
+def test_a_rendered_volume_lane_is_measured_on_the_output(tmp_path: Path) -> None:
+    lanes = html.escape(auto(lane("volume", (0.5, 1), (2.5, 0.25))), quote=True)
+    folder = composition(tmp_path / "c", duration=4, fps=10, body=(
+        f'<audio id="bed" src="bed.wav" data-start="0.5" data-volume="0.5" data-automation="{lanes}"></audio>'))
+    write_tone_bursts(folder / "bed.wav", duration=3.5, bursts=[(0.0, 3.5, 440.0)])
+    out = tmp_path / "out.mp4"
+    engine.render(folder, out, workers=1, quality="draft")
+    samples = decode(out)
+    full = 20 * math.log10(0.5 / math.sqrt(2))
+    for t in [0.8, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5]:  # composition time; the lane's clock starts at 0.5
+        x = min(1.0, max(0.0, (t - 0.5 - 0.5) / 2))
+        expected = full + 20 * math.log10(1 + (0.25 - 1) * x)
+        window = samples[:, int((t - 0.01) * SR):int((t + 0.01) * SR)]
+        assert rms_db(window) == pytest.approx(expected, abs=0.5), t
+
+
+def test_bad_automation_exits_2_and_lint_reports_ignored_lanes(tmp_path: Path) -> None:
+    bad = html.escape('{"version": 1, "lanes": [{"target": "volume", "points": 4}]}', quote=True)
+    folder = composition(tmp_path / "c", body=f'<audio id="vo" src="vo.wav" data-start="0" data-automation="{bad}"></audio>')
+    write_tone_bursts(folder / "vo.wav", duration=0.5, bursts=[(0.0, 0.2, 440.0)])
+    out = tmp_path / "o.mp4"
+    done = subprocess.run([sys.executable, "-m", "engine.render", str(folder), "-o", str(out), "-q"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert 'id="vo"' in done.stderr and 'no "points" list' in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+    assert any(p.code == "media-attribute" and "data-automation" in p.message and p.line == 3 for p in lint(folder))
+    inert = html.escape(auto(lane("fx.n1.gain", (0, 1))), quote=True)
+    (folder / "index.html").write_text((folder / "index.html").read_text().replace(bad, inert))
+    problems = lint(folder)
+    assert any(p.code == "audio-fx" and 'no node "n1"' in p.message and 'id="vo"' in p.message for p in problems), problems
+
+
+def test_a_faded_preset_is_named() -> None:
+    text = json.dumps({"version": 1, "nodes": [{"type": "gain", "fromPreset": "voice-clean", "presetAmount": 0.5},
+                                               {"type": "gain", "fromPreset": "voice-clean", "presetAmount": 1}]})
+    _, notes = parse_chain(text, '<audio id="a">')
+    assert notes == ['<audio id="a">: data-fx-chain node 1: presetAmount=0.5 (the preset "voice-clean" faded) is not '
+                     "applied by this engine; the node plays at full amount"]
