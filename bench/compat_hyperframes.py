@@ -17,6 +17,15 @@ high`` (exact PNG capture, x264 crf 16). Per composition: PSNR of this engine's 
 HyperFrames' on every --every-th frame (RGB, 8-bit), outside and inside the transition windows
 this engine found, wall times, warnings, and what failed; a contact sheet of the worst
 compositions (HyperFrames | engine | difference x4) goes to --out.
+
+`--engine-only` renders with this engine alone (HyperFrames need not be installed: GSAP and the
+shader transitions come from tests/fixtures/vendor, npm templates are left out) and reports how
+each composition's videos were drawn (issue 29: ``video_layers`` frames native, two-capture and
+poster, and the shares over the corpus); `--with-video` keeps the compositions whose HTML has a
+`<video>`; `--media-path` sets ``ENGINE_MEDIA_PATH`` for this engine's renders.
+
+    .venv/bin/python bench/compat_hyperframes.py --engine-only --with-video \
+        --hf-repo /work/.mirror/heygen-com+hyperframes/repo --out out/layers
 """
 
 from __future__ import annotations
@@ -33,8 +42,8 @@ import sys
 import tempfile
 import time
 import zlib
-from fractions import Fraction
 from dataclasses import asdict, dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -71,13 +80,22 @@ class Row:
     warnings: list[str] = field(default_factory=list)
     problem: str = ""
     worst_frame: int | None = None
+    video_layers: dict[str, int] = field(default_factory=dict)
+    captures: int = 0
+    fallbacks: list[str] = field(default_factory=list)  # why a video kept the poster path
 
 
-def corpus(hf: HyperFrames, repo: Path | None, scratch: Path) -> list[tuple[str, str, Path]]:
-    """(name, source, folder) of every composition found."""
+VENDOR = ROOT / "tests" / "fixtures" / "vendor"  # GSAP and shader-transitions for --engine-only
+LAYER_KINDS = ("native", "two_capture", "poster")
+VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".m4v")
+REMOTE_MEDIA = re.compile(r"""(src)=["'](https?://[^"']+\.(?:mp4|webm|mov|m4v|mp3|wav|m4a|aac|ogg))["']""")
+
+
+def corpus(hf: HyperFrames | None, repo: Path | None, scratch: Path) -> list[tuple[str, str, Path]]:
+    """(name, source, folder) of every composition found (no npm templates without HyperFrames)."""
     found: list[tuple[str, str, Path]] = []
-    templates = hf.root / "node_modules" / "hyperframes" / "dist" / "templates"
-    for folder in sorted(templates.glob("*/index.html")):
+    templates = hf.root / "node_modules" / "hyperframes" / "dist" / "templates" if hf else None
+    for folder in sorted(templates.glob("*/index.html")) if templates else ():
         found.append((f"template-{folder.parent.name}", "npm hyperframes template", folder.parent))
     if repo is not None:
         git_dir = repo if (repo / "HEAD").exists() and not (repo / ".git").exists() else repo / ".git"
@@ -97,15 +115,21 @@ def corpus(hf: HyperFrames, repo: Path | None, scratch: Path) -> list[tuple[str,
     return found
 
 
-def stage(folder: Path, hf: HyperFrames, into: Path) -> tuple[Path, list[str]]:
-    """A copy of `folder` with CDN scripts pointed at local copies; the LFS pointers it holds."""
+def stage(folder: Path, hf: HyperFrames | None, into: Path, stand_in: Path | None = None) -> tuple[Path, list[str]]:
+    """A copy of `folder` with CDN scripts pointed at local copies (HyperFrames' npm packages, or
+    this repository's test vendor folder without HyperFrames); the LFS pointers it holds. With
+    `stand_in`, video files that are LFS pointers and remote `<video src>` URLs become copies of it."""
     shutil.copytree(folder, into)
     vendor = into / "__vendor"
     vendor.mkdir(exist_ok=True)
-    modules = hf.root / "node_modules"
-    shutil.copy(modules / "gsap" / "dist" / "gsap.min.js", vendor / "gsap.min.js")
-    shutil.copy(modules / "@hyperframes" / "shader-transitions" / "dist" / "index.global.js",
-                vendor / "hyper-shader.global.js")
+    if hf is not None:
+        modules = hf.root / "node_modules"
+        gsap = modules / "gsap" / "dist" / "gsap.min.js"
+        shaders = modules / "@hyperframes" / "shader-transitions" / "dist" / "index.global.js"
+    else:
+        gsap, shaders = VENDOR / "gsap" / "gsap.min.js", VENDOR / "shader-transitions" / "index.global.js"
+    shutil.copy(gsap, vendor / "gsap.min.js")
+    shutil.copy(shaders, vendor / "hyper-shader.global.js")
     lfs = []
     for path in into.rglob("*"):
         if not path.is_file():
@@ -113,14 +137,57 @@ def stage(folder: Path, hf: HyperFrames, into: Path) -> tuple[Path, list[str]]:
         head = path.read_bytes()[:64]
         if head.startswith(LFS_HEADER):
             lfs.append(str(path.relative_to(into)))
+            if stand_in is not None and path.suffix.lower() in VIDEO_SUFFIXES:
+                shutil.copy(stand_in, path)
+                lfs[-1] += " (stand-in)"
         elif path.suffix in (".html", ".js", ".css"):
             text = path.read_text(encoding="utf-8", errors="surrogateescape")
             new = text
             for pattern, local in CDN_REWRITES:
                 new = pattern.sub(local, new)
+            if stand_in is not None:
+                new = REMOTE_MEDIA.sub(lambda m: f'{m.group(1)}="{local_stand_in(m.group(2), into, stand_in, lfs)}"',
+                                       new)
             if new != text:
                 path.write_text(new, encoding="utf-8", errors="surrogateescape")
     return into, lfs
+
+
+def local_stand_in(url: str, into: Path, stand_in: Path, notes: list[str]) -> str:
+    """The root-relative path of a copy of `stand_in` standing for remote media `url` (footage and
+    sound: the stand-in clip has a silent audio track)."""
+    name = "__standin/" + re.sub(r"[^A-Za-z0-9._-]", "_", url.rsplit("/", 1)[-1]) + stand_in.suffix
+    (into / "__standin").mkdir(exist_ok=True)
+    if not (into / name).exists():
+        shutil.copy(stand_in, into / name)
+        notes.append(f"remote {url.rsplit('/', 1)[-1]} (stand-in)")
+    return "/" + name
+
+
+def write_stand_in(path: Path, seconds: int = 30) -> Path:
+    """Stand-in media for absent files (Git LFS pointers, remote URLs): 640x360 H.264, 30 fps, a
+    moving gradient, and a silent AAC track. Which path draws a video depends on its CSS and what
+    paints around it, not on its pixels, so the corpus's video-layer shares hold with it (its
+    PSNR against HyperFrames does not)."""
+    import av
+
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=30, options={"preset": "ultrafast"})
+        stream.width, stream.height, stream.pix_fmt = 640, 360, "yuv420p"
+        sound = out.add_stream("aac", rate=48000, layout="stereo")
+        x = np.arange(640, dtype=np.float32)[None, :, None]
+        for i in range(seconds * 30):
+            rgb = np.broadcast_to((127 + 100 * np.sin(x / 37 + i / 9)).astype(np.uint8), (360, 640, 3)).copy()
+            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                out.mux(packet)
+        silence = av.AudioFrame.from_ndarray(np.zeros((2, seconds * 48000), np.float32), format="fltp",
+                                             layout="stereo")
+        silence.sample_rate = 48000
+        for packet in sound.encode(silence):
+            out.mux(packet)
+        for packet in stream.encode(None) + sound.encode(None):
+            out.mux(packet)
+    return path
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str], log: Path, timeout: float) -> tuple[int, float]:
@@ -195,6 +262,23 @@ def compare(row: Row, hf_out: Path, engine_out: Path, stats: dict, every: int, s
         sheet.append((worst[0], row.name, np.concatenate([thumb(a[i]), thumb(b[i]), thumb(diff)], axis=1)))
 
 
+def layers_table(rows: list[Row]) -> list[str]:
+    """How this engine drew the corpus's videos: frames of each kind per composition, and the shares."""
+    drawn = [r for r in rows if sum(r.video_layers.values())]
+    if not drawn:
+        return []
+    table = ["", "| composition | frames | captures | video-layer frames: native | two-capture | poster | fallbacks |",
+             "|---|---|---|---|---|---|---|"]
+    for r in drawn:
+        table.append(f"| {r.name} | {r.frames_engine} | {r.captures} | "
+                     + " | ".join(str(r.video_layers.get(k, 0)) for k in LAYER_KINDS) + f" | {'; '.join(r.fallbacks)} |")
+    totals = {k: sum(r.video_layers.get(k, 0) for r in drawn) for k in LAYER_KINDS}
+    whole = sum(totals.values())
+    table.append(f"| **all {len(drawn)}** | {sum(r.frames_engine for r in drawn)} | {sum(r.captures for r in drawn)} | "
+                 + " | ".join(f"{totals[k]} ({100 * totals[k] / whole:.0f} %)" for k in LAYER_KINDS) + " | |")
+    return table
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--hf-root", type=Path, default=Path(os.environ.get("HF_ROOT", DEFAULT_HF_ROOT)))
@@ -210,21 +294,38 @@ def main() -> int:
     ap.add_argument("--always-engine", action="store_true",
                     help="render with this engine also where HyperFrames failed (default: skip, nothing to compare)")
     ap.add_argument("--resume", action="store_true", help="keep the rows already in --out/compat.json, render the rest")
+    ap.add_argument("--engine-only", action="store_true",
+                    help="render with this engine alone (no HyperFrames needed) and report its video layers")
+    ap.add_argument("--with-video", action="store_true", help="only the compositions whose HTML has a <video>")
+    ap.add_argument("--stand-in", action="store_true",
+                    help="absent footage (Git LFS pointers, remote URLs) replaced by a synthetic clip: the video-layer "
+                    "shares hold, the pixels do not (with --engine-only)")
+    ap.add_argument("--fps", default="", help="both renderers' --fps (fewer frames over the same times: quicker "
+                    "video-layer shares and timings)")
+    ap.add_argument("--media-path", choices=("auto", "native", "poster"), default=None,
+                    help="ENGINE_MEDIA_PATH for this engine's renders (default: the environment's, else auto)")
     args = ap.parse_args()
     if args.install:
         subprocess.run(["bash", str(ROOT / "bench" / "install_hyperframes.sh")], check=True,
                        env=dict(os.environ, HF_ROOT=str(args.hf_root)))
-    hf = HyperFrames.find(args.hf_root, None, args.browser)
-    if hf.missing:
-        print(f"HyperFrames is not installed: missing {', '.join(hf.missing)} (bench/install_hyperframes.sh)",
-              file=sys.stderr)
+    found = HyperFrames.find(args.hf_root, None, args.browser)
+    if found.missing and not args.engine_only:
+        print(f"HyperFrames is not installed: missing {', '.join(found.missing)} (bench/install_hyperframes.sh; "
+              "--engine-only renders with this engine alone)", file=sys.stderr)
         return 2
+    hf = None if found.missing else found
     out = args.out or Path(tempfile.mkdtemp(prefix="compat-"))
     out.mkdir(parents=True, exist_ok=True)
     only = {n.strip() for n in args.only.split(",") if n.strip()}
     items = [c for c in corpus(hf, args.hf_repo, out / "_sources") if not only or c[0] in only]
-    hf_env = dict(os.environ, HYPERFRAMES_BROWSER_PATH=str(hf.browser), HYPERFRAMES_NO_TELEMETRY="1",
-                  DO_NOT_TRACK="1", NO_COLOR="1", PATH=f"{hf.node.parent}:{os.environ.get('PATH', '')}")
+    if args.with_video:
+        items = [c for c in items if any("<video" in p.read_text(errors="replace") for p in c[2].rglob("*.html"))]
+    hf_env = {} if hf is None else dict(
+        os.environ, HYPERFRAMES_BROWSER_PATH=str(hf.browser), HYPERFRAMES_NO_TELEMETRY="1", DO_NOT_TRACK="1",
+        NO_COLOR="1", PATH=f"{hf.node.parent}:{os.environ.get('PATH', '')}")
+    engine_env = dict(os.environ, **({"ENGINE_MEDIA_PATH": args.media_path} if args.media_path else {}))
+    stand_in = write_stand_in(out / "stand-in.mp4") if args.stand_in else None
+    fps = ["--fps", args.fps] if args.fps else []
     rows: list[Row] = []
     sheet: list = []
     done: set[str] = set()
@@ -247,7 +348,7 @@ def main() -> int:
         work = out / name
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        comp, lfs = stage(folder, hf, work / "comp")
+        comp, lfs = stage(folder, hf, work / "comp", stand_in)
         holes = sorted({m for p in comp.rglob("*.html") for m in PLACEHOLDER.findall(p.read_text(errors="replace"))})
         if holes:
             row.problem = f"template placeholders {', '.join(holes)} (filled by `hyperframes init`): not renderable as shipped"
@@ -255,23 +356,33 @@ def main() -> int:
             print(f"[{n}/{len(items)}] {name}: skipped, {row.problem}", file=sys.stderr, flush=True)
             continue
         hf_out, engine_out, stats_path = work / "hf.mp4", work / "engine.mp4", work / "engine.json"
-        rc_hf, row.seconds_hf = run([str(hf.node), str(hf.cli), "render", ".", "-o", str(hf_out)], comp, hf_env,
-                                    work / "hf.log", args.timeout)
+        rc_hf = 0
+        if not args.engine_only:
+            assert hf is not None
+            rc_hf, row.seconds_hf = run([str(hf.node), str(hf.cli), "render", ".", "-o", str(hf_out), *fps], comp,
+                                        hf_env, work / "hf.log", args.timeout)
         rc_en = 0
-        if hf_out.exists() or args.always_engine:  # nothing to compare with otherwise
+        with_engine = hf_out.exists() or args.always_engine or args.engine_only  # else nothing to compare with
+        if with_engine:
             rc_en, row.seconds_engine = run(
                 [sys.executable, "-m", "engine.render", str(comp), "-o", str(engine_out), "--quality", "high",
-                 "--quiet", "--stats-json", str(stats_path)], ROOT, dict(os.environ), work / "engine.log", args.timeout)
+                 "--quiet", "--stats-json", str(stats_path), *fps], ROOT, engine_env, work / "engine.log", args.timeout)
         problems = []
         if lfs:
-            problems.append(f"Git LFS media absent ({', '.join(lfs[:3])}{'...' if len(lfs) > 3 else ''})")
-        if rc_hf != 0 or not hf_out.exists():
+            problems.append(f"media absent: Git LFS or remote ({', '.join(lfs[:3])}{'...' if len(lfs) > 3 else ''})")
+        if not args.engine_only and (rc_hf != 0 or not hf_out.exists()):
             problems.append(f"HyperFrames exit {rc_hf}: {last_error(work / 'hf.log')}")
-        if (hf_out.exists() or args.always_engine) and (rc_en != 0 or not engine_out.exists()):
+        if with_engine and (rc_en != 0 or not engine_out.exists()):
             problems.append(f"engine exit {rc_en}: {last_error(work / 'engine.log')}")
         stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
         row.size = f"{stats.get('width', '?')}x{stats.get('height', '?')}" if stats else ""
         row.warnings = [f"{w['code']}: {w['element']}" for w in stats.get("warnings", [])]
+        row.video_layers = {k: int((stats.get("video_layers") or {}).get(k, 0)) for k in LAYER_KINDS}
+        row.captures = int(stats.get("captures") or 0)
+        row.fallbacks = sorted({f"{f['element'][:60]}: {f['reason']}"
+                                for f in (stats.get("video_layers") or {}).get("fallbacks") or []})
+        if args.engine_only:
+            row.frames_engine = int(stats.get("frames") or 0)
         if hf_out.exists() and engine_out.exists():
             try:
                 compare(row, hf_out, engine_out, stats, args.every, sheet)
@@ -299,6 +410,7 @@ def main() -> int:
                      f"{r.psnr_outside_mean if r.psnr_outside_mean is not None else '-'} | "
                      f"{r.psnr_inside_min if r.psnr_inside_min is not None else '-'} | {r.seconds_hf:.1f} | "
                      f"{r.seconds_engine:.1f} | {len(r.warnings)} | {r.problem or ''} |")
+    table += layers_table(rows)
     (out / "compat.md").write_text("\n".join(table) + "\n")
     print("\n".join(table))
     print(f"\nrenders, logs, compat.md, compat.json and worst.png in {out}", file=sys.stderr)

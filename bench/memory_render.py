@@ -1,10 +1,16 @@
 """Memory of long renders: peak resident memory must not grow with the number of frames.
 
     .venv/bin/python bench/memory_render.py [--frames 500,2000] [--size 160x90] [--media]
+                                            [--media-path auto|native|poster|both]
 
 With --media the composition also plays a looping H.264 video under its scenes and a looping
-tone (issue 12: memory must stay flat over a 2,000-frame render with video and audio). Each render runs in a fresh Python process (so peaks do not mix); a sampler thread records
-the peak resident set of the engine's process and, separately, of its Chromium processes.
+tone (issue 12: memory must stay flat over a 2,000-frame render with video and audio). The
+scenes over the video are translucent (opacity 0.7) and nothing paints below the full-frame
+video, so it is a native layer with one capture per frame (issue 29); `--media-path` picks the
+engine's ``media_path`` (``both``: native then poster at each frame count). Each render runs in
+a fresh Python process (so peaks do not mix); a sampler thread records the peak resident set of
+the engine's process and, separately, of its Chromium processes; each row gives the render's
+``video_layers`` (frames of each kind: native, two_capture, poster).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ CHILD = r"""
 import json, resource, sys, threading, time
 import psutil
 import engine
-comp, out, frames = sys.argv[1], sys.argv[2], int(sys.argv[3])
+comp, out, frames, media_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 me = psutil.Process()
 peak = {"browsers": 0}
 done = threading.Event()
@@ -36,9 +42,11 @@ def sample():
         time.sleep(0.2)
 threading.Thread(target=sample, daemon=True).start()
 start = time.perf_counter()
-result = engine.render(comp, out, frames=f"0:{frames}", workers=2)
+result = engine.render(comp, out, frames=f"0:{frames}", workers=2, capture={"media_path": media_path})
 done.set()
-print(json.dumps({"frames": result.frames, "seconds": time.perf_counter() - start,
+layers = {k: v for k, v in result.video_layers.items() if k in ("native", "two_capture", "poster")}
+print(json.dumps({"frames": result.frames, "seconds": time.perf_counter() - start, "media_path": media_path,
+                  "video_layers": layers, "captures": result.captures,
                   "engine_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "browsers_peak_mb": peak["browsers"] / 2**20}))
 """
@@ -109,21 +117,31 @@ def main() -> int:
     parser.add_argument("--frames", default="500,2000")
     parser.add_argument("--size", default="160x90")
     parser.add_argument("--media", action="store_true", help="add a looping video and a looping tone")
+    parser.add_argument("--media-path", default="auto", choices=("auto", "native", "poster", "both"),
+                        help="the engine's media_path (both: native, then poster, at each frame count)")
     args = parser.parse_args()
     w, h = (int(v) for v in args.size.split("x"))
+    paths = ("native", "poster") if args.media_path == "both" else (args.media_path,)
     rows = []
     for frames in (int(f) for f in args.frames.split(",")):
-        with tempfile.TemporaryDirectory() as tmp:
-            comp = write(Path(tmp), w, h, frames, args.media)
-            done = subprocess.run([sys.executable, "-c", CHILD, str(comp), str(Path(tmp) / "o.mp4"), str(frames)],
-                                  capture_output=True, text=True, check=True)
-            row = json.loads(done.stdout.strip().splitlines()[-1])
-            rows.append(row)
-            print(row, flush=True)
-    print("\n| frames | seconds | engine process peak RSS (MB) | Chromium processes peak RSS (MB) |")
-    print("|---|---|---|---|")
+        for media_path in paths:
+            with tempfile.TemporaryDirectory() as tmp:
+                comp = write(Path(tmp), w, h, frames, args.media)
+                done = subprocess.run([sys.executable, "-c", CHILD, str(comp), str(Path(tmp) / "o.mp4"), str(frames),
+                                       media_path], capture_output=True, text=True)
+                if done.returncode:
+                    sys.exit(f"the render of {frames} frames ({media_path}) failed:\n{done.stderr[-3000:]}")
+                row = json.loads(done.stdout.strip().splitlines()[-1])
+                rows.append(row)
+                print(row, flush=True)
+    print(f"\n{w}x{h}, 30 fps, 2 workers" + (", with a looping video and tone" if args.media else ""))
+    print("| frames | media path | video layers (native / two-capture / poster) | captures | seconds "
+          "| engine process peak RSS (MB) | Chromium processes peak RSS (MB) |")
+    print("|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['frames']} | {r['seconds']:.1f} | {r['engine_peak_mb']:.0f} | {r['browsers_peak_mb']:.0f} |")
+        kinds = " / ".join(str(r["video_layers"].get(k, 0)) for k in ("native", "two_capture", "poster"))
+        print(f"| {r['frames']} | {r['media_path']} | {kinds} | {r['captures']} | {r['seconds']:.1f} "
+              f"| {r['engine_peak_mb']:.0f} | {r['browsers_peak_mb']:.0f} |")
     return 0
 
 
