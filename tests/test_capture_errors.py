@@ -60,6 +60,21 @@ def test_missing_local_asset_requested_by_the_page(tmp_path: Path) -> None:
         load_plan(path)
 
 
+def test_an_svg_data_uri_with_quotes_and_its_own_url_is_no_asset(tmp_path: Path) -> None:
+    """A CSS data: URI holding an SVG with single quotes and a filter reference, url(%23noise), as
+    HyperFrames' production styles write grain: read whole, so its inner url() is not taken for a
+    missing file; a real file named after it is still checked."""
+    grain = ("url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'%3E%3Cfilter id='noise'%3E"
+             "%3CfeTurbulence baseFrequency='0.8'/%3E%3C/filter%3E%3Crect width='100%25' height='100%25' "
+             "filter='url(%23noise)'/%3E%3C/svg%3E\")")
+    body = f'<div style="background-image: {grain}; width: 9px; height: 9px"></div>'
+    (tmp_path / "ok").mkdir()
+    load_plan(page(tmp_path / "ok", body=body))
+    (tmp_path / "missing").mkdir()
+    with pytest.raises(MissingAssetError, match=r"'/img/grain.png'"):
+        load_plan(page(tmp_path / "missing", body=body + '<div style="background: url(\'img/grain.png\')"></div>'))
+
+
 def test_readiness_promise_that_never_settles(tmp_path: Path) -> None:
     path = page(tmp_path, script="window.__hf = { ready: new Promise(() => {}) };")
     with pytest.raises(SettleTimeoutError, match=r"timed out after 300 ms waiting for window.__hf.ready"):

@@ -37,9 +37,12 @@
   const cssImageUrls = () => {
     const urls = new Set();
     const scan = (text, base) => {
-      for (const m of text.matchAll(/url\(\s*(['"]?)([^'")]+)\1\s*\)/g)) {
-        if (/^(data:|#)/.test(m[2]) || /\.(woff2?|ttf|otf|eot|svg#.*)$/i.test(m[2])) continue;
-        try { urls.add(new URL(m[2], base).href); } catch (e) { /* not a URL */ }
+      // a quoted URL is read whole (a data: URI may hold quotes and url() of its own, such as an
+      // SVG filter's url(#id), which must not be taken for a file), an unquoted one up to the ")"
+      for (const m of text.matchAll(/url\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^'"()\s]+))\s*\)/g)) {
+        const url = m[1] ?? m[2] ?? m[3] ?? '';
+        if (!url || /^(data:|#|%23)/i.test(url) || /\.(woff2?|ttf|otf|eot|svg#.*)$/i.test(url)) continue;
+        try { urls.add(new URL(url, base).href); } catch (e) { /* not a URL */ }
       }
     };
     const walk = (rules, base) => {
