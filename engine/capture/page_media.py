@@ -12,6 +12,7 @@ from ..composition.source import read_static
 from ..media.animated import animated_images
 from ..media.census import clips_from_census, fx_notes, probe_clips
 from ..media.feed import PageVideo, VideoFrames
+from ..media.hdr_images import hdr_images
 from ..media.pictures import picture_writer
 from .fidelity import PageWarning
 from .options import CaptureOptions
@@ -33,9 +34,11 @@ def clips_from_page(plan: Plan, census: Sequence[MediaEntry], local_path: Callab
     for element, message in fx_notes(found):
         warn(PageWarning("audio-fx", element, message))
     plan = replace(plan, media_clips=tuple(probe_clips(found, name)))
-    for element, message, _ in animated_images(read_static(plan.source), plan.source):
+    static = read_static(plan.source)
+    for element, message, _ in animated_images(static, plan.source):
         warn(PageWarning("animated-image", element, message))
-    return plan
+    return replace(plan, hdr_images=tuple((element, src, transfer)
+                                          for element, src, transfer, _ in hdr_images(static, plan.source)))
 
 
 class SessionVideo:

@@ -40,7 +40,8 @@ from ..errors import (
 )
 from ..media.census import hdr_notes
 from ..media.feed import PageVideo, VideoFrames, media_ends
-from ..media.hdr import decide_dynamic_range
+from ..media.hdr import decide_dynamic_range, hdr_sources
+from ..media.hdr_images import hdr_image_note
 from .chromium import CHROMIUM_FLAGS, OFFLINE_FLAGS, acquire_playwright, feature_flags, release_playwright
 from .discover import Discovery, check_media, discover, updated_plan
 from .fidelity import PageWarning, from_census
@@ -197,11 +198,14 @@ class BrowserSession:
         code values, and its frames drawn by Chromium are warned of as they happen (`LayerCapture`)."""
         videos = [clip for clip in self.plan.media_clips if clip.kind == "video"]
         asked = "sdr" if self.options.alpha else self.options.dynamic_range
-        self.hdr_signal = decide_dynamic_range(asked, [(clip.element, clip.hdr) for clip in videos]).transfer
+        self.hdr_signal = decide_dynamic_range(asked, hdr_sources(self.plan)).transfer
         keeps = self.hdr_signal is not None and self.options.native_layers
         if from_page and not keeps:
             for element, message in hdr_notes(self.plan.media_clips):
                 self._warn(PageWarning("hdr-source", element, message))
+        if from_page:  # images are Chromium's to draw, in SDR (`engine.media.hdr_images`)
+            for element, src, transfer in self.plan.hdr_images:
+                self._warn(PageWarning("hdr-source", element, hdr_image_note(src, transfer, self.hdr_signal)))
         self._layers_capture.use_signal(self.hdr_signal, {clip.index: clip.element for clip in videos
                                                           if clip.hdr and keeps})
 

@@ -166,6 +166,8 @@ class Plan:
     media: tuple[MediaElement, ...] = ()
     #: The page's video and audio clips, validated and probed (`engine.capture` fills them in).
     media_clips: tuple[MediaClip, ...] = ()
+    #: ``(element, src, transfer)`` of each local ``<img>`` tagged PQ or HLG (`engine.media.hdr_images`).
+    hdr_images: tuple[tuple[str, str, str], ...] = ()
     #: The root has no data-duration: the page's root timeline gives it (`with_timeline_duration`).
     duration_from_timeline: bool = False
 

@@ -1,6 +1,7 @@
 """Whether a render is HDR, and with which transfer: a pure decision from what was asked
 (``dynamic_range``: ``auto``, ``hdr`` or ``sdr``) and the HDR transfers its sources are tagged
-with (probed by `engine.media.probe`: BT.2020 with PQ, SMPTE ST 2084, or HLG, ARIB STD-B67).
+with (probed by `engine.media.probe`: BT.2020 with PQ, SMPTE ST 2084, or HLG, ARIB STD-B67):
+its videos, and its images (`engine.media.hdr_images`).
 
 - ``auto``: HDR when a source is; its transfer, and PQ when PQ and HLG sources are mixed.
 - ``hdr``: HDR always; the sources' transfer, or HLG (with a warning) when none is HDR.
@@ -11,8 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["DYNAMIC_RANGES", "TRANSFERS", "DynamicRange", "decide_dynamic_range", "transfer_name"]
+if TYPE_CHECKING:
+    from ..composition.plan import Plan
+
+__all__ = ["DYNAMIC_RANGES", "TRANSFERS", "DynamicRange", "decide_dynamic_range", "hdr_sources", "transfer_name"]
 
 DYNAMIC_RANGES = ("auto", "hdr", "sdr")
 #: The HDR transfers, as `engine.media.probe` names them.
@@ -75,3 +80,10 @@ def decide_dynamic_range(asked: str, sources: Sequence[tuple[str, str | None]]) 
         return DynamicRange(transfer, f"{why}: {_listed(hdr)}; the output is {transfer_name(transfer)}")
     return DynamicRange("pq", f"{why}: {_listed(hdr)}; PQ and HLG sources are mixed, so the output is "
                               f"{transfer_name('pq')}")
+
+
+def hdr_sources(plan: Plan) -> list[tuple[str, str | None]]:
+    """``(element, transfer)`` of what decides a render's dynamic range: every video clip (transfer
+    None when SDR) and every HDR-tagged image (`engine.media.hdr_images`)."""
+    return [(clip.element, clip.hdr) for clip in plan.media_clips if clip.kind == "video"] + \
+        [(element, transfer) for element, _, transfer in plan.hdr_images]

@@ -30,7 +30,7 @@ from ..capture.session import load_plan
 from ..composition.plan import Plan
 from ..config import usable_cpus
 from ..errors import ConfigError, EngineError, RenderCancelled, RenderWarning
-from ..media.hdr import decide_dynamic_range
+from ..media.hdr import decide_dynamic_range, hdr_sources
 from ..output.formats import OutputTarget, make_folders, remove_folders
 from ..pipeline.chunks import chunk_ranges, default_chunk_frames
 from ..pipeline.planning import parse_frame_range
@@ -108,8 +108,7 @@ def render_on_ray(composition: Path, output: Path, options: RenderOptions, addre
     except ImportError:
         raise ConfigError("ray: the ray package is not installed; pip install 'engine[ray]' (on every node too)") from None
     plan = load_plan(composition, **options.session_options())
-    dynamic = decide_dynamic_range(options.dynamic_range,
-                                   [(clip.element, clip.hdr) for clip in plan.media_clips if clip.kind == "video"])
+    dynamic = decide_dynamic_range(options.dynamic_range, hdr_sources(plan))
     if dynamic.hdr:  # every actor decides the same from the same tags: HDR chunks in this output's codec
         target = _check_target(output, options, dynamic.transfer)
     if dynamic.warning:

@@ -32,7 +32,7 @@ from ..composition.variables import check_composition
 from ..config import available_memory, usable_cpus
 from ..errors import CaptureError, RenderWarning
 from ..media.feed import VideoFrames
-from ..media.hdr import DynamicRange, decide_dynamic_range
+from ..media.hdr import DynamicRange, decide_dynamic_range, hdr_sources
 from ..media.pictures import picture_writer
 from ..output.encoder import Encoder
 from ..output.formats import OutputTarget
@@ -150,8 +150,7 @@ class _Render:
     def decide_dynamic_range(self) -> None:
         """HDR or SDR (`engine.media.hdr`) from the video sources' tags and what was asked; an HDR
         render's output is checked (and with ``codec='auto'`` chosen) for HDR."""
-        sources = [(clip.element, clip.hdr) for clip in self.plan.media_clips if clip.kind == "video"]
-        self.dynamic: DynamicRange = decide_dynamic_range(self.options.dynamic_range, sources)
+        self.dynamic: DynamicRange = decide_dynamic_range(self.options.dynamic_range, hdr_sources(self.plan))
         log.info("dynamic range %s: %s", self.dynamic.name, self.dynamic.reason)
         assert self.session is not None
         if self.session.hdr_signal != self.dynamic.transfer:  # both decide from the same tags and option
