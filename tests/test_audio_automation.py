@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from helpers import composition
 from media_gen import write_tone_bursts
-from test_audio_fx import SR, chain, decode, rms_db, tone
+from test_audio_fx import SR, chain, decode, rms_db, run, tone
 
 import engine
 from engine.errors import CompositionError
@@ -159,9 +159,37 @@ def test_bad_automation_exits_2_and_lint_reports_ignored_lanes(tmp_path: Path) -
     assert any(p.code == "audio-fx" and 'no node "n1"' in p.message and 'id="vo"' in p.message for p in problems), problems
 
 
-def test_a_faded_preset_is_named() -> None:
-    text = json.dumps({"version": 1, "nodes": [{"type": "gain", "fromPreset": "voice-clean", "presetAmount": 0.5},
-                                               {"type": "gain", "fromPreset": "voice-clean", "presetAmount": 1}]})
-    _, notes = parse_chain(text, '<audio id="a">')
-    assert notes == ['<audio id="a">: data-fx-chain node 1: presetAmount=0.5 (the preset "voice-clean" faded) is not '
-                     "applied by this engine; the node plays at full amount"]
+def test_a_faded_preset_blends_its_run_with_the_dry_signal() -> None:
+    """HyperFrames' wrap: ``amount * run(x) + (1 - amount) * x`` around a preset's consecutive
+    (enabled) nodes, the amount read off the run's first node, clamped into 0..1."""
+    boost = {"type": "gain", "params": {"gain": 6}}
+    low = {"type": "lowpass", "params": {"frequency": 1000}}
+    cut = {"type": "gain", "params": {"gain": -6}}
+    off = {"type": "reverb", "enabled": False}
+    x = tone(3000, 0.5) + tone(200, 0.5)
+    faded = [{**boost, "fromPreset": "warm", "presetAmount": 0.25}, off, {**low, "fromPreset": "warm"}, cut]
+    wet = run([boost, low], x)
+    expected = run([cut], 0.25 * wet + 0.75 * x)
+    assert np.abs(run(faded, x) - expected).max() < 1e-5
+    assert np.abs(run(faded, x) - run([boost, low, cut], x)).max() > 0.05  # not the full-amount chain
+    # 0 is the dry signal; 1 (or none) the plain chain; another preset's run is wrapped on its own
+    assert np.abs(run([{**boost, "fromPreset": "p", "presetAmount": 0}, cut], x) - run([cut], x)).max() < 1e-6
+    assert np.array_equal(run([{**boost, "fromPreset": "p", "presetAmount": 1}], x), run([boost], x))
+    two = [{**boost, "fromPreset": "a", "presetAmount": 0.5}, {**cut, "fromPreset": "b", "presetAmount": 0.5}]
+    halfway = 0.5 * run([boost], x) + 0.5 * x
+    assert np.abs(run(two, x) - (0.5 * run([cut], halfway) + 0.5 * halfway)).max() < 1e-5
+
+
+def test_preset_amounts_out_of_range_or_without_a_preset_are_named() -> None:
+    text = json.dumps({"version": 1, "nodes": [{"type": "gain", "fromPreset": "voice-clean", "presetAmount": 1.5},
+                                               {"type": "gain", "presetAmount": 0.5},
+                                               {"type": "gain", "fromPreset": "x", "presetAmount": "half"}]})
+    parsed, notes = parse_chain(text, '<audio id="a">')
+    assert parsed is not None and [n.amount for n in parsed.nodes] == [1.0, 0.5, 1.0]
+    assert [amount for amount, _ in parsed.runs()] == [1.0, 1.0, 1.0]  # the node without a preset is not blended
+    assert notes == ['<audio id="a">: data-fx-chain node 1: presetAmount=1.5 is outside 0..1; it is clamped to 1 '
+                     "(as in HyperFrames)",
+                     '<audio id="a">: data-fx-chain node 2: presetAmount=0.5 is ignored: the node has no fromPreset '
+                     "(as in HyperFrames, only a preset's nodes are blended)",
+                     '<audio id="a">: data-fx-chain node 3: presetAmount="half" is not a number from 0 to 1; it is '
+                     "ignored (as in HyperFrames): the preset plays at full amount"]

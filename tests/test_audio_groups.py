@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from test_audio_fx import SR, chain, decode, rms_db
 
 import engine
 from engine.errors import CompositionError
+from engine.lint import lint
 from engine.media.audio_decode import AudioSource
 from engine.media.census import clips_from_census, fx_notes
 from engine.media.clips import MediaClip
@@ -81,3 +84,33 @@ def test_data_audio_group_outside_audio_with_an_id_is_named(tmp_path: Path) -> N
     assert ("<video>", "data-audio-group='music' is ignored (groups hold <audio> only, as in HyperFrames): it plays "
             "outside the group") in notes
     assert any(element == "<audio>" and "a member needs an id" in message for element, message in notes)
+
+
+def test_lint_checks_a_group_as_the_render_does(tmp_path: Path) -> None:
+    """A group's own chain and lanes: refused by the render (exit 2, naming the group) and an error
+    in the lint on its line; a lane that drives nothing a warning naming it; a group no member
+    names is not mixed, so not checked."""
+    bad = html.escape(chain({"type": "wobble"}), quote=True)
+    inert = html.escape(json.dumps({"version": 1, "lanes": [{"target": "fx.gone.gain", "points": [{"t": 0, "v": 0}]}]}),
+                        quote=True)
+    folder = composition(tmp_path / "c", duration=1, fps=10, head="<style>hf-audio-group{display:none}</style>", body=(
+        f'<hf-audio-group id="vo" data-fx-chain="{bad}"></hf-audio-group>\n'
+        f'<hf-audio-group id="bed" data-volume="0.5" data-automation="{inert}"></hf-audio-group>\n'
+        f'<hf-audio-group id="spare" data-fx-chain="{bad}"></hf-audio-group>\n'
+        '<audio id="a" src="a.wav" data-start="0" data-audio-group="vo"></audio>\n'
+        '<audio id="b" src="a.wav" data-start="0" data-audio-group="bed"></audio>'))
+    write_tone_bursts(folder / "a.wav", duration=0.5, bursts=[(0.0, 0.2, 440.0)])
+    out = tmp_path / "o.mp4"
+    done = subprocess.run([sys.executable, "-m", "engine.render", str(folder), "-o", str(out), "-q"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and '<hf-audio-group id="vo">' in done.stderr, done.stderr
+    assert '"wobble" is not an effect' in done.stderr and not out.exists()
+    problems = [p for p in lint(folder) if p.code in ("media-attribute", "audio-fx")]
+    assert [(p.severity, p.code, p.line) for p in problems] == [("error", "media-attribute", 3),
+                                                                ("warning", "audio-fx", 4)], problems
+    assert problems[0].message.startswith('<hf-audio-group id="vo">: data-fx-chain node 1: type "wobble"')
+    assert problems[1].message.startswith('<hf-audio-group id="bed">: ') and 'no node "gone"' in problems[1].message
+    (folder / "index.html").write_text((folder / "index.html").read_text().replace(
+        'id="bed" data-volume="0.5"', 'id="bed" data-volume="loud"'))
+    assert any(p.severity == "error" and p.line == 4 and 'data-volume=\'loud\' is not valid' in p.message
+               for p in lint(folder))

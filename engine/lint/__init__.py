@@ -37,7 +37,7 @@ from ..composition.plan import Plan
 from ..composition.source import read_static, resolve_source
 from ..composition.validate import build_plan
 from ..errors import CompositionError, EngineError, InputError
-from .files import annotate, asset_problems, media_problems
+from .files import annotate, asset_problems, group_problems, media_problems
 
 __all__ = ["lint", "lint_report", "LintReport", "Problem", "ERROR", "WARNING", "shown_path"]
 
@@ -101,7 +101,7 @@ def lint_report(path: str | Path, *, even_size: bool = True, allow_network: bool
     problems = [*lint_census(raw, html_file, even_size=even_size, allow_network=allow_network,
                              mapped=[prefix for prefix, _ in pairs], file=file),
                 *asset_problems(raw, html_file, router, file),
-                *media_problems(raw, html_file, router, file, probe=media)]
+                *media_problems(raw, html_file, router, file, probe=media), *group_problems(raw, html_file, file)]
     problems += _variable_problems(raw, file)
     problems += _attribute_problems(text, file)
     if media:

@@ -3,8 +3,8 @@
 Each check calls the code the render runs on the same input, so an error here is one the
 render refuses: the static asset check (`engine.composition.reader.check_assets`), the file
 server's path rules (`AssetRouter.local_path`, i.e. `sandbox.resolve_in_root` and `map_url`),
-the media census (`engine.media.census.clips_from_census`) and the probe
-(`engine.media.census.probe_clips`, PyAV). `annotate` (pure) adds to the static census what
+the media census (`engine.media.census.clips_from_census`), the audio groups' parser
+(`engine.media.groups.parse_group`) and the probe (`engine.media.census.probe_clips`, PyAV). `annotate` (pure) adds to the static census what
 only the lint needs: which elements lie inside a nested composition, and the ``<source src>``
 of a ``<video>``/``<audio>`` without a ``src``.
 """
@@ -24,8 +24,9 @@ from ..composition.reader import check_assets
 from ..composition.source import local_asset_targets
 from ..errors import CompositionError, MediaError
 from ..media.census import clips_from_census, fx_notes, hdr_notes, probe_clips
+from ..media.groups import parse_group
 
-__all__ = ["annotate", "asset_problems", "media_problems"]
+__all__ = ["annotate", "asset_problems", "group_problems", "media_problems"]
 
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
                    "track", "wbr"})
@@ -40,12 +41,15 @@ class _Nesting(HTMLParser):
         self.open: list[tuple[str, bool, int]] = []  # (tag, is a composition, index)
         self.nested: set[int] = set()
         self.sources: dict[int, str] = {}
+        self.groups: list[dict[str, Any]] = []  # <hf-audio-group> elements, as the census lists media
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
         amap = {name.lower(): (value or "") for name, value in attrs}
         index, self.index = self.index, self.index + 1
         if sum(1 for _, composition, _ in self.open if composition) >= 2:
             self.nested.add(index)  # inside a composition inside the root: its times count from that one's start
+        if tag == "hf-audio-group":
+            self.groups.append({"tag": tag, "index": index, "attrs": amap, "line": self.getpos()[0]})
         if tag == "source" and amap.get("src"):
             holder = next((i for t, _, i in reversed(self.open) if t in ("video", "audio")), None)
             if holder is not None:
@@ -68,7 +72,8 @@ class _Nesting(HTMLParser):
 
 def annotate(raw: dict[str, Any], text: str) -> dict[str, Any]:
     """A copy of the census `raw` (of the HTML `text`) whose clips and media carry ``nested``
-    (inside a nested composition) and media ``source`` (their first ``<source src>``)."""
+    (inside a nested composition) and media ``source`` (their first ``<source src>``), with
+    ``audio_groups``: the ``<hf-audio-group>`` elements."""
     parser = _Nesting()
     parser.feed(text)
     parser.close()
@@ -79,7 +84,8 @@ def annotate(raw: dict[str, Any], text: str) -> dict[str, Any]:
             extra["source"] = parser.sources[element["index"]]
         return {**element, **extra}
 
-    return {**raw, "clips": [mark(e) for e in raw.get("clips", [])], "media": [mark(e) for e in raw.get("media", [])]}
+    return {**raw, "clips": [mark(e) for e in raw.get("clips", [])], "media": [mark(e) for e in raw.get("media", [])],
+            "audio_groups": parser.groups}
 
 
 def _ref(ref: dict[str, Any]) -> str:
@@ -197,6 +203,34 @@ def media_problems(raw: dict[str, Any], html_file: Path, router: AssetRouter, fi
                 out.append(Problem(file, line, ERROR, "media-invalid", _bare(str(exc), where)))
                 continue
             out.extend(Problem(file, line, WARNING, "hdr-source", f"{name}: {message}") for name, message in hdr_notes(probed))
+    return out
+
+
+def group_problems(raw: dict[str, Any], html_file: Path, file: str) -> list[Problem]:
+    """The ``<hf-audio-group>`` elements the render mixes (one an ``<audio id>``'s ``data-audio-group``
+    names: the first of that id, as the page runtime finds it), checked by the render's own parser
+    (`engine.media.groups.parse_group`): a chain, lane or volume it refuses is an error, a value
+    clamped or a lane that drives nothing a warning (``audio-fx``), each naming the group."""
+    named = {str(e["attrs"].get("data-audio-group") or "").strip() for e in raw.get("media", [])
+             if e.get("tag") == "audio" and e["attrs"].get("id")}
+    out: list[Problem] = []
+    seen: set[str] = set()
+    for element in raw.get("audio_groups", []):
+        attrs = element["attrs"]
+        group_id = attrs.get("id", "")
+        if not group_id or group_id not in named or group_id in seen:
+            continue
+        seen.add(group_id)
+        info = {"id": group_id, "element": f'<hf-audio-group id="{group_id}">', "volume": attrs.get("data-volume"),
+                "hidden": "data-hidden" in attrs, "fxChain": attrs.get("data-fx-chain"),
+                "automation": attrs.get("data-automation")}
+        try:
+            group = parse_group(info, html_file.name)
+        except CompositionError as exc:
+            out.append(Problem(file, element.get("line"), ERROR, "media-attribute", _bare(str(exc), html_file.name)))
+            continue
+        out.extend(Problem(file, element.get("line"), WARNING, "audio-fx", _bare(note, html_file.name))
+                   for note in group.notes)
     return out
 
 

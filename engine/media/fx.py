@@ -25,6 +25,9 @@ JUCE's all-pass phaser driven by ``speed`` and ``decay`` (as feedback), between 
 pitch shifter works on 1 s chunks crossfaded over 40 ms (see `_PitchShift`).
 JUCE's limiter normalises its threshold to full scale; a Gain brings its ceiling back to ``limit``.
 
+A preset's nodes (consecutive nodes of one ``fromPreset``) whose ``presetAmount`` is below 1 are
+blended as HyperFrames wraps them: ``amount * run(x) + (1 - amount) * x`` around the whole run.
+
 Automation (``data-automation`` lanes on ``fx.<node>.<param>``): a ``gain`` node's gain and
 ``saturate``'s ``output`` are per-sample gains; a filter's coefficients (the Web Audio formulas
 again) and a pedalboard plugin's attributes are set every `SUB_BLOCK` samples to the lanes'
@@ -418,10 +421,14 @@ class ChainProcessor:
                  clock: int = 0) -> None:
         stages: list[_Stage] = []
         delay = 0  # samples the input has been delayed by the stages so far
-        for node in chain.active:
-            mine = {param: lane for (node_id, param), lane in (lanes or {}).items() if node_id == node.id}
-            stages.append(_automated(node, sample_rate, mine, clock - delay) if mine else _stage(node, sample_rate))
-            delay += stages[-1].latency
+        for amount, run in chain.runs():
+            inner: list[_Stage] = []
+            for node in run:
+                mine = {param: lane for (node_id, param), lane in (lanes or {}).items() if node_id == node.id}
+                inner.append(_automated(node, sample_rate, mine, clock - delay) if mine else _stage(node, sample_rate))
+                delay += inner[-1].latency
+            # a preset faded below full amount: its run wet, the run's input dry (delayed by its latency)
+            stages += inner if amount >= 1.0 else [_Blend(_Series(inner), amount)]
         self.series = _Series(stages)
         self.tail, self.latency = self.series.tail, self.series.latency
 

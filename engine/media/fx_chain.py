@@ -12,6 +12,9 @@ as HyperFrames clamps on read; this engine names it). What is not a chain is bad
 value that is not a number or not one of the allowed choices. A missing parameter takes the
 registry's default; ``enabled: false`` is bypass (`FxChain.active` leaves the node out).
 
+A node's ``fromPreset`` and ``presetAmount`` (clamped into 0..1) are kept: a preset's consecutive
+nodes are blended with the dry signal by that amount (`FxChain.runs`, realised by `engine.media.fx`).
+
 `REGISTRY` is the reference's table of effects: each parameter's range and default. The
 reference's seventeenth effect, ``truepeak``, is accepted too (realised by `engine.media.fx`).
 """
@@ -87,6 +90,8 @@ class FxNode:
     id: str | None = None
     label: str | None = None
     enabled: bool = True
+    preset: str | None = None  # fromPreset: the preset that wrote it
+    amount: float = 1.0  # presetAmount (0..1): the wet/dry blend around its preset's run (see `FxChain.runs`)
 
     def describe(self) -> str:
         """``highpass "n1"`` (with its label when it has one), for messages."""
@@ -105,6 +110,20 @@ class FxChain:
     def active(self) -> tuple[FxNode, ...]:
         """The nodes in the signal path (``enabled`` ones)."""
         return tuple(node for node in self.nodes if node.enabled)
+
+    def runs(self) -> list[tuple[float, tuple[FxNode, ...]]]:
+        """The active nodes cut into runs of consecutive nodes of one preset (``fromPreset``; a node of
+        none is a run of its own kind), each with its blend amount: the ``presetAmount`` of the run's
+        first node for a preset's run, 1 otherwise (HyperFrames' ``presetRuns``)."""
+        out: list[tuple[float, tuple[FxNode, ...]]] = []
+        last: str | None = None
+        for node in self.active:
+            if out and node.preset == last:
+                out[-1] = (out[-1][0], out[-1][1] + (node,))
+            else:
+                out.append((node.amount if node.preset is not None else 1.0, (node,)))
+            last = node.preset
+        return out
 
 
 def _value(raw: Any, spec: Param, where: str, name: str, notes: list[str]) -> float | str:
@@ -152,10 +171,7 @@ def _node(raw: Any, index: int, element: str, notes: list[str]) -> FxNode:
         given = {}
     if not isinstance(given, dict):
         raise CompositionError(f"{where}: params is not an object; expected {{\"name\": value, ...}}")
-    amount = raw.get("presetAmount")
-    if isinstance(amount, (int, float)) and not isinstance(amount, bool) and amount != 1:
-        notes.append(f"{where}: presetAmount={amount:g} (the preset {json.dumps(raw.get('fromPreset'))} faded) is "
-                     "not applied by this engine; the node plays at full amount")
+    preset, amount = _preset(raw, where, notes)
     specs = REGISTRY[kind]
     unknown = sorted(set(given) - set(specs))
     if unknown:
@@ -164,7 +180,29 @@ def _node(raw: Any, index: int, element: str, notes: list[str]) -> FxNode:
     params = {name: _value(given[name], spec, f"{where}: {kind}", name, notes) if name in given else spec.default
               for name, spec in specs.items()}
     return FxNode(kind, params, None if node_id is None else str(node_id), None if label is None else str(label),
-                  enabled)
+                  enabled, preset, amount)
+
+
+def _preset(raw: dict[str, Any], where: str, notes: list[str]) -> tuple[str | None, float]:
+    """``fromPreset`` and ``presetAmount`` (a number clamped into 0..1 as HyperFrames does; anything
+    else, or no preset, is full amount: HyperFrames drops it too, this engine names it)."""
+    preset = raw.get("fromPreset")
+    preset = str(preset) if isinstance(preset, str) and preset else None
+    amount = raw.get("presetAmount")
+    if amount is None:
+        return preset, 1.0
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount):
+        notes.append(f"{where}: presetAmount={json.dumps(amount)} is not a number from 0 to 1; it is ignored (as in "
+                     "HyperFrames): the preset plays at full amount")
+        return preset, 1.0
+    clamped = min(1.0, max(0.0, float(amount)))
+    if clamped != amount:
+        notes.append(f"{where}: presetAmount={amount:g} is outside 0..1; it is clamped to {clamped:g} (as in "
+                     "HyperFrames)")
+    if preset is None and clamped != 1.0:
+        notes.append(f"{where}: presetAmount={amount:g} is ignored: the node has no fromPreset (as in HyperFrames, "
+                     "only a preset's nodes are blended)")
+    return preset, clamped
 
 
 def parse_chain(text: str | None, element: str) -> tuple[FxChain | None, list[str]]:

@@ -38,7 +38,7 @@ from .audio import RenderAudio
 from .join import join_chunks
 from .options import RenderOptions, parse_ray_address
 from .ray_actor import MAX_ARCHIVE_BYTES, ChunkRenderer, pack_folder
-from .result import RenderResult
+from .result import RenderResult, media_summary
 
 __all__ = ["render_on_ray", "MAX_CHUNK_ATTEMPTS"]
 
@@ -173,7 +173,8 @@ def render_on_ray(composition: Path, output: Path, options: RenderOptions, addre
             gl_renderer=None, width=plan.width, height=plan.height, fps=plan.fps, codec=target.codec,
             quality=options.quality, capture_format=first["capture_format"], capture_mode=first["capture_mode"],
             stage_seconds=stage, frame_hashes=hashes if options.hash_frames else None,
-            warnings=list(warnings_seen.values()), alpha=options.alpha,
+            warnings=list(warnings_seen.values()) + ([audio.warning.as_dict()] if audio and audio.warning else []),
+            alpha=options.alpha, media=media_summary(plan.media_clips, audio.summary() if audio else None),
             dynamic_range=dynamic.name, dynamic_range_reason=dynamic.reason,
             video_layers=merge_video_layers([r.get("video_layers") or {} for r in results.values()]),
             captures=sum(int(r.get("captures") or 0) for r in results.values()))
