@@ -39,6 +39,7 @@ import engine
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from benchutil import best_of  # noqa: E402
 from media_speed import PAGE, write_media  # noqa: E402
 from test_ten_bits import luma_residual  # noqa: E402
 
@@ -84,16 +85,6 @@ def decode_once(path: Path, sixteen: bool) -> np.ndarray:
         return next(container.decode(video=0)).to_ndarray(format="rgb48le" if sixteen else "rgb24")
 
 
-def best_time(fn, rounds: int = 7) -> float:  # type: ignore[no-untyped-def]
-    fn()
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def video_decode_per_frame(clip: Path) -> float:
     """Seconds per frame to decode `clip` and convert each frame to rgb48le (one thread)."""
     def run() -> int:
@@ -101,7 +92,7 @@ def video_decode_per_frame(clip: Path) -> float:
             container.streams.video[0].thread_type = "NONE"
             return sum(1 for f in container.decode(video=0) if f.to_ndarray(format="rgb48le") is not None)
     frames = run()
-    return best_time(run, 2) / frames
+    return best_of(run, 2, warmup=1) / frames
 
 
 def write_pictures(folder: Path) -> None:
@@ -117,7 +108,7 @@ def write_pictures(folder: Path) -> None:
     print("|---|---|---|")
     for fmt, name in FORMATS.items():
         path = encode_picture(rgb16, fmt, folder / name)
-        took = best_time(lambda p=path, f=fmt: decode_once(p, f == "png16"))
+        took = best_of(lambda p=path, f=fmt: decode_once(p, f == "png16"))
         print(f"| {fmt} | {path.stat().st_size / 1000:.0f} | {took * 1000:.1f} |", flush=True)
     per_frame = video_decode_per_frame(clip)
     print(f"video decode, {width}x{height} H.264 to rgb48le: {per_frame * 1000:.1f} ms/frame")

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
-from av.video.reformatter import Colorspace
+from helpers import write_hdr_video
 
 from engine.media.probe import probe_source
 from engine.media.tonemap import REFERENCE_WHITE_NITS, pq_eotf, tone_map_to_sdr
@@ -45,24 +44,10 @@ def test_operator_fixed_points() -> None:
 
 def write_hdr(path: Path, trc: int, signals: list[float]) -> Path:
     """A lossless 10-bit H.264 of vertical grey bars at the given signal levels, tagged BT.2020 + `trc`."""
-    width, height = 16 * len(signals), 16
-    rgb = np.zeros((height, width, 3), np.uint16)
+    rgb = np.zeros((16, 16 * len(signals), 3), np.uint16)
     for i, level in enumerate(signals):
         rgb[:, 16 * i:16 * (i + 1)] = round(level * 65535)
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=10, options={"preset": "ultrafast", "qp": "0", "x264-params": "log=-1"})
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p10le"
-        cc = stream.codec_context
-        cc.color_primaries, cc.color_trc, cc.colorspace = 9, trc, 9
-        frame = av.VideoFrame.from_ndarray(rgb, format="rgb48le")
-        for i in range(2):
-            yuv = frame.reformat(format="yuv420p10le", dst_colorspace=Colorspace.BT2020)
-            yuv.pts = i
-            for packet in stream.encode(yuv):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
+    return write_hdr_video(path, rgb, {16: "pq", 18: "hlg"}[trc], lossless=True)
 
 
 @pytest.mark.parametrize("depth", [8, 16])
