@@ -2,25 +2,33 @@
 1280x720 once warm).
 
 A 1280x720, 4 s, 30 fps composition (gradients, text, a moving box, two scenes and a transition)
-is served by a `PreviewServer`; after two warm-up frames:
+is measured after two warm-up frames:
 
-- ``http``: ``GET /frame.png?t=...`` for frames not rendered before (the renderer's whole
-  still path: page load, capture, PNG), and again for the same frames (the cache);
+- ``still``: the engine-side parts alone, on this thread: a cold still (`Renderer.render` with
+  ``still=t``: a browser context and page load per frame, what the preview did first) against a
+  warm one (`engine.render.stills.StillSession.png`: the page kept loaded and seeked);
+- ``http``: a `PreviewServer`'s ``GET /frame.png?t=...`` for frames not rendered before (a seek
+  of the warm page, capture, blend, PNG), and again for the same frames (the cache);
 - ``page``: the preview page in Chromium (Playwright): the scrubber moved by script, timed until
   the page shows that exact frame (``#frame[data-frame=N][data-quality=high]``).
 
-    .venv/bin/python bench/preview_speed.py [--frames 12] [--no-page]
+The machine's load average is printed with each measure (the machine is shared): compare the
+medians under a similar load, and the minimums (best of N) for what the code costs.
+
+    .venv/bin/python bench/preview_speed.py [--frames 12] [--no-page] [--no-still]
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import random
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -59,8 +67,33 @@ def fetch(port: int, token: str, index: int) -> float:
 
 def describe(name: str, seconds: list[float]) -> None:
     ms = sorted(s * 1000 for s in seconds)
+    load = os.getloadavg()[0]
     print(f"{name:<28} n={len(ms):<3} median {statistics.median(ms):7.1f} ms   min {ms[0]:7.1f}   "
-          f"max {ms[-1]:7.1f}   under 300 ms: {sum(m < 300 for m in ms)}/{len(ms)}")
+          f"max {ms[-1]:7.1f}   under 300 ms: {sum(m < 300 for m in ms)}/{len(ms)}   (load {load:.2f})")
+
+
+def timed(fn: Callable[..., object], *args: object, **kwargs: object) -> float:
+    start = time.perf_counter()
+    fn(*args, **kwargs)
+    return time.perf_counter() - start
+
+
+def still_latency(comp: Path, indices: list[int]) -> None:
+    """The cold still (a page load per frame) against the warm page (`StillSession`), on this thread."""
+    from engine.render.stills import StillSession
+    from engine.render.warm import Renderer
+
+    with tempfile.TemporaryDirectory() as folder, Renderer(workers=1, quality="high") as renderer:
+        out = Path(folder) / "still.png"
+        for i in (0, 1):
+            renderer.render(comp, out, still=f"{i}/30")
+        describe("still, cold page per frame", [timed(renderer.render, comp, out, still=f"{i}/30") for i in indices])
+    start = time.perf_counter()
+    with StillSession(comp) as stills:
+        print(f"warm page opened in {time.perf_counter() - start:.2f} s")
+        for i in (0, 1):
+            stills.png(f"{i}/30")
+        describe("still, warm page (seek)", [timed(stills.png, f"{i}/30") for i in indices])
 
 
 def page_latency(server: PreviewServer, indices: list[int]) -> list[float]:
@@ -86,12 +119,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=12, help="frames timed per measure (default 12)")
     parser.add_argument("--no-page", action="store_true", help="skip the measure through the page in Chromium")
+    parser.add_argument("--no-still", action="store_true", help="skip the engine-side measure (cold against warm)")
     args = parser.parse_args()
     rng = random.Random(32)
     with tempfile.TemporaryDirectory() as folder:
         comp = Path(folder) / "comp"
         comp.mkdir()
         (comp / "index.html").write_text(PAGE, encoding="utf-8")
+        print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} on {os.cpu_count()} CPUs")
+        if not args.no_still:
+            still_latency(comp, rng.sample(range(2, 120), args.frames))
         start = time.perf_counter()
         with PreviewServer(comp).start() as server:
             print(f"server and warm renderer started in {time.perf_counter() - start:.2f} s")

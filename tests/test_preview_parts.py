@@ -74,3 +74,42 @@ def test_command_line_refuses_bad_input(tmp_path: Path, capsys: pytest.CaptureFi
         from engine.preview.frames import FrameService
 
         FrameService(tmp_path)  # a folder without index.html
+
+
+@pytest.mark.browser
+def test_frames_come_from_one_warm_page_per_version(tmp_path: Path, chromium_leak_check: None) -> None:
+    """The service seeks one loaded page for every frame of a version of the files (issue 32's
+    300 ms playhead), gives the still render's pixels, and opens a new page after a save."""
+    import io
+
+    import av
+    import numpy as np
+
+    import engine
+    from engine.preview.frames import FrameService
+
+    def pixels(png: bytes) -> np.ndarray:
+        with av.open(io.BytesIO(png)) as container:
+            return next(container.decode(video=0)).to_ndarray(format="rgb48le")
+
+    page = ('<!doctype html><html><body><div id="root" data-composition-id="p" data-width="96" data-height="54" '
+            'data-duration="1" data-fps="10"><div id="box" style="position:absolute;left:0;top:10px;width:20px;'
+            'height:20px;background:{};animation:mv 1s linear both"></div></div><style>@keyframes mv{{to{{left:70px}}}}'
+            '</style></body></html>')
+    (tmp_path / "index.html").write_text(page.format("#e33"), encoding="utf-8")
+    service = FrameService(tmp_path).start()
+    try:
+        frames = {t: service.frame(t) for t in ("0.7", "0.2", "0.5")}
+        first = service._stills["high"][1]
+        assert first.frames == 3, "each frame should be a seek of the same page"
+        for t, frame in frames.items():
+            assert np.array_equal(pixels(frame.png), engine.still(tmp_path, t)), f"t={t}"
+        assert service.frame("0.2").cached and first.frames == 3
+        (tmp_path / "index.html").write_text(page.format("#3e3"), encoding="utf-8")
+        green = service.frame("0.2")
+        assert not green.cached and green.version != frames["0.2"].version
+        assert first.closed and service._stills["high"][1] is not first  # a new page for the new files
+        assert np.array_equal(pixels(green.png), engine.still(tmp_path, "0.2"))
+    finally:
+        service.close()
+    assert not service._stills

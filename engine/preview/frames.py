@@ -2,8 +2,10 @@
 
 A `Renderer` belongs to the thread that made it and renders one thing at a time, so every job
 (a frame, the plan, a whole render) goes through one queue to that thread (`FrameService`). A
-frame is what ``--still SECONDS`` renders (`Renderer.render(..., still=t)`, the same code path),
-read back as the PNG's bytes. Frames are cached by (frame index, quality, variables, the content
+frame is what ``--still SECONDS`` renders, from a warm page: a `engine.render.stills.StillSession`
+(one per quality) keeps the composition loaded and seeks it, giving the still render's exact
+pixels and PNG bytes; a change of the files' digest or of the variables opens a new session
+(closing the old one). Frames are cached by (frame index, quality, variables, the content
 digest of the composition's files): the digest is taken before and after each render, and a
 frame whose files changed during its render is not cached, so a cache never serves a frame of
 an older version of the files.
@@ -14,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import threading
 import warnings
 from collections import OrderedDict
@@ -118,7 +119,9 @@ class FrameService:
         self._info: dict[str, dict[str, Any]] = {}  # version -> info (or {"error": message})
         self._warnings: dict[str, dict[str, dict[str, str]]] = {}  # version -> warnings by key
         self._lock = threading.Lock()
-        self._tmp = tempfile.TemporaryDirectory(prefix="engine-preview-")
+        #: quality -> ((version, variables key), its warm page); used on the renderer's thread only
+        self._stills: dict[str, tuple[tuple[str, str], Any]] = {}
+        self._blender: Any = None  # the stills' blender, made on first use
         self._thread = threading.Thread(target=self._run, name="preview-renderer", daemon=True)
         self._started = threading.Event()
         self._start_error: BaseException | None = None
@@ -153,6 +156,7 @@ class FrameService:
                 except BaseException as exc:  # noqa: BLE001 - the caller gets it
                     future.set_exception(exc)
         finally:
+            self._close_stills()
             renderer.close()
             while not self._jobs.empty():  # asked for after close: answered, not left waiting
                 left = self._jobs.get_nowait()
@@ -170,7 +174,6 @@ class FrameService:
         if self._thread.is_alive():
             self._jobs.put(None)
             self._thread.join(timeout=30)
-        self._tmp.cleanup()
 
     # ---- what the server asks ----
 
@@ -187,10 +190,10 @@ class FrameService:
         return {**cached, "version": version[:16], "warnings": warnings_now}
 
     def _load_info(self, version: str) -> dict[str, Any]:
-        from ..capture.session import load_plan
-
-        try:  # on the renderer's thread: load_plan uses its warm Chromium
-            plan = load_plan(self.composition)
+        try:  # on the renderer's thread: the plan of the page that then shows this version's frames
+            with warnings.catch_warnings():  # listed with the frames
+                warnings.simplefilter("ignore")
+                plan = self._still_session("high", (version, _variables_key(None)), {}).plan
             info = plan_json(plan)
             info["variables"] = variables_json(read_static(self.html_file))
         except Exception as exc:  # noqa: BLE001 - shown in the page, as the CLI says it
@@ -226,17 +229,20 @@ class FrameService:
 
     def _render_frame(self, renderer: Any, key: tuple[int, str, str, str], fps: Fraction,
                       variables: dict[str, Any]) -> Frame:
-        index, quality, _, version = key
-        out = Path(self._tmp.name) / "frame.png"
+        index, quality, vkey, version = key
         time = Fraction(index) / fps
         try:
-            with warnings.catch_warnings():  # the render's warnings come back in its result
+            with warnings.catch_warnings():  # the session's warnings are listed with the frame
                 warnings.simplefilter("ignore")
-                result = renderer.render(self.composition, out, still=time, quality=quality,
-                                         variables=variables or None)
+                stills = self._still_session(quality, (version, vkey), variables)
+                try:
+                    png, said = stills.png(time), stills.warnings
+                except Exception:
+                    self._close_stills(quality)  # the next frame opens the page again
+                    raise
         except Exception as exc:  # noqa: BLE001 - the page shows the CLI's message
             raise PreviewError(cli_message(exc)) from None
-        frame = Frame(out.read_bytes(), index, time, version, list(result.warnings))
+        frame = Frame(png, index, time, version, said)
         if self.digest.current() == version:  # files changed meanwhile: this frame may mix versions
             with self._lock:
                 self._cache[key] = frame
@@ -246,6 +252,32 @@ class FrameService:
                 for w in frame.warnings:
                     found.setdefault(json.dumps(w, sort_keys=True), dict(w))
         return frame
+
+    def _still_session(self, quality: str, key: tuple[str, str], variables: dict[str, Any]) -> Any:
+        """The warm page of `quality` for files version and variables `key` (on the renderer's
+        thread); another key closes the old page and opens a new one."""
+        from ..blend.blender import Blender
+        from ..render.stills import StillSession
+
+        held = self._stills.get(quality)
+        if held is not None and held[0] == key:
+            return held[1]
+        self._close_stills(quality)
+        if self._blender is None:
+            self._blender = Blender()
+        stills = StillSession(self.composition, quality=quality, variables=variables or None, blender=self._blender)
+        self._stills[quality] = (key, stills)
+        return stills
+
+    def _close_stills(self, quality: str | None = None) -> None:
+        """Close the warm page of `quality` (all of them, and the blender, with None)."""
+        for name in [quality] if quality is not None else list(self._stills):
+            held = self._stills.pop(name, None)
+            if held is not None:
+                held[1].close()
+        if quality is None and self._blender is not None:
+            self._blender.close()
+            self._blender = None
 
     def render(self, output: Path, *, frames: str | None = None, variables: Mapping[str, Any] | None = None,
                progress: Callable[[int, int], None] | None = None) -> Future[Any]:
