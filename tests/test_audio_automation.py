@@ -27,6 +27,7 @@ from engine.media.automation import MAX_GAIN, Point, parse_automation, shape
 from engine.media.clips import MediaClip
 from engine.media.fx import ChainProcessor
 from engine.media.fx_chain import parse_chain
+from engine.media.groups import parse_group
 from engine.media.mixer import MixStream, mix_audio
 
 
@@ -82,7 +83,8 @@ def test_lanes_that_drive_nothing_are_notes() -> None:
     assert parsed is not None and not parsed.fx and parsed.volume is not None
     text = "\n".join(parsed.notes)
     assert 'compressor parameter "ratio" cannot be automated' in text
-    assert 'no node "gone"' in text and 'lowpass parameter "poles"' in text and "preset" in text
+    assert 'no node "gone"' in text and 'lowpass parameter "poles"' in text
+    assert 'no preset "voice-clean" in data-fx-chain' in text
     assert "1 point(s) without a numeric t and v" in text
     assert all(note.startswith('<audio id="a">: data-automation lane') for note in parsed.notes)
 
@@ -193,3 +195,81 @@ def test_preset_amounts_out_of_range_or_without_a_preset_are_named() -> None:
                      "(as in HyperFrames, only a preset's nodes are blended)",
                      '<audio id="a">: data-fx-chain node 3: presetAmount="half" is not a number from 0 to 1; it is '
                      "ignored (as in HyperFrames): the preset plays at full amount"]
+
+
+# -- preset amount lanes (fx.preset.<id>) ------------------------------------------------------
+
+def amount_at(t: np.ndarray, start: float = 0.5, length: float = 2.0) -> np.ndarray:
+    """The amount of a lane from 0 at `start` to 1 at `start + length` (held either side)."""
+    return np.clip((t - start) / length, 0.0, 1.0)[None, :]
+
+
+def test_a_preset_lane_drives_every_run_of_its_preset_per_sample() -> None:
+    """``fx.preset.tel`` replaces the runs' ``presetAmount`` (0.3 here) with its value, per sample,
+    on both runs of the split preset; the node between them is not blended."""
+    low = {"type": "lowpass", "id": "n1", "fromPreset": "tel", "presetAmount": 0.3, "params": {"frequency": 1000}}
+    own = {"type": "gain", "id": "n2", "params": {"gain": -6}}
+    lift = {"type": "gain", "id": "n3", "fromPreset": "tel", "params": {"gain": 4}}
+    fx = parse_chain(chain(low, own, lift), "e")[0]
+    lanes = parse_automation(auto(lane("fx.preset.tel", (0.5, 0), (2.5, 1))), "e", fx)
+    assert lanes is not None and set(lanes.presets) == {"tel"} and not lanes.notes
+    x = tone(5000, 3.0) + tone(300, 3.0, 0.2)
+    a = amount_at(np.arange(x.shape[1]) / SR)
+    first = a * run([{**low, "fromPreset": None}], x) + (1 - a) * x
+    second = run([own], first)
+    expected = a * run([{**lift, "fromPreset": None}], second) + (1 - a) * second
+    whole = ChainProcessor(fx, SR, lanes.fx).process(x)
+    assert np.abs(whole - expected).max() < 1e-5
+    processor, parts = ChainProcessor(fx, SR, lanes.fx), []
+    for at in range(0, x.shape[1], 1000):  # streamed in other blocks: the same
+        parts.append(processor.process(x[:, at:at + 1000]))
+    assert np.allclose(np.concatenate(parts, axis=1), whole, atol=1e-5)
+    over = parse_automation(auto(lane("fx.preset.tel", (0, -1), (1, 7))), "e", fx)  # clamped into 0..1
+    assert over is not None and [p.v for p in over.presets["tel"].points] == [0, 1]
+    assert any("clamped" in note for note in over.notes)
+
+
+def test_a_group_preset_lane_runs_on_the_composition_clock(tmp_path: Path) -> None:
+    tone_path = write_tone_bursts(tmp_path / "t.wav", duration=1.0, bursts=[(0.0, 1.0, 5000.0)])
+    low = {"type": "lowpass", "fromPreset": "muffle", "params": {"frequency": 1000}}
+    lanes = auto(lane("fx.preset.muffle", (1.2, 1), (1.3, 0)))
+    group = parse_group({"id": "g", "element": '<hf-audio-group id="g">', "fxChain": chain(low), "automation": lanes},
+                        "index.html")
+    assert group.automation is not None and not group.notes
+    clip = MediaClip(index=0, kind="audio", element='<audio id="m">', src="t.wav", path=tone_path, start=1.0,
+                     source_duration=1.0, group=group)
+    mix = mix_audio([AudioSource(clip, 1.0)], 2.5)
+    level = 20 * math.log10(0.5 / math.sqrt(2))
+    # composition t 1.1: amount 1 (filtered; on the clip's clock it would be 1 too), 1.6: 0 (dry; the clip's clock: 1)
+    assert rms_db(mix.samples[:, int(1.05 * SR):int(1.15 * SR)]) < level - 20
+    assert rms_db(mix.samples[:, int(1.5 * SR):int(1.9 * SR)]) == pytest.approx(level, abs=0.1)
+
+
+def test_a_rendered_preset_lane_fades_the_preset_in(tmp_path: Path) -> None:
+    """A lowpass a preset wrote, its amount ramped 0 -> 1 over 2 s: the dry tone at the start, the
+    filtered one at the end, between them the mix at the lane's value (measured on the output)."""
+    low = {"type": "lowpass", "id": "n1", "fromPreset": "telephone", "presetAmount": 0.3, "params": {"frequency": 1000}}
+    fx = html.escape(chain(low), quote=True)
+    lanes = html.escape(auto(lane("fx.preset.telephone", (0.5, 0), (2.5, 1)), lane("fx.preset.hall", (0, 1))),
+                        quote=True)
+    folder = composition(tmp_path / "c", duration=4, fps=10, body=(
+        f'<audio id="vo" src="vo.wav" data-start="0.5" data-fx-chain="{fx}" data-automation="{lanes}"></audio>'))
+    write_tone_bursts(folder / "vo.wav", duration=3.5, bursts=[(0.0, 3.5, 5000.0)])
+    out = tmp_path / "out.mp4"
+    with pytest.warns(engine.RenderWarning):
+        result = engine.render(folder, out, workers=1, quality="draft")
+    samples = decode(out)
+    dry = decode(folder / "vo.wav")
+    wet = run([{**low, "fromPreset": None}], dry)
+    for t in [0.8, 1.2, 1.6, 2.0, 2.4, 2.8, 3.2, 3.8]:  # composition time; the clip (and lane) clock starts at 0.5
+        at = np.arange(int((t - 0.51) * SR), int((t - 0.49) * SR))
+        a = amount_at(at / SR)
+        expected = a * wet[:, at] + (1 - a) * dry[:, at]
+        window = samples[:, at + int(0.5 * SR)]
+        assert rms_db(window) == pytest.approx(rms_db(expected), abs=0.5), t
+    start, end = rms_db(samples[:, int(0.7 * SR):int(0.9 * SR)]), rms_db(samples[:, int(3.3 * SR):int(3.9 * SR)])
+    assert start - end > 20  # the dry tone, then the lowpass's -28 dB at 5 kHz
+    assert any(w["code"] == "audio-fx" and 'id="vo"' in w["element"] and 'no preset "hall"' in w["message"]
+               for w in result.warnings), result.warnings
+    assert any(p.code == "audio-fx" and 'no preset "hall"' in p.message and 'id="vo"' in p.message
+               for p in lint(folder))

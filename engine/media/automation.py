@@ -14,6 +14,9 @@ Behaviour follows HyperFrames' ``audioAutomation.ts``:
   (progress ``x ** 2 ** (2 * curve)``), or through ``viaX``/``viaY`` (one rational quadratic arc
   through that point, which supersedes ``curve``);
 - log-scaled parameters (frequencies, ``q``, the delay's ``time``) move evenly in log space;
+- ``fx.preset.<presetId>`` drives the wet/dry amount (0..1) of every run of that preset's nodes
+  (``fromPreset``), replacing their ``presetAmount``; it is kept in `Automation.fx` under the key
+  ``(PRESET, presetId)`` (an effect id is never ``preset`` in HyperFrames);
 - values are clamped into the parameter's range (``volume``: ``0..MAX_GAIN``, +12 dB); points are
   sorted, a later point at the same time replaces an earlier one, at most 512 points a lane.
 
@@ -21,7 +24,7 @@ A volume lane replaces ``data-volume`` (HyperFrames' lane "wins"). Unreadable au
 input (`CompositionError` naming the element): JSON that does not parse, no ``lanes`` list, an
 unknown version, a lane that is not an object, a target that is neither ``volume`` nor
 ``fx.<nodeId>.<param>``, a lane without a ``points`` list. A lane HyperFrames drops silently (a
-missing node, a parameter that cannot move, a point without numbers) is a note here, named.
+missing node or preset, a parameter that cannot move, a point without numbers) is a note here, named.
 """
 
 from __future__ import annotations
@@ -37,12 +40,14 @@ import numpy as np
 from ..errors import CompositionError
 from .fx_chain import REGISTRY, FxChain
 
-__all__ = ["AUTOMATABLE", "LOG_PARAMS", "MAX_GAIN", "MAX_POINTS", "Point", "Lane", "Automation",
+__all__ = ["AUTOMATABLE", "LOG_PARAMS", "MAX_GAIN", "MAX_POINTS", "PRESET", "Point", "Lane", "Automation",
            "parse_automation", "shape"]
 
 #: HyperFrames' ``MAX_AUDIO_GAIN``: +12 dB (the ceiling of ``data-volume`` and of a volume lane).
 MAX_GAIN = 10 ** (12 / 20)
 MAX_POINTS = 512
+#: The reserved node id of a whole-preset target, ``fx.preset.<presetId>``.
+PRESET = "preset"
 
 #: The parameters the reference marks AUTO (backed by an ``AudioParam`` in HyperFrames).
 AUTOMATABLE: dict[str, frozenset[str]] = {
@@ -135,11 +140,17 @@ def _via(x: np.ndarray, vx: float, vy: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Automation:
-    """A parsed ``data-automation``: the volume lane and the effect lanes by ``(node id, param)``."""
+    """A parsed ``data-automation``: the volume lane and the effect lanes by ``(node id, param)``
+    (a preset's amount lane by ``(PRESET, preset id)``)."""
 
     volume: Lane | None = None
     fx: Mapping[tuple[str, str], Lane] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # lanes ignored, points dropped, values clamped (warned as ``audio-fx``)
+
+    @property
+    def presets(self) -> dict[str, Lane]:
+        """The preset amount lanes (``fx.preset.<id>``), by preset id."""
+        return {param: lane for (node_id, param), lane in self.fx.items() if node_id == PRESET}
 
 
 def _number(raw: Any) -> float | None:
@@ -197,8 +208,11 @@ def _target(target: str, chain: FxChain | None, where: str, notes: list[str]) ->
     if target == "volume":
         return 0.0, MAX_GAIN, False
     _, node_id, param = target.split(".")
-    if node_id == "preset":
-        notes.append(f"{where}: a preset's amount lane is not supported by this engine; it is ignored")
+    if node_id == PRESET:  # a preset's amount: 0 the dry signal, 1 the preset fully applied
+        if any(node.preset == param for node in (chain.nodes if chain else ())):
+            return 0.0, 1.0, False
+        notes.append(f'{where}: there is no preset "{param}" in data-fx-chain (no node has fromPreset "{param}"); '
+                     "the lane is ignored (HyperFrames drops it silently)")
         return None
     node = next((n for n in (chain.nodes if chain else ()) if n.id == node_id), None)
     if node is None:
@@ -245,8 +259,8 @@ def parse_automation(text: str | None, element: str, chain: FxChain | None) -> A
         target = raw.get("target")
         parts = target.split(".") if isinstance(target, str) else []
         if target != "volume" and not (len(parts) == 3 and parts[0] == "fx" and parts[1] and parts[2]):
-            raise CompositionError(f"{where}: target {json.dumps(target)} is not readable; expected \"volume\" "
-                                   'or "fx.<nodeId>.<param>"')
+            raise CompositionError(f"{where}: target {json.dumps(target)} is not readable; expected \"volume\", "
+                                   '"fx.<nodeId>.<param>" or "fx.preset.<presetId>"')
         assert isinstance(target, str)
         if not isinstance(raw.get("points"), list):
             raise CompositionError(f'{where} ("{target}") has no "points" list; expected [{{"t": 0, "v": 1}}, ...]')

@@ -27,6 +27,7 @@ JUCE's limiter normalises its threshold to full scale; a Gain brings its ceiling
 
 A preset's nodes (consecutive nodes of one ``fromPreset``) whose ``presetAmount`` is below 1 are
 blended as HyperFrames wraps them: ``amount * run(x) + (1 - amount) * x`` around the whole run.
+A ``fx.preset.<id>`` lane replaces that amount for every run of the preset, per sample.
 
 Automation (``data-automation`` lanes on ``fx.<node>.<param>``): a ``gain`` node's gain and
 ``saturate``'s ``output`` are per-sample gains; a filter's coefficients (the Web Audio formulas
@@ -44,7 +45,7 @@ import numpy as np
 import pedalboard as pb
 from scipy import signal, special  # type: ignore[import-untyped]
 
-from .automation import Lane
+from .automation import PRESET, Lane
 from .fx_chain import FxChain, FxNode
 
 __all__ = ["BLOCK", "SUB_BLOCK", "ChainProcessor", "biquad"]
@@ -148,6 +149,25 @@ class _Blend:
             joined = np.concatenate([self.delay, x], axis=1)
             x, self.delay = joined[:, :x.shape[1]], joined[:, x.shape[1]:]
         return np.asarray(self.mix * wet + self.dry * x, np.float32)
+
+
+class _LaneBlend(_Blend):
+    """`_Blend` with its amount following `lane` per sample (clamped 0..1): `clock` is the lane
+    clock's sample of the next output sample (the dry leg is delayed as the wet one is)."""
+
+    def __init__(self, inner: _Stage, lane: Lane, sample_rate: int, clock: int) -> None:
+        super().__init__(inner, 1.0)
+        self.lane, self.rate, self.clock = lane, sample_rate, clock
+
+    def process(self, x: np.ndarray) -> np.ndarray:
+        n = x.shape[1]
+        amount = np.clip(self.lane.values((self.clock + np.arange(n)) / self.rate), 0.0, 1.0)[None, :]
+        self.clock += n
+        wet = self.inner.process(x)
+        if self.latency:
+            joined = np.concatenate([self.delay, x], axis=1)
+            x, self.delay = joined[:, :n], joined[:, n:]
+        return np.asarray(x + amount * (wet - x), np.float32)
 
 
 def _curve(kind: str) -> Callable[[np.ndarray], np.ndarray]:
@@ -414,21 +434,28 @@ class ChainProcessor:
     `lanes` (``(node id, param) -> Lane``, `engine.media.automation`) move parameters over time:
     `clock` is the lane clock's sample of the first input sample (a stage after a latency hears
     its lanes that much later). A ``gain`` node's gain and ``saturate``'s output follow their
-    lanes per sample; other parameters are set every `SUB_BLOCK` samples.
+    lanes per sample; other parameters are set every `SUB_BLOCK` samples. A preset's amount lane
+    (key ``(PRESET, preset id)``) sets the blend of each of the preset's runs per sample, in place
+    of its ``presetAmount``.
     """
 
     def __init__(self, chain: FxChain, sample_rate: int, lanes: Mapping[tuple[str, str], Lane] | None = None,
                  clock: int = 0) -> None:
         stages: list[_Stage] = []
         delay = 0  # samples the input has been delayed by the stages so far
+        lanes = lanes or {}
         for amount, run in chain.runs():
             inner: list[_Stage] = []
             for node in run:
-                mine = {param: lane for (node_id, param), lane in (lanes or {}).items() if node_id == node.id}
+                mine = {param: lane for (node_id, param), lane in lanes.items() if node_id == node.id and node_id != PRESET}
                 inner.append(_automated(node, sample_rate, mine, clock - delay) if mine else _stage(node, sample_rate))
                 delay += inner[-1].latency
-            # a preset faded below full amount: its run wet, the run's input dry (delayed by its latency)
-            stages += inner if amount >= 1.0 else [_Blend(_Series(inner), amount)]
+            # a preset's run, faded or automated: its run wet, the run's input dry (delayed by its latency)
+            moving = lanes.get((PRESET, run[0].preset)) if run[0].preset is not None else None
+            if moving is not None:
+                stages.append(_LaneBlend(_Series(inner), moving, sample_rate, clock - delay))
+            else:
+                stages += inner if amount >= 1.0 else [_Blend(_Series(inner), amount)]
         self.series = _Series(stages)
         self.tail, self.latency = self.series.tail, self.series.latency
 
