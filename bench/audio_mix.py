@@ -86,7 +86,8 @@ def make(folder: Path, seconds: float, width: int, height: int, fps: int, automa
 
 
 def mix_alone(folder: Path) -> float:
-    """Seconds to make the mix (decode, chains, sum, loudness meter) without rendering."""
+    """Seconds to make the mix (decode, chains, sum, loudness meter) without rendering, read as the
+    AAC encoder reads it: 1024 samples at a time."""
     from engine.capture.session import load_plan
     from engine.render.audio import RenderAudio
 
@@ -95,7 +96,7 @@ def mix_alone(folder: Path) -> float:
     start = time.perf_counter()
     audio = RenderAudio(plan, 0)
     while audio.stream.pos < audio.stream.end:
-        audio.stream.read(1 << 15)
+        audio.stream.read(min(1024, audio.stream.end - audio.stream.pos))
     audio.close()
     return time.perf_counter() - start
 
