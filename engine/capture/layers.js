@@ -5,7 +5,9 @@
 // being shown as a JPEG/BMP poster that Chromium fetches, decodes and paints every frame (which
 // costs more than decoding the video: bench/RESULTS.md). For that the page is captured in up to
 // two parts around the video, in CSS painting order:
-//   below:   everything that paints before the video (the video and all after it hidden);
+//   below:   everything that paints before the video (the video and all after it hidden), and
+//            the video's own box (background, border, shadow, outline) with its poster moved out
+//            of sight, when it has one;
 //   overlay: everything that paints after it, on a transparent background (a PNG with alpha).
 // Python then draws the decoded frame into `rect` (object-fit / object-position resolved),
 // clipped to `clip` (its content box, the viewport and clipping ancestors) and to each of
@@ -19,7 +21,9 @@
 // ancestor has a filter, mask, clip-path, blend mode or backdrop filter; an ancestor has opacity
 // below 1 (group opacity cannot be split); a rotation, skew or 3D transform; a border-radius
 // other than lengths, percentages and calc() of both, or on an ancestor clipping one axis only
-// (overflow: clip); its own background, border, shadow or outline; an unusual
+// (overflow: clip); an outline over its frame (negative outline-offset) or on a video neither
+// positioned nor a stacking context (its outline paints after the in-flow content that follows
+// it); opacity below 1 with a background or inset shadow of its own (a group); an unusual
 // object-position; or when something painting after it blends with what lies below it.
 //
 // Paint order follows CSS 2.1 Appendix E, simplified: within a stacking context, negative
@@ -30,10 +34,14 @@
   if (window.__hfEngineLayers) return;
   const defineHidden = (name, value) => Object.defineProperty(window, name, { value, writable: false, configurable: false, enumerable: false });
 
+  const AWAY = 10000000; // CSS px the poster is moved by in the 'below' part of a video with its own box
   const sheet = new CSSStyleSheet();
   sheet.replaceSync([
     'html[data-hfe-split] [data-hfe-v="h"] { visibility: hidden !important; }',
     'html[data-hfe-split] [data-hfe-v="v"] { visibility: visible !important; }',
+    // the video's own box (background, border, shadow, outline) without its frame: the poster is
+    // moved out of sight (object-position paints only; the layout keeps the poster's size)
+    `html[data-hfe-split] [data-hfe-v="box"] { visibility: visible !important; object-position: -${AWAY}px -${AWAY}px !important; }`,
     'html[data-hfe-split] [data-hfe-b="h"]::before { visibility: hidden !important; }',
     'html[data-hfe-split] [data-hfe-b="v"]::before { visibility: visible !important; }',
     'html[data-hfe-split] [data-hfe-a="h"]::after { visibility: hidden !important; }',
@@ -167,14 +175,19 @@
       .find(([, value, off]) => value && value !== off);
     return found ? `${found[0]}: ${found[1]}` : null;
   };
-  // What of the box of style `s` itself paints under its content ('property: value'), or null.
+  // What the box of style `s` itself paints ('property: value'): `under` what lies under its
+  // content box (a background, an inset shadow), `outline` its outline, `any` the first of all
+  // (with border and outer shadow); null when it paints nothing of its own.
   const ownBox = (s) => {
-    if (s.backgroundColor !== 'rgba(0, 0, 0, 0)') return `background-color: ${s.backgroundColor}`;
-    if (s.backgroundImage !== 'none') return `background-image: ${s.backgroundImage}`;
-    if (s.boxShadow !== 'none') return `box-shadow: ${s.boxShadow}`;
-    if (px(s.outlineWidth) > 0 && s.outlineStyle !== 'none') return `outline: ${s.outlineWidth} ${s.outlineStyle}`;
+    const under = s.backgroundColor !== 'rgba(0, 0, 0, 0)' ? `background-color: ${s.backgroundColor}`
+      : s.backgroundImage !== 'none' ? `background-image: ${s.backgroundImage}`
+        : /inset/.test(s.boxShadow) ? `box-shadow: ${s.boxShadow}` : null;
+    const shadow = s.boxShadow !== 'none' ? `box-shadow: ${s.boxShadow}` : null;
+    const outline = px(s.outlineWidth) > 0 && s.outlineStyle !== 'none' ? `outline: ${s.outlineWidth} ${s.outlineStyle}` : null;
     const side = ['Top', 'Right', 'Bottom', 'Left'].find((k) => px(s[`border${k}Width`]) > 0 && s[`border${k}Style`] !== 'none');
-    return side ? `border-${side.toLowerCase()}: ${s[`border${side}Width`]} ${s[`border${side}Style`]}` : null;
+    const border = side ? `border-${side.toLowerCase()}: ${s[`border${side}Width`]} ${s[`border${side}Style`]}` : null;
+    const any = under || shadow || border || outline;
+    return any ? { any, under, outline } : null;
   };
 
   const fit = (mode, cw, ch, iw, ih) => {
@@ -243,8 +256,11 @@
     }
     return { x: (x) => x, y: (y) => y, back: (b) => b };
   };
-  const snapped = (space, b) => space.back([Math.round(space.x(b[0])), Math.round(space.y(b[1])),
-    Math.round(space.x(b[2])), Math.round(space.y(b[3]))]);
+  // Local coordinates are LayoutUnits (1/64 px) in Chromium, rounded half up: quantised first, so
+  // that float noise (27.4999999 for 27.5 through a scale) rounds as Chromium does.
+  const round64 = (v) => Math.round(Math.round(v * 64) / 64);
+  const snapped = (space, b) => space.back([round64(space.x(b[0])), round64(space.y(b[1])),
+    round64(space.x(b[2])), round64(space.y(b[3]))]);
   // The used border-box size of an element (style `s`), unrounded (offsetWidth is rounded).
   const borderBox = (s) => {
     const extra = (a, b) => (s.boxSizing === 'border-box' ? 0
@@ -261,12 +277,25 @@
     const effect = effects(s);
     if (effect) return { reason: `it has a filter, mask, clip-path or blend mode (${effect})` };
     if (!upright(s)) return { reason: `it is rotated, skewed or 3D-transformed (${transformOf(s)})` };
+    // its own box paints in the part below (the frame moved out of sight: the sheet's "box"),
+    // unless the box paints over the frame or the split would reorder it
     const box = ownBox(s);
-    if (box) return { reason: `it has its own background, border, shadow or outline (${box})` };
+    if (box && box.outline && !(px(s.outlineOffset) >= 0)) {
+      return { reason: `its outline is drawn over its frame (${box.outline}, outline-offset: ${s.outlineOffset})` };
+    }
+    if (box && box.outline && !me.pos && !me.sc) {
+      return { reason: `its outline paints above the in-flow content after it (${box.outline}; the video is neither positioned nor a stacking context)` };
+    }
+    if (box && box.under && parseFloat(s.opacity) < 1) {
+      return { reason: `its opacity applies to its own background and frame as a group (opacity: ${s.opacity}; ${box.under})` };
+    }
     const r = el.getBoundingClientRect();
     const [bw, bh] = borderBox(s);
     if (!(r.width > 0 && r.height > 0 && bw > 0 && bh > 0)) return { hidden: true };
     const sx = r.width / bw, sy = r.height / bh;
+    if (box && AWAY * Math.min(sx, sy) < 4 * (innerWidth + innerHeight)) {
+      return { reason: `it has its own box (${box.any}) and is scaled too small to move its frame out of sight` };
+    }
     const bl = px(s.borderLeftWidth) + px(s.paddingLeft), bt = px(s.borderTopWidth) + px(s.paddingTop);
     const cw = bw - bl - px(s.borderRightWidth) - px(s.paddingRight);
     const ch = bh - bt - px(s.borderBottomWidth) - px(s.paddingBottom);
@@ -326,11 +355,11 @@
     if (!(opacity > 0)) return { hidden: true };
     const rounds = roundedClips.map(({ box, radii }) => [...box, ...radii]);
     const covers = opacity >= 1 && !rounds.length && clip[0] <= 0 && clip[1] <= 0 && clip[2] >= innerWidth && clip[3] >= innerHeight;
-    return { rect, clip, rounded: rounds, opacity, below: !covers };
+    return { rect, clip, rounded: rounds, opacity, below: !covers, box: !!box };
   };
   const describe = (el) => window.__hfEngineCommon.describe(el); // common.js
 
-  let split = null; // { plan, marks: Map(el -> [before, after?, pseudoBefore, pseudoAfter]) }
+  let split = null; // { layer, el: the video, sides: [el, visible, after?, ...] each, box: it paints its own box }
 
   // The native layer for this frame: the first of `candidates` ([[index, element, width, height]],
   // in paint order of the page) that is visible and drawn by rules the split reproduces, or null.
@@ -352,7 +381,8 @@
       if (split) continue; // one native layer per frame: the others keep their posters
       const reason = g.reason || sidesAround(info, el, g.clip);
       if (typeof reason === 'string') { reasons[index] = { element: describe(el), reason }; continue; }
-      split = { layer: { index, rect: g.rect, clip: g.clip, rounded: g.rounded, opacity: g.opacity, below: g.below }, el, sides: reason.sides };
+      split = { layer: { index, rect: g.rect, clip: g.clip, rounded: g.rounded, opacity: g.opacity, below: g.below }, el,
+        sides: reason.sides, box: g.box };
     }
     return { layer: split ? split.layer : null, reasons, visible };
   };
@@ -386,7 +416,8 @@
     ensureSheet();
     const overlay = part === 'overlay';
     const mark = (el, name, value) => { if (el.getAttribute(name) !== value) el.setAttribute(name, value); };
-    mark(split.el, 'data-hfe-v', 'h');
+    // the video: hidden, but for its own box in the part below
+    mark(split.el, 'data-hfe-v', split.box && !overlay ? 'box' : 'h');
     for (const [el, visible, after, pbAfter, paAfter, hasPb, hasPa] of split.sides) {
       mark(el, 'data-hfe-v', visible && after === overlay ? 'v' : 'h');
       // pseudo-elements inherit the element's visibility unless marked themselves

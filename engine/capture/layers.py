@@ -5,7 +5,8 @@ drawn outside the browser: where (`NativeLayer.rect`, object-fit resolved), what
 visible (`clip`, and the `rounded` clips of border-radius on it or a clipping ancestor), at
 which `opacity`, and whether anything shows below it (`below`). The page is
 then captured in parts around the video, in CSS painting order: what paints below it (when
-anything does; the session's capture format), then what paints above it, as a PNG with alpha.
+anything does; the session's capture format), the video's own background, border, shadow and
+outline included (its frame moved out of sight), then what paints above it, as a PNG with alpha.
 `compose` draws the frame over the first part (bilinear, with anti-aliased edges) and the
 second part over that (exact integer source-over): Chromium neither fetches, decodes nor
 paints the frame, and a 10-bit source keeps its bits up to the encoder.
