@@ -68,21 +68,22 @@ UNREGISTERED = page(
 
 
 def test_unregistered_gsap_renders_the_same_in_any_split_and_as_a_still(tmp_path: Path) -> None:
+    """At 10 fps (of the page's 30): 30 frames, one each 0.1 s."""
     comp = write(tmp_path / "gsap", UNREGISTERED)
-    one = engine.render(comp, tmp_path / "one" / "f_%02d.png", workers=1, hash_frames=True,
+    one = engine.render(comp, tmp_path / "one" / "f_%02d.png", workers=1, hash_frames=True, fps=10,
                         capture={"url_map": URL_MAP})
     two = engine.render(comp, tmp_path / "two" / "f_%02d.png", workers=2, partition="contiguous",
-                        hash_frames=True, capture={"url_map": URL_MAP})
-    assert one.frame_hashes is not None and two.frame_hashes is not None and len(one.frame_hashes) == 90
+                        hash_frames=True, fps=10, capture={"url_map": URL_MAP})
+    assert one.frame_hashes is not None and two.frame_hashes is not None and len(one.frame_hashes) == 30
     differ = [i for i, (a, b) in enumerate(zip(one.frame_hashes, two.frame_hashes, strict=True)) if a != b]
     assert differ == []
     # the bar is where the tween puts it at each frame's time (0 -> 120 px over 3 s)
-    for index in (0, 30, 45, 60, 89):
-        assert abs(bar_left(rgb(tmp_path / "one" / f"f_{index:02d}.png")) - 120 * index / 90) <= 1.5, index
+    for index in (0, 10, 15, 20, 29):
+        assert abs(bar_left(rgb(tmp_path / "one" / f"f_{index:02d}.png")) - 120 * index / 30) <= 1.5, index
     engine.render(comp, tmp_path / "still.png", still=2.0, capture={"url_map": URL_MAP})
     still = rgb(tmp_path / "still.png")
     assert bar_left(still) == 80
-    assert np.array_equal(still, rgb(tmp_path / "one" / "f_60.png"))
+    assert np.array_equal(still, rgb(tmp_path / "one" / "f_20.png"))
 
 
 def test_unregistered_gsap_is_exact_at_any_frame_order(tmp_path: Path) -> None:
@@ -112,7 +113,7 @@ def test_a_paused_unregistered_timeline_is_named(tmp_path: Path) -> None:
              ' window.__timelines.main = tl;'  # registered: seeked by the engine, not named
              '});</script>', duration=1))
     with pytest.warns(RenderWarning, match="chart-in"):
-        result = engine.render(comp, tmp_path / "out.mp4", workers=1, capture={"url_map": URL_MAP})
+        result = engine.render(comp, tmp_path / "out.mp4", workers=1, frames="0:1", capture={"url_map": URL_MAP})
     found = [w for w in result.warnings if w["code"] == "gsap-paused"]
     assert len(found) == 1, result.warnings
     assert found[0]["element"] == 'gsap.timeline({id: "chart-in"}) animating <div id="chart">'

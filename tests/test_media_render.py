@@ -114,7 +114,9 @@ def test_rate_loop_and_hold(tmp_path: Path, media: Path) -> None:
 
 @pytest.mark.parametrize("path", ["sequential", "hybrid"])
 def test_render_both_paths_with_a_transition(tmp_path: Path, media: Path, path: str) -> None:
-    """Each scene holds a video; a crossfade between them; each render path (hybrid: 2 workers); output decoded."""
+    """Each scene holds a video; a crossfade between them; each render path (hybrid: 2 workers); output
+    decoded. At 10 fps (of the page's 30): every frame outside the 1.5-2 s crossfade (frames 15-19)
+    shows its scene's exact source frame."""
     body = ('<div id="s1" class="scene clip" data-start="0" data-duration="2">'
             '<video class="v" src="count.mp4" muted></video></div>'
             '<div id="s2" class="scene clip" data-start="1.5" data-duration="1.5">'
@@ -124,19 +126,20 @@ def test_render_both_paths_with_a_transition(tmp_path: Path, media: Path, path: 
     link(folder, media, "count.mp4")
     out = tmp_path / "out.mp4"
     workers = 2 if path == "hybrid" else 1
-    result = engine.render(folder, out, workers=workers, path=path, quality="high")
+    fps = 10
+    result = engine.render(folder, out, workers=workers, path=path, quality="high", fps=fps)
     assert result.path == path and result.workers == workers
     with av.open(str(out)) as container:
         frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
-    assert len(frames) == 90
+    assert len(frames) == 30
     for i, frame in enumerate(frames):
-        t = Fraction(i, FPS)
-        if 45 <= i < 60:
+        t = Fraction(i, fps)
+        if 15 <= i < 20:
             continue  # mid-crossfade: two numbers blended
         want = expected_frame(t, 0) if t < 1.5 else expected_frame(t, 1.5, media_start=1)
         assert shown(frame) == want, f"frame {i}"
     # the last frame of the crossfade region's neighbours: progress 0 and 1 ends show one number each
-    assert shown(frames[44]) == expected_frame(Fraction(44, FPS), 0)
+    assert shown(frames[14]) == expected_frame(Fraction(14, fps), 0)
 
 
 def onset(samples: np.ndarray, rate: int, after: float = 0.0, threshold: float = 0.05) -> float:
@@ -166,7 +169,7 @@ def test_audio_mixed_in_sync(tmp_path: Path, media: Path) -> None:
     folder = page(tmp_path / "c", body, duration=3)
     link(folder, media, "count.mp4", "bursts.wav")
     out = tmp_path / "out.mp4"
-    result = engine.render(folder, out, workers=1, quality="draft")
+    result = engine.render(folder, out, workers=1, quality="draft", fps=10)  # the audio is not tied to the frame rate
     assert result.media["audio"]["clips"] == 1
     samples, rate, audio_duration, video_duration = decode_audio(out)
     assert rate == 48000 and samples.shape[0] == 2
@@ -175,9 +178,9 @@ def test_audio_mixed_in_sync(tmp_path: Path, media: Path) -> None:
     assert abs(onset(samples, rate) - 0.75) < 0.002           # burst at 0.25 s of the file, clip at 0.5 s
     assert abs(onset(samples, rate, after=1.0) - 2.0) < 0.002  # burst at 1.5 s of the file
     assert np.abs(samples[:, : int(0.7 * rate)]).max() < 0.01  # silence before the first
-    # --no-audio: no audio stream at all
+    # --no-audio: no audio stream at all (three frames show it)
     quiet = tmp_path / "quiet.mp4"
-    engine.render(folder, quiet, workers=1, quality="draft", audio=False)
+    engine.render(folder, quiet, workers=1, quality="draft", audio=False, frames="0:3")
     with av.open(str(quiet)) as container:
         assert not container.streams.audio
 
@@ -230,7 +233,7 @@ def test_media_from_another_origin_is_bad_input(tmp_path: Path) -> None:
 
 
 def test_a_mix_above_full_scale_is_clipped_and_warned(tmp_path: Path, media: Path) -> None:
-    body = ''.join(f'<audio src="bursts.wav" data-start="0" data-volume="3"></audio>' for _ in range(2))
+    body = ''.join('<audio src="bursts.wav" data-start="0" data-volume="3"></audio>' for _ in range(2))
     folder = page(tmp_path / "c", body, duration=1)
     link(folder, media, "bursts.wav")
     with pytest.warns(engine.RenderWarning, match="clipped"):

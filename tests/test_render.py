@@ -201,8 +201,9 @@ def test_cancel_event_stops_a_render_from_another_thread(tmp_path: Path) -> None
 
 
 def test_a_crashed_browser_is_replaced_and_the_video_is_whole(tmp_path: Path) -> None:
-    clean = engine.render(LONG, tmp_path / "clean.mp4", frames="0:90", workers=2, hash_frames=True)
+    clean = engine.render(LONG, tmp_path / "clean.mp4", frames="0:60", workers=2, hash_frames=True)
     killed: list[int] = []
+    killed_at: list[int] = []  # the frames done then
 
     def progress(done: int, total: int) -> None:
         if done >= 20 and not killed:
@@ -211,12 +212,14 @@ def test_a_crashed_browser_is_replaced_and_the_video_is_whole(tmp_path: Path) ->
             if len(victims) == 2:  # once the second worker's browser is up (it may start after frame 20)
                 victims[-1].kill()
                 killed.append(victims[-1].pid)
+                killed_at.append(done)
 
-    result = engine.render(LONG, tmp_path / "crash.mp4", frames="0:90", workers=2, hash_frames=True,
+    result = engine.render(LONG, tmp_path / "crash.mp4", frames="0:60", workers=2, hash_frames=True,
                            progress=progress)
     assert killed, "the second browser never ran during the render"
+    assert killed_at[0] <= 50, f"killed after {killed_at[0]} of 60 frames: not mid-render"
     assert result.frame_hashes == clean.frame_hashes
-    assert len(decode_video(result.output).frames) == 90
+    assert len(decode_video(result.output).frames) == 60
     assert result.stage_seconds["startup"] > clean.stage_seconds["startup"]
 
 

@@ -125,7 +125,8 @@ def test_native_layer_is_exact_on_png_captures(tmp_path: Path, clip: Path, chrom
 
 def test_render_with_native_layers_and_a_transition(tmp_path: Path, clip: Path, chromium_leak_check: None) -> None:
     """A transition between two scenes that each hold a video, rendered with native layers and with
-    posters: the same video, frame for frame (PSNR of decoded output frames)."""
+    posters: the same video, frame for frame (PSNR of decoded output frames). At 15 fps: scene A
+    alone (frames 0-11), the 0.8-1.2 s crossfade (12-17) and scene B alone (18-29) are all rendered."""
     import av
 
     folder = tmp_path / "t"
@@ -138,14 +139,14 @@ def test_render_with_native_layers_and_a_transition(tmp_path: Path, clip: Path, 
     body = (scene.format(id="a", start=0, bg="#335", x=20) + scene.format(id="b", start=0.8, bg="#533", x=140)
             + '<hf-transition data-time="0.8" data-duration="0.4" data-shader="crossfade" data-from="a" data-to="b" '
             'data-ease="linear"></hf-transition>')
-    composition(folder, body, id="m", width=W, height=H, duration=2, fps=30, head="<style>body{margin:0}</style>")
+    composition(folder, body, id="m", width=W, height=H, duration=2, fps=15, head="<style>body{margin:0}</style>")
     outputs = {}
     for layers in ("native", "poster"):
         out = tmp_path / f"{layers}.mp4"
         engine.render(folder, out, quality="high", capture={"media_path": layers})
         with av.open(str(out)) as container:
             outputs[layers] = [f.to_ndarray(format="rgb48le") for f in container.decode(video=0)]
-    assert len(outputs["native"]) == len(outputs["poster"]) == 60
+    assert len(outputs["native"]) == len(outputs["poster"]) == 30
     worst = min(psnr(a, b) for a, b in zip(outputs["native"], outputs["poster"], strict=True))
     assert worst > 40, f"native against poster render: worst frame PSNR {worst:.1f} dB"
 
@@ -154,27 +155,31 @@ def test_render_stats_count_each_kind_and_name_refusals(tmp_path: Path, clip: Pa
     """The stats count frames by how their video was drawn, and captures; a refused video is named
     (a native-video warning when native layers were asked for, with the CSS that refused it)."""
     boxed = page(tmp_path / "boxed", clip, "#v{position:absolute;left:40px;top:30px;width:160px;height:96px}", VIDEO)
-    result = engine.render(boxed, tmp_path / "boxed.mp4", workers=1, capture={"media_path": "native"})
-    assert result.video_layers["two_capture"] == result.frames == 60
+    result = engine.render(boxed, tmp_path / "boxed.mp4", workers=1, frames="0:6",
+                           capture={"media_path": "native"})
+    assert result.video_layers["two_capture"] == result.frames == 6
     assert result.video_layers["native"] == result.video_layers["poster"] == 0
     assert result.captures == 2 * result.frames  # below, then above the video
     assert not [w for w in result.warnings if w["code"] == "native-video"]
 
     full = page(tmp_path / "full", clip, "#v{position:absolute;left:0;top:0;width:320px;height:180px;"
                 "object-fit:cover}", VIDEO + '<div style="position:absolute;left:9px;top:9px">T</div>')
-    result = engine.render(full, tmp_path / "full.mp4", workers=1, capture={"media_path": "native"})
-    assert result.video_layers["native"] == 60 and result.captures == 60  # one capture per frame
+    result = engine.render(full, tmp_path / "full.mp4", workers=1, frames="0:6",
+                           capture={"media_path": "native"})
+    assert result.video_layers["native"] == result.captures == result.frames == 6  # one capture per frame
 
     refused = page(tmp_path / "refused", clip, "#v{position:absolute;left:40px;top:30px;width:160px;height:96px;"
                    "filter:saturate(.3)}", VIDEO)
-    result = engine.render(refused, tmp_path / "refused.mp4", workers=1, capture={"media_path": "native"})
-    assert result.video_layers["poster"] == 60 and result.video_layers["native"] == 0
+    result = engine.render(refused, tmp_path / "refused.mp4", workers=1, frames="0:6",
+                           capture={"media_path": "native"})
+    assert result.video_layers["poster"] == result.frames == 6 and result.video_layers["native"] == 0
     reason = "it has a filter, mask, clip-path or blend mode (filter: saturate(0.3))"
     assert result.video_layers["fallbacks"] == [{"element": result.video_layers["fallbacks"][0]["element"],
                                                  "reason": reason}]
     assert 'id="v"' in result.video_layers["fallbacks"][0]["element"]
     named = [w for w in result.warnings if w["code"] == "native-video"]
     assert len(named) == 1 and "filter: saturate(0.3)" in named[0]["message"]
-    poster = engine.render(refused, tmp_path / "refused-poster.mp4", workers=1, capture={"media_path": "poster"})
-    assert poster.video_layers["poster"] == 60 and poster.video_layers["fallbacks"] == []
+    poster = engine.render(refused, tmp_path / "refused-poster.mp4", workers=1, frames="0:6",
+                           capture={"media_path": "poster"})
+    assert poster.video_layers["poster"] == poster.frames == 6 and poster.video_layers["fallbacks"] == []
     assert not [w for w in poster.warnings if w["code"] == "native-video"]
