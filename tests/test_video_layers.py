@@ -143,9 +143,13 @@ def test_render_with_native_layers_and_a_transition(tmp_path: Path, clip: Path, 
     outputs = {}
     for layers in ("native", "poster"):
         out = tmp_path / f"{layers}.mp4"
-        engine.render(folder, out, quality="high", capture={"media_path": layers})
+        result = engine.render(folder, out, quality="high", capture={"media_path": layers})
         with av.open(str(out)) as container:
             outputs[layers] = [f.to_ndarray(format="rgb48le") for f in container.decode(video=0)]
+        # each video counted once per frame it shows in: A in frames 0-17, B in 12-29 (the
+        # crossfade's two scene captures count their own video, not both twice)
+        kinds = result.video_layers
+        assert kinds["native"] + kinds["two_capture"] + kinds["poster"] == 36, (layers, kinds)
     assert len(outputs["native"]) == len(outputs["poster"]) == 30
     worst = min(psnr(a, b) for a, b in zip(outputs["native"], outputs["poster"], strict=True))
     assert worst > 40, f"native against poster render: worst frame PSNR {worst:.1f} dB"

@@ -43,6 +43,7 @@ class LayerCapture:
         self.signal: str | None = None  # an HDR render's transfer (pq/hlg): pictures converted into it
         self._hdr_clips: dict[int, str] = {}  # clip index -> element, of the HDR sources
         self._signal_overlay: tuple[np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None
+        self._counted_by_timing: float | None = None  # the frame time whose videos were counted by timing
 
     def use_signal(self, transfer: str | None, hdr_clips: dict[int, str]) -> None:
         """Convert pictures into the HDR `transfer`'s signal (None: SDR, as taken); `hdr_clips` (clip
@@ -93,8 +94,11 @@ class LayerCapture:
         if "visible" in reply:  # the page planned layers
             visible = int(reply.get("visible") or 0)
             fallbacks = fallbacks_of(reply.get("fallbacks"))
-        else:
+        elif seconds == self._counted_by_timing:
+            return  # another scene of the same frame (a transition): its videos were counted once
+        else:  # the poster path: the videos on screen by their timing, once per frame
             visible, fallbacks = video.on_screen(seconds), []
+            self._counted_by_timing = seconds
         for element, reason in video.frames.record_layers(layer_kinds(layer, visible), fallbacks):
             log.info("%s: %s keeps the poster path (Chromium paints its frames): %s", self._name, element, reason)
         if self._hdr_clips:
