@@ -19,7 +19,7 @@ import numpy as np
 from ..media.feed import PageVideo
 from .fidelity import PageWarning
 from .frames import decode_into
-from .layers import NativeLayer, OverlayDecoder, compose, fallbacks_of, layer_kinds, signal_overlay
+from .layers import NativeLayer, OverlayDecoder, compose, layer_kinds, refusals_of, signal_overlay
 from .replies import SeekReply
 
 __all__ = ["LayerCapture"]
@@ -93,31 +93,27 @@ class LayerCapture:
         explicitly, else in the stats' fallbacks)."""
         if "visible" in reply:  # the page planned layers
             visible = int(reply.get("visible") or 0)
-            fallbacks = fallbacks_of(reply.get("fallbacks"))
+            refusals = refusals_of(reply.get("fallbacks"))
         elif seconds == self._counted_by_timing:
             return  # another scene of the same frame (a transition): its videos were counted once
         else:  # the poster path: the videos on screen by their timing, once per frame
-            visible, fallbacks = video.on_screen(seconds), []
+            visible, refusals = video.on_screen(seconds), {}
             self._counted_by_timing = seconds
+        fallbacks = list(refusals.values())
         for element, reason in video.frames.record_layers(layer_kinds(layer, visible), fallbacks):
             log.info("%s: %s keeps the poster path (Chromium paints its frames): %s", self._name, element, reason)
         if self._hdr_clips:
-            self._warn_hdr_posters(reply, layer, visible, seconds, video)
+            self._warn_hdr_posters(refusals, layer, visible, seconds, video)
         if self._warn_refusals:
             for element, reason in fallbacks:
                 self._warn(PageWarning("native-video", element, "drawn by Chromium as a poster instead of "
                                             f"natively: {reason}"))
 
-    def _warn_hdr_posters(self, reply: SeekReply, layer: NativeLayer | None, visible: int, seconds: float,
-                          video: PageVideo) -> None:
-        """In an HDR render, an HDR source Chromium drew (refused by the native path, or on screen
-        beside the frame's one native layer) is tone-mapped to SDR: an ``hdr-source`` warning."""
-        refused = reply.get("fallbacks")
-        reasons: dict[int, str] = {}
-        if isinstance(refused, dict):
-            for key, entry in refused.items():
-                if isinstance(entry, dict) and isinstance(entry.get("reason"), str) and str(key).isdigit():
-                    reasons[int(key)] = entry["reason"]
+    def _warn_hdr_posters(self, refusals: dict[str, tuple[str, str]], layer: NativeLayer | None, visible: int,
+                          seconds: float, video: PageVideo) -> None:
+        """In an HDR render, an HDR source Chromium drew (refused by the native path: `refusals`, or
+        on screen beside the frame's one native layer) is tone-mapped to SDR: an ``hdr-source`` warning."""
+        reasons = {int(key): reason for key, (_, reason) in refusals.items() if key.isdigit()}
         crowded = visible > (1 if layer is not None else 0)
         for index in video.on_screen_indices(seconds):
             element = self._hdr_clips.get(index)

@@ -25,7 +25,8 @@ import numpy as np
 from ..errors import CaptureError
 from .frames import decode_rgb8
 
-__all__ = ["NativeLayer", "OverlayDecoder", "compose", "signal_overlay", "layer_kinds", "fallbacks_of", "LAYER_KINDS"]
+__all__ = ["NativeLayer", "OverlayDecoder", "compose", "signal_overlay", "layer_kinds", "fallbacks_of", "refusals_of",
+           "LAYER_KINDS"]
 
 #: How a video on screen reaches a frame: composited natively with nothing below it (one capture),
 #: natively between a capture of what lies below and one of what lies above, or painted by Chromium.
@@ -123,13 +124,17 @@ def layer_kinds(layer: NativeLayer | None, visible: int) -> dict[str, int]:
             "poster": max(0, visible - (1 if layer is not None else 0))}
 
 
+def refusals_of(value: Any) -> dict[str, tuple[str, str]]:
+    """The page's refusals (``{index: {element, reason}}``) as index -> (element, reason); malformed
+    entries are skipped."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(key): (entry["element"], entry["reason"]) for key, entry in value.items()
+            if isinstance(entry, dict) and isinstance(entry.get("element"), str)
+            and isinstance(entry.get("reason"), str)}
+
+
 def fallbacks_of(value: Any) -> list[tuple[str, str]]:
     """The page's refusals (``{index: {element, reason}}``) as (element, reason) pairs; malformed
     entries are skipped."""
-    if not isinstance(value, dict):
-        return []
-    found = []
-    for entry in value.values():
-        if isinstance(entry, dict) and isinstance(entry.get("element"), str) and isinstance(entry.get("reason"), str):
-            found.append((entry["element"], entry["reason"]))
-    return found
+    return list(refusals_of(value).values())

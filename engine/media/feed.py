@@ -274,9 +274,10 @@ class VideoFrames:
             return Frame(frame_id, pixels.copy())
         from .hdr_layers import native_signal, sdr_picture  # numpy work only an HDR render needs
 
-        decoded = pixels.copy()
-        return Frame(frame_id, native_signal(decoded, clip.hdr, self.signal),
-                     lambda: sdr_picture(decoded, clip.hdr))
+        native = native_signal(pixels, clip.hdr, self.signal)  # a copy of the decoder's buffer
+        # the SDR picture is made from what was decoded: the native copy itself where no conversion was needed
+        decoded = native if clip.hdr == self.signal else pixels.copy()
+        return Frame(frame_id, native, lambda: sdr_picture(decoded, clip.hdr))
 
     def record_layers(self, kinds: dict[str, int], fallbacks: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
         """Count one capture's videos by how they were drawn (`engine.capture.layers.layer_kinds`)

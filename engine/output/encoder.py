@@ -67,9 +67,10 @@ def _rgb48_frame(pixels: np.ndarray, swscale_white: bool = False) -> Any:
     plane = video.planes[0]
     rows = np.frombuffer(memoryview(plane), np.uint8).reshape(height, plane.line_size)
     copy = rows[:, :width * 2 * channels].view(np.uint16).reshape(height, width, channels)
-    np.copyto(copy, pixels)
     if swscale_white:
-        np.subtract(copy, copy >> 8, out=copy)
+        np.subtract(pixels, pixels >> 8, out=copy)  # the copy and the scale in one pass
+    else:
+        np.copyto(copy, pixels)
     return video
 
 

@@ -17,7 +17,7 @@ from ..pipeline.fence import ReorderFence
 from ..pipeline.ring import BufferRing, Slot
 from .result import Stats
 
-__all__ = ["Job", "FenceEntry", "blend_frame", "done_future"]
+__all__ = ["Job", "FenceEntry", "blend_frame", "checked_transition", "done_future"]
 
 #: What the fence holds for a frame: its blend (done for a normal frame), and the ring slot.
 FenceEntry = tuple["Future[None]", BufferRing, Slot]
@@ -54,6 +54,15 @@ class Job:
         self.fence.abort(error)
         for ring in self.rings:
             ring.abort(error)
+
+
+def checked_transition(blender: Blender, shader: str) -> Transition:
+    """The transition `shader` of `blender`, compiled when it runs on GL: a shader with no backend
+    here, or GLSL that does not compile, fails before any capture."""
+    transition = blender.transition(shader)
+    if blender.choose(transition) == "gl":
+        blender.compile(transition)
+    return transition
 
 
 def blend_frame(job: Job, info: FrameInfo, slot: Slot) -> None:

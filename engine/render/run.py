@@ -44,7 +44,7 @@ from ..pipeline.ring import BufferRing
 from .audio import RenderAudio
 from .browser import Browser
 from .feed import ProgressCallback, feed
-from .job import FenceEntry, Job
+from .job import FenceEntry, Job, checked_transition
 from .lanes import Lane, WarmState
 from .options import RenderOptions
 from .preprobe import preprobe_media
@@ -177,11 +177,7 @@ class _Render:
     def open_blender(self) -> None:
         self.blender = blender = self.warm.blender(self.options.backend) if self.warm else Blender(self.options.backend)
         shaders = sorted({f.transition.shader for f in self.frames if f.transition is not None})
-        self.transitions = {name: blender.transition(name) for name in shaders}
-        for transition in self.transitions.values():
-            # fail before any capture: a shader with no backend here, or GLSL that does not compile
-            if blender.choose(transition) == "gl":
-                blender.compile(transition)
+        self.transitions = {name: checked_transition(blender, name) for name in shaders}
 
     def start_pipeline(self, progress: ProgressCallback | None, cancel: threading.Event | None) -> None:
         plan, decision, options = self.plan, self.decision, self.options

@@ -31,7 +31,7 @@ from ..pipeline.fence import ReorderFence
 from ..pipeline.planning import parse_still, still_frame
 from ..pipeline.ring import BufferRing
 from .browser import Browser, capture_into
-from .job import Job, blend_frame
+from .job import Job, blend_frame, checked_transition
 from .options import RenderOptions
 from .preprobe import preprobe_media
 from .result import Stats
@@ -139,10 +139,7 @@ class StillSession:
         """Look up (and compile) `shader` the first time a frame needs it, as a render does before capturing."""
         if shader not in self._transitions:
             assert self._blender is not None
-            transition = self._blender.transition(shader)
-            if self._blender.choose(transition) == "gl":
-                self._blender.compile(transition)
-            self._transitions[shader] = transition
+            self._transitions[shader] = checked_transition(self._blender, shader)
 
     def _check_fidelity(self, session: BrowserSession) -> None:
         """With ``strict``, anything the page cannot render faithfully is bad input (as in a render)."""
