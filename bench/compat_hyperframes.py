@@ -26,6 +26,16 @@ poster, and the shares over the corpus); `--with-video` keeps the compositions w
 
     .venv/bin/python bench/compat_hyperframes.py --engine-only --with-video \
         --hf-repo /work/.mirror/heygen-com+hyperframes/repo --out out/layers
+
+`--stand-in` writes local stand-ins for absent footage and sound (the fixtures' S3 URLs, which
+HyperFrames cannot fetch offline: "Video extraction failed ... download_transient"; Git LFS
+pointers) into the staged copy, sized and timed as the fixture expects (bench/hf_fixtures.py),
+so both renderers read the same files. `--timing` renders with this engine twice,
+``ENGINE_MEDIA_PATH=poster`` (before issue 29) and ``auto`` (after), and adds a timing table
+(HyperFrames s, engine s for each, the ratios, the video-layer shares; timing.md):
+
+    .venv/bin/python bench/compat_hyperframes.py --hf-repo /work/.mirror/heygen-com+hyperframes/repo \
+        --only style-1-prod,style-10-prod,sub-composition-video --stand-in --timing --out out/hf-timing
 """
 
 from __future__ import annotations
@@ -51,6 +61,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))
 from compare_hyperframes import DEFAULT_HF_ROOT, HyperFrames  # noqa: E402
+from hf_fixtures import StandIns, engine_stages, hf_stages, remote_media, timing_table  # noqa: E402
 
 HYPERSHADER_FIXTURE = ROOT / "tests" / "fixtures" / "compositions" / "hypershader"
 CDN_REWRITES = (
@@ -77,11 +88,17 @@ class Row:
     compared: int = 0
     seconds_hf: float = 0.0
     seconds_engine: float = 0.0
+    seconds_engine_poster: float = 0.0  # --timing: ENGINE_MEDIA_PATH=poster
     warnings: list[str] = field(default_factory=list)
     problem: str = ""
     worst_frame: int | None = None
     video_layers: dict[str, int] = field(default_factory=dict)
     captures: int = 0
+    captures_poster: int = 0
+    stages_hf: str = ""  # --timing: each renderer's own account of where its time went
+    stages_engine_poster: str = ""
+    stages_engine: str = ""
+    failed: list[str] = field(default_factory=list)  # --timing: the renders that failed ("HF", "poster", "auto")
     fallbacks: list[str] = field(default_factory=list)  # why a video kept the poster path
 
 
@@ -115,11 +132,13 @@ def corpus(hf: HyperFrames | None, repo: Path | None, scratch: Path) -> list[tup
     return found
 
 
-def stage(folder: Path, hf: HyperFrames | None, into: Path, stand_in: Path | None = None) -> tuple[Path, list[str]]:
+def stage(folder: Path, hf: HyperFrames | None, into: Path,
+          stand_in: StandIns | None = None) -> tuple[Path, list[str]]:
     """A copy of `folder` with CDN scripts pointed at local copies (HyperFrames' npm packages, or
     this repository's test vendor folder without HyperFrames); the LFS pointers it holds. With
-    `stand_in`, video files that are LFS pointers and remote `<video src>` URLs become copies of it."""
+    `stand_in`, video files that are LFS pointers and remote media URLs become local stand-ins."""
     shutil.copytree(folder, into)
+    needs = remote_media(into) if stand_in is not None else {}
     vendor = into / "__vendor"
     vendor.mkdir(exist_ok=True)
     if hf is not None:
@@ -138,7 +157,7 @@ def stage(folder: Path, hf: HyperFrames | None, into: Path, stand_in: Path | Non
         if head.startswith(LFS_HEADER):
             lfs.append(str(path.relative_to(into)))
             if stand_in is not None and path.suffix.lower() in VIDEO_SUFFIXES:
-                shutil.copy(stand_in, path)
+                shutil.copy(stand_in.generic(), path)
                 lfs[-1] += " (stand-in)"
         elif path.suffix in (".html", ".js", ".css"):
             text = path.read_text(encoding="utf-8", errors="surrogateescape")
@@ -146,48 +165,11 @@ def stage(folder: Path, hf: HyperFrames | None, into: Path, stand_in: Path | Non
             for pattern, local in CDN_REWRITES:
                 new = pattern.sub(local, new)
             if stand_in is not None:
-                new = REMOTE_MEDIA.sub(lambda m: f'{m.group(1)}="{local_stand_in(m.group(2), into, stand_in, lfs)}"',
-                                       new)
+                new = REMOTE_MEDIA.sub(
+                    lambda m: f'{m.group(1)}="{stand_in.local(m.group(2), needs.get(m.group(2)), into, lfs)}"', new)
             if new != text:
                 path.write_text(new, encoding="utf-8", errors="surrogateescape")
     return into, lfs
-
-
-def local_stand_in(url: str, into: Path, stand_in: Path, notes: list[str]) -> str:
-    """The root-relative path of a copy of `stand_in` standing for remote media `url` (footage and
-    sound: the stand-in clip has a silent audio track)."""
-    name = "__standin/" + re.sub(r"[^A-Za-z0-9._-]", "_", url.rsplit("/", 1)[-1]) + stand_in.suffix
-    (into / "__standin").mkdir(exist_ok=True)
-    if not (into / name).exists():
-        shutil.copy(stand_in, into / name)
-        notes.append(f"remote {url.rsplit('/', 1)[-1]} (stand-in)")
-    return "/" + name
-
-
-def write_stand_in(path: Path, seconds: int = 30) -> Path:
-    """Stand-in media for absent files (Git LFS pointers, remote URLs): 640x360 H.264, 30 fps, a
-    moving gradient, and a silent AAC track. Which path draws a video depends on its CSS and what
-    paints around it, not on its pixels, so the corpus's video-layer shares hold with it (its
-    PSNR against HyperFrames does not)."""
-    import av
-
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=30, options={"preset": "ultrafast"})
-        stream.width, stream.height, stream.pix_fmt = 640, 360, "yuv420p"
-        sound = out.add_stream("aac", rate=48000, layout="stereo")
-        x = np.arange(640, dtype=np.float32)[None, :, None]
-        for i in range(seconds * 30):
-            rgb = np.broadcast_to((127 + 100 * np.sin(x / 37 + i / 9)).astype(np.uint8), (360, 640, 3)).copy()
-            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
-                out.mux(packet)
-        silence = av.AudioFrame.from_ndarray(np.zeros((2, seconds * 48000), np.float32), format="fltp",
-                                             layout="stereo")
-        silence.sample_rate = 48000
-        for packet in sound.encode(silence):
-            out.mux(packet)
-        for packet in stream.encode(None) + sound.encode(None):
-            out.mux(packet)
-    return path
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str], log: Path, timeout: float) -> tuple[int, float]:
@@ -208,6 +190,20 @@ def decode(path: Path) -> list[np.ndarray]:
         return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
 
 
+def decode_every(path: Path, every: int) -> tuple[int, dict[int, np.ndarray]]:
+    """The frame count of `path` and its every `every`-th frame, RGB, by index (17 s of 1080x1920
+    is 3 GB of RGB: the others are not kept)."""
+    import av
+
+    kept: dict[int, np.ndarray] = {}
+    count = 0
+    with av.open(str(path)) as container:
+        for count, frame in enumerate(container.decode(video=0), 1):
+            if (count - 1) % every == 0:
+                kept[count - 1] = frame.to_ndarray(format="rgb24")
+    return count, kept
+
+
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
     mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
     return 99.0 if mse == 0 else min(99.0, 10 * math.log10(255.0**2 / mse))
@@ -217,7 +213,8 @@ def last_error(log: Path) -> str:
     lines = [ln.strip() for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
     for line in reversed(lines):
         if line.startswith(("error:", "render failed:", "Error", "✗")) or "Error:" in line:
-            return line[:300]
+            after = lines[lines.index(line) + 1:]  # HyperFrames: "✗  Render failed", then why
+            return (f"{line}: {after[0]}" if line.startswith("✗") and after else line)[:300]
     return lines[-1][:300] if lines else "no output"
 
 
@@ -238,13 +235,13 @@ def thumb(frame: np.ndarray, width: int = 320) -> np.ndarray:
 
 
 def compare(row: Row, hf_out: Path, engine_out: Path, stats: dict, every: int, sheet: list) -> None:
-    a, b = decode(hf_out), decode(engine_out)
-    row.frames_hf, row.frames_engine = len(a), len(b)
+    (row.frames_hf, a), (row.frames_engine, b) = decode_every(hf_out, every), decode_every(engine_out, every)
     fps = float(Fraction(str(stats.get("fps", "30"))))
     windows = [(t["time"], t["time"] + t["duration"]) for t in stats.get("transitions", [])]
-    outside, inside = [], []
-    worst = (100.0, None)
-    for i in range(0, min(len(a), len(b)), every):
+    outside: list[float] = []
+    inside: list[float] = []
+    worst: tuple[float, int | None] = (100.0, None)
+    for i in range(0, min(row.frames_hf, row.frames_engine), every):
         value = psnr(a[i], b[i])
         t = i / fps
         (inside if any(s <= t < e for s, e in windows) else outside).append(value)
@@ -299,7 +296,10 @@ def main() -> int:
     ap.add_argument("--with-video", action="store_true", help="only the compositions whose HTML has a <video>")
     ap.add_argument("--stand-in", action="store_true",
                     help="absent footage (Git LFS pointers, remote URLs) replaced by a synthetic clip: the video-layer "
-                    "shares hold, the pixels do not (with --engine-only)")
+                    "shares hold, the pixels do not; both renderers read the same files (bench/hf_fixtures.py)")
+    ap.add_argument("--timing", action="store_true",
+                    help="render with this engine twice, ENGINE_MEDIA_PATH=poster and auto, and write timing.md "
+                    "(HyperFrames s, engine s for each, ratios, video-layer shares); overrides --media-path")
     ap.add_argument("--fps", default="", help="both renderers' --fps (fewer frames over the same times: quicker "
                     "video-layer shares and timings)")
     ap.add_argument("--media-path", choices=("auto", "native", "poster"), default=None,
@@ -323,8 +323,10 @@ def main() -> int:
     hf_env = {} if hf is None else dict(
         os.environ, HYPERFRAMES_BROWSER_PATH=str(hf.browser), HYPERFRAMES_NO_TELEMETRY="1", DO_NOT_TRACK="1",
         NO_COLOR="1", PATH=f"{hf.node.parent}:{os.environ.get('PATH', '')}")
+    if args.timing:
+        args.media_path = "auto"
     engine_env = dict(os.environ, **({"ENGINE_MEDIA_PATH": args.media_path} if args.media_path else {}))
-    stand_in = write_stand_in(out / "stand-in.mp4") if args.stand_in else None
+    stand_in = StandIns(out / "_standin") if args.stand_in else None
     fps = ["--fps", args.fps] if args.fps else []
     rows: list[Row] = []
     sheet: list = []
@@ -361,8 +363,20 @@ def main() -> int:
             assert hf is not None
             rc_hf, row.seconds_hf = run([str(hf.node), str(hf.cli), "render", ".", "-o", str(hf_out), *fps], comp,
                                         hf_env, work / "hf.log", args.timeout)
+            row.stages_hf = hf_stages(work / "hf.log") if args.timing else ""
         rc_en = 0
         with_engine = hf_out.exists() or args.always_engine or args.engine_only  # else nothing to compare with
+        if with_engine and args.timing:  # before issue 29: every video drawn by Chromium
+            rc_po, row.seconds_engine_poster = run(
+                [sys.executable, "-m", "engine.render", str(comp), "-o", str(work / "engine-poster.mp4"), "--quality",
+                 "high", "--quiet", "--stats-json", str(work / "engine-poster.json"), *fps], ROOT,
+                dict(engine_env, ENGINE_MEDIA_PATH="poster"), work / "engine-poster.log", args.timeout)
+            poster_stats = json.loads((work / "engine-poster.json").read_text()) if rc_po == 0 else {}
+            row.captures_poster = int(poster_stats.get("captures") or 0)
+            row.stages_engine_poster = engine_stages(poster_stats)
+            if rc_po != 0:
+                row.failed.append("poster")
+                row.warnings.append(f"poster render exit {rc_po}: {last_error(work / 'engine-poster.log')}")
         if with_engine:
             rc_en, row.seconds_engine = run(
                 [sys.executable, "-m", "engine.render", str(comp), "-o", str(engine_out), "--quality", "high",
@@ -371,14 +385,17 @@ def main() -> int:
         if lfs:
             problems.append(f"media absent: Git LFS or remote ({', '.join(lfs[:3])}{'...' if len(lfs) > 3 else ''})")
         if not args.engine_only and (rc_hf != 0 or not hf_out.exists()):
+            row.failed.append("HF")
             problems.append(f"HyperFrames exit {rc_hf}: {last_error(work / 'hf.log')}")
         if with_engine and (rc_en != 0 or not engine_out.exists()):
+            row.failed.append("auto")
             problems.append(f"engine exit {rc_en}: {last_error(work / 'engine.log')}")
         stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
         row.size = f"{stats.get('width', '?')}x{stats.get('height', '?')}" if stats else ""
-        row.warnings = [f"{w['code']}: {w['element']}" for w in stats.get("warnings", [])]
+        row.warnings += [f"{w['code']}: {w['element']}" for w in stats.get("warnings", [])]
         row.video_layers = {k: int((stats.get("video_layers") or {}).get(k, 0)) for k in LAYER_KINDS}
         row.captures = int(stats.get("captures") or 0)
+        row.stages_engine = engine_stages(stats) if args.timing else ""
         row.fallbacks = sorted({f"{f['element'][:60]}: {f['reason']}"
                                 for f in (stats.get("video_layers") or {}).get("fallbacks") or []})
         if args.engine_only:
@@ -411,6 +428,10 @@ def main() -> int:
                      f"{r.psnr_inside_min if r.psnr_inside_min is not None else '-'} | {r.seconds_hf:.1f} | "
                      f"{r.seconds_engine:.1f} | {len(r.warnings)} | {r.problem or ''} |")
     table += layers_table(rows)
+    if args.timing:
+        timing = timing_table([asdict(r) for r in rows])
+        (out / "timing.md").write_text("\n".join(timing[1:]) + "\n")
+        table += timing
     (out / "compat.md").write_text("\n".join(table) + "\n")
     print("\n".join(table))
     print(f"\nrenders, logs, compat.md, compat.json and worst.png in {out}", file=sys.stderr)

@@ -97,5 +97,6 @@ def test_early_workers_are_those_a_hybrid_render_would_use() -> None:
     assert early_workers(RenderOptions(workers=4), cpus=2) == 3
     assert early_workers(RenderOptions(workers=3, path="sequential"), cpus=8) == 0
     assert early_workers(RenderOptions(frames="5:6"), cpus=4) == 0
+    assert early_workers(RenderOptions(still=1.5), cpus=4) == 0
     assert early_workers(RenderOptions(frames="5:7"), cpus=4) == 3
     assert early_workers(RenderOptions(frames="5:"), cpus=4) == 3

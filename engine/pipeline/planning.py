@@ -81,6 +81,8 @@ class PathChoices(Protocol):
     def ring_depth(self) -> int | None: ...
     @property
     def frames(self) -> str | tuple[int, int] | None: ...
+    @property
+    def still(self) -> object: ...
 
 
 def choose_workers(*, cpus: int, available_bytes: int, ring_bytes: int, frame_count: int) -> int:
@@ -134,8 +136,9 @@ def decide(options: PathChoices, *, frame_count: int, transition_frames: int, fr
 def early_workers(options: PathChoices, cpus: int) -> int:
     """How many workers besides worker 0 to start before the plan is known: those a hybrid
     render would use (`workers`, or one per CPU for ``auto``), none when the render is
-    sequential by choice or its frame range holds a single frame."""
-    if options.path == "sequential":
+    sequential by choice, a still, or its frame range holds a single frame (a browser started for
+    nothing costs a page load on a CPU the first one needs, and is waited for to close)."""
+    if options.path == "sequential" or options.still is not None:
         return 0
     if options.frames is not None:
         start, end = split_frame_range(options.frames)

@@ -64,3 +64,4 @@ def capture_into(job: Job, browser: Browser, info: FrameInfo, slot: Slot, next_i
             log.warning("capture of %s failed (%s); starting a new browser session", where, exc)
             with job.stats.timed("startup"):
                 browser.restart()
+            job.count_restart()

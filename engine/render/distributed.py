@@ -177,7 +177,8 @@ def render_on_ray(composition: Path, output: Path, options: RenderOptions, addre
             alpha=options.alpha, media=media_summary(plan.media_clips, audio.summary() if audio else None),
             dynamic_range=dynamic.name, dynamic_range_reason=dynamic.reason,
             video_layers=merge_video_layers([r.get("video_layers") or {} for r in results.values()]),
-            captures=sum(int(r.get("captures") or 0) for r in results.values()))
+            captures=sum(int(r.get("captures") or 0) for r in results.values()),
+            browser_restarts=sum(int(r.get("browser_restarts") or 0) for r in results.values()))
     finally:
         for path in tmp_paths:
             path.unlink(missing_ok=True)

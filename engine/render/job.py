@@ -41,12 +41,18 @@ class Job:
     #: what the other workers' sessions met that cannot be rendered faithfully (reported as they close)
     worker_warnings: list[PageWarning] = field(default_factory=list)
     captures: int = 0  # pictures taken from the browsers (a native video layer's parts count each)
+    browser_restarts: int = 0  # browsers replaced after a crash or a hang (`engine.render.browser`)
     _captures_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def count_captures(self, n: int) -> None:
         """Add `n` pictures taken by one worker (thread-safe)."""
         with self._captures_lock:
             self.captures += n
+
+    def count_restart(self) -> None:
+        """Record one browser replaced after a crash or a hang (thread-safe)."""
+        with self._captures_lock:
+            self.browser_restarts += 1
 
     def abort(self, error: BaseException) -> None:
         """Stop every thread of the render: the fence and each ring raise `error` to their waiters."""

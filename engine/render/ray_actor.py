@@ -72,6 +72,7 @@ class ChunkRenderer:
                     "stage_seconds": result.stage_seconds, "backend": result.backend,
                     "capture_format": result.capture_format, "capture_mode": result.capture_mode,
                     "warnings": result.warnings, "video_layers": result.video_layers, "captures": result.captures,
+                    "browser_restarts": result.browser_restarts,
                     "node": os.uname().nodename, "pid": os.getpid()}
         finally:
             out.unlink(missing_ok=True)

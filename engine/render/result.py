@@ -82,6 +82,7 @@ class RenderResult:
     #: videos the native path refused (``fallbacks``); empty without video
     video_layers: dict[str, Any] = field(default_factory=dict)
     captures: int = 0  # pictures taken from the browsers
+    browser_restarts: int = 0  # browsers replaced after a crash or a hang (their frames captured again)
 
     @property
     def frames_per_second(self) -> float:
@@ -104,4 +105,5 @@ class RenderResult:
                 f"{f' ({self.partition})' if self.partition else ''}, {self.workers} worker(s), ring {self.ring_depth}, "
                 f"blend {self.backend}"
                 + (f"; {unfaithful} warning(s): not everything rendered faithfully" if unfaithful else "")
-                + (f"; {notices} other warning(s)" if notices else ""))
+                + (f"; {notices} other warning(s)" if notices else "")
+                + (f"; {self.browser_restarts} browser(s) replaced after a crash or hang" if self.browser_restarts else ""))

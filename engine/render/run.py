@@ -276,7 +276,8 @@ class _Render:
             media=media_summary(plan.media_clips, self.audio.summary() if self.audio is not None else None),
             alpha=self.options.alpha, dynamic_range=self.dynamic.name, dynamic_range_reason=self.dynamic.reason,
             video_layers=self.video.layers_summary() if self.video is not None else {},
-            captures=self.job.captures if self.job is not None else 0)
+            captures=self.job.captures if self.job is not None else 0,
+            browser_restarts=self.job.browser_restarts if self.job is not None else 0)
 
     def lane(self, index: int) -> Lane | None:
         """Worker `index`'s thread when a Renderer keeps them (None: a thread of its own)."""
