@@ -20,6 +20,9 @@ __all__ = ["VideoSink", "CONTAINERS"]
 
 #: Extension -> PyAV container format.
 CONTAINERS = {".mp4": "mp4", ".mkv": "matroska", ".mov": "mov", ".webm": "webm"}
+#: Frames a packet's decode time may come before its presentation time (B-frame reordering; x265 and
+#: x264 reorder at most 16).
+MAX_REORDER = 64
 
 
 class VideoSink:
@@ -63,6 +66,7 @@ class VideoSink:
             self.discard()
             raise
         self._stream, self._pix_fmt = stream, pix_fmt
+        self._last_dts: int | None = None  # of the last video packet muxed
 
     def encode(self, video: Any, count: int) -> None:
         """Encode the rgb48le (or straight rgba64le) frame `video` as frame number `count` (0, 1, ... in the file)."""
@@ -78,14 +82,26 @@ class VideoSink:
             video.color_trc, video.color_primaries = trc, primaries
         video.pts = count
         for packet in self._stream.encode(video):
-            self._container.mux(packet)
+            self._mux_video(packet)
         if self._audio is not None:
             self._audio.write_until(self._audio.target(count + 1, self.fps))
+
+    def _mux_video(self, packet: Any) -> None:
+        """Mux one video packet. libx265 flushing a stream of a few frames (all its packets come at the
+        flush) now and then gives them an uninitialised decode time (-7e13: the MP4 muxer then fails
+        with "Not yet implemented"); a decode time after the packet's presentation time or more than
+        `MAX_REORDER` frames before it is replaced by the next one in decode order."""
+        pts, dts = packet.pts, packet.dts
+        if pts is not None and dts is not None and not pts - MAX_REORDER <= dts <= pts:
+            packet.dts = pts if self._last_dts is None else min(pts, self._last_dts + 1)
+        if packet.dts is not None:
+            self._last_dts = packet.dts
+        self._container.mux(packet)
 
     def finish(self, frames: int) -> None:
         """Flush the encoders and close the file, the audio cut to the length of `frames` frames."""
         for packet in self._stream.encode(None):
-            self._container.mux(packet)
+            self._mux_video(packet)
         if self._audio is not None:
             self._audio.finish(self._audio.target(frames, self.fps))
         self._container.close()

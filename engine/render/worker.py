@@ -113,8 +113,9 @@ class Worker:
                 return
             job, source, ring = orders
             try:
-                if browser is None:
+                if browser is None:  # its first browser failed to start or died before orders came
                     browser = self._open()
+                    job.count_restart()
                 walk(job, browser, source, ring)
             except FenceAborted:
                 pass
