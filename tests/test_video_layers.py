@@ -84,8 +84,11 @@ CASES = [
     ("in a container with opacity (refused: group opacity)",
      ".box{opacity:.7}#v{position:absolute;left:40px;top:30px;width:200px;height:100px}",
      '<div class="box">' + VIDEO + "</div>", False),
-    ("rotated (refused)",
+    ("rotated (native, through its matrix)",
      "#v{position:absolute;left:40px;top:30px;width:200px;height:100px;transform:rotate(8deg)}",
+     VIDEO, True),
+    ("3D-transformed (refused)",
+     "#v{position:absolute;left:40px;top:30px;width:200px;height:100px;transform:perspective(300px) rotateY(20deg)}",
      VIDEO, False),
 ]
 
@@ -173,16 +176,16 @@ def test_render_stats_count_each_kind_and_name_refusals(tmp_path: Path, clip: Pa
     assert result.video_layers["native"] == result.captures == result.frames == 6  # one capture per frame
 
     refused = page(tmp_path / "refused", clip, "#v{position:absolute;left:40px;top:30px;width:160px;height:96px;"
-                   "filter:saturate(.3)}", VIDEO)
+                   "filter:blur(2px)}", VIDEO)
     result = engine.render(refused, tmp_path / "refused.mp4", workers=1, frames="0:6",
                            capture={"media_path": "native"})
     assert result.video_layers["poster"] == result.frames == 6 and result.video_layers["native"] == 0
-    reason = "it has a filter, mask, clip-path or blend mode (filter: saturate(0.3))"
+    reason = "it has a filter not drawn natively (filter: blur(2px); blur() is not a colour function drawn natively)"
     assert result.video_layers["fallbacks"] == [{"element": result.video_layers["fallbacks"][0]["element"],
                                                  "reason": reason}]
     assert 'id="v"' in result.video_layers["fallbacks"][0]["element"]
     named = [w for w in result.warnings if w["code"] == "native-video"]
-    assert len(named) == 1 and "filter: saturate(0.3)" in named[0]["message"]
+    assert len(named) == 1 and "filter: blur(2px)" in named[0]["message"]
     poster = engine.render(refused, tmp_path / "refused-poster.mp4", workers=1, frames="0:6",
                            capture={"media_path": "poster"})
     assert poster.video_layers["poster"] == poster.frames == 6 and poster.video_layers["fallbacks"] == []

@@ -283,7 +283,7 @@ INNER = video("display:block;width:160px;height:96px")
 ABOVE = '<div id="a" style="position:absolute;left:80px;top:50px;width:100px;height:50px;{}"></div>'
 #: refused property: (body, the element named, what the reason must name)
 FALLBACKS = {
-    "filter": (video(V1 + "filter:saturate(.3)"), 'id="v"', "filter: saturate(0.3)"),
+    "filter": (video(V1 + "filter:blur(2px)"), 'id="v"', "filter: blur(2px); blur() is not a colour function"),
     "mask": (video(V1 + "mask-image:linear-gradient(#000,transparent)"), 'id="v"', "mask-image: linear-gradient"),
     "clip-path": (video(V1 + "clip-path:inset(10px 20px)"), 'id="v"', "clip-path: inset(10px 20px)"),
     "mix-blend-mode": (video(V1 + "mix-blend-mode:multiply"), 'id="v"', "mix-blend-mode: multiply"),
@@ -297,11 +297,8 @@ FALLBACKS = {
                               "backdrop-filter: blur(3px)"),
     "mix-blend-mode above": (video(V1) + ABOVE.format("background:#f80;mix-blend-mode:difference"), 'id="a"',
                              "mix-blend-mode: difference"),
-    "rotation": (video(V1 + "transform:rotate(5deg)"), 'id="v"', "transform: matrix("),
-    "rotate property": (video(V1 + "rotate:4deg"), 'id="v"', "rotate: 4deg"),
-    "skew": (video(V1 + "transform:skewX(8deg)"), 'id="v"', "transform: matrix("),
+    # 2D rotations and skews are native (through the layer's matrix): test_video_layers_rotate.py
     "3D": (video(V1 + "transform:perspective(300px) rotateY(15deg)"), 'id="v"', "transform: matrix3d("),
-    "ancestor rotation": (WRAP.format("transform:rotate(-4deg)", INNER), 'id="w"', "transform: matrix("),
     # a box of the video's own (background, border, shadow, outline) is native: test_video_layers_box.py
     "outline over the frame": (video(V1 + "outline:2px solid red;outline-offset:-4px"), 'id="v"', "outline-offset: -4px"),
 }

@@ -12,6 +12,10 @@ interface HfCensusEntry { code: string; element: string; message: string; }
 /** A native video layer planned by layers.js (replies.py LayerPlan). */
 interface HfLayerPlan {
   index: number; rect: number[]; clip: number[]; rounded: number[][]; opacity: number; below: boolean;
+  /** a rotated or skewed video: its local-to-viewport map (rect, clip, rounded then local) and its viewport box */
+  matrix?: number[]; area?: number[];
+  /** colour filter functions applied to the frame, in order: [name, amount] (hue-rotate in degrees) */
+  filters: [string, number][];
 }
 
 /** A video that could be composited natively: [index, element, frame width, frame height]. */
@@ -55,7 +59,7 @@ interface HfEngineAdapters {
 /** media.js */
 interface HfEngineMedia {
   census(): object[];
-  show(frames: Record<string, string> | null, prefetch: Record<string, string> | null, pending: HfPending[], skip?: number | null): void;
+  show(frames: Record<string, string> | null, prefetch: Record<string, string> | null, pending: HfPending[], skip?: number | number[] | null): void;
   showDeferred(index: number, pending: HfPending[]): boolean;
   candidates(frames: Record<string, unknown> | null): HfCandidate[];
   isDeferred(index: number): boolean;
@@ -66,13 +70,42 @@ interface HfEngineMedia {
   failedImages(): HfCensusEntry[];
 }
 
+/** paint_order.js: a survey of the page (element -> its style, parent, tree order, paint key...) */
+type HfSurvey = Map<Element, any>;
+interface HfEnginePaint {
+  px(value: string): number;
+  positioned(s: CSSStyleDeclaration): boolean;
+  survey(): HfSurvey;
+  keyOf(info: HfSurvey, el: Element): number[][];
+  pseudoKey(info: HfSurvey, el: Element, which: string): number[][] | null;
+  compare(a: number[][], b: number[][]): number;
+  matrixOf(transform: string): number[] | null;
+  upright(s: CSSStyleDeclaration): boolean;
+  transformOf(s: CSSStyleDeclaration): string;
+  ownBox(s: CSSStyleDeclaration): { any: string; under: string | null; outline: string | null } | null;
+  borderBox(s: CSSStyleDeclaration): number[];
+  insets(s: CSSStyleDeclaration, padding: boolean): number[];
+  paints(me: any): boolean;
+  extentOf(info: HfSurvey, me: any): { box: number[]; hole: number[] | null };
+  meets(extent: { box: number[]; hole: number[] | null }, clip: number[]): boolean;
+}
+
+/** layer_geometry.js: where and how a video is drawn natively ({ hidden }, { reason } or the layer's geometry) */
+interface HfEngineGeometry {
+  geometry(info: HfSurvey, el: Element, iw: number, ih: number): any;
+  setHdr(transfer: string | null): void;
+  AWAY: number;
+}
+
 /** layers.js */
-interface HfLayerFound { layer: HfLayerPlan | null; reasons: Record<string, { element: string; reason: string }>; visible: number; }
+interface HfLayerFound { layer: HfLayerPlan | null; layers: HfLayerPlan[]; reasons: Record<string, { element: string; reason: string }>; visible: number; }
 interface HfEngineLayers {
   plan(candidates: HfCandidate[]): HfLayerFound;
   show(part: 'below' | 'overlay'): boolean;
   clear(): void;
   current(): HfLayerPlan | null;
+  /** an HDR render's transfer (pq, hlg), or null: colour filters are refused natively in HDR */
+  setHdr(transfer: string | null): void;
 }
 
 /** clock.js */
@@ -132,6 +165,8 @@ interface Window {
   __hfEngineFonts: HfEngineFonts;
   __hfEngineAdapters: HfEngineAdapters;
   __hfEngineMedia: HfEngineMedia;
+  __hfEnginePaint: HfEnginePaint;
+  __hfEngineGeometry: HfEngineGeometry;
   __hfEngineLayers: HfEngineLayers;
   __hfEngineClock: HfEngineClock;
   __hfEngineHyperFrames: HfEngineHyperFrames;

@@ -1,6 +1,6 @@
 """The pictures of one capture with native video layers (`engine.capture.layers`): the whole page
-in one picture, or the parts around the planned video layer with the video's frame composited
-between; and the render's ``video_layers`` count of how each capture drew its videos.
+in one picture, or the parts around the planned video layers with their frames composited
+between, in paint order; and the render's ``video_layers`` count of how each capture drew its videos.
 
 `LayerCapture` belongs to a `BrowserSession`, which hands it the page's calls. In an HDR render
 (`use_signal`) every picture of the page is converted into the output's signal as it is taken,
@@ -19,7 +19,7 @@ import numpy as np
 from ..media.feed import PageVideo
 from .fidelity import PageWarning
 from .frames import decode_into
-from .layers import NativeLayer, OverlayDecoder, compose, layer_kinds, refusals_of, signal_overlay
+from .layers import NativeLayer, OverlayDecoder, compose, layer_kinds, layers_of, refusals_of, signal_overlay
 from .replies import SeekReply
 
 __all__ = ["LayerCapture"]
@@ -73,21 +73,21 @@ class LayerCapture:
     def take(self, buffer: np.ndarray, reply: SeekReply, seconds: float,
              video: PageVideo | None) -> np.ndarray:
         """The picture of the page as a seek or an isolation left it (`reply`), into `buffer`: one
-        capture, or the parts around a native video layer with `video`'s frame composited between
+        capture, or the parts around the native video layers with `video`'s frames composited between
         (the page is then left split: the session restores it)."""
-        layer = NativeLayer.from_page(reply.get("layer")) if video is not None else None
+        layers = layers_of(reply) if video is not None else []
         if video is not None:
-            self.count(reply, layer, seconds, video)
-        if layer is None:
+            self.count(reply, layers, seconds, video)
+        if not layers:
             return self._picture(buffer)
         assert video is not None
-        if layer.below:
+        if layers[0].below:
             self._picture(buffer)
             self._show_overlay(seconds)
         overlay = self._overlay()
-        return compose(buffer, layer, video.pixels_at(seconds, layer.index), overlay)
+        return compose(buffer, layers, [video.pixels_at(seconds, layer.index) for layer in layers], overlay)
 
-    def count(self, reply: SeekReply, layer: NativeLayer | None, seconds: float, video: PageVideo) -> None:
+    def count(self, reply: SeekReply, layers: list[NativeLayer], seconds: float, video: PageVideo) -> None:
         """Record how this capture drew its videos (the render's ``video_layers`` stats); a video the
         native path refused is named (a ``native-video`` warning when native layers were asked for
         explicitly, else in the stats' fallbacks)."""
@@ -100,29 +100,31 @@ class LayerCapture:
             visible, refusals = video.on_screen(seconds), {}
             self._counted_by_timing = seconds
         fallbacks = list(refusals.values())
-        for element, reason in video.frames.record_layers(layer_kinds(layer, visible), fallbacks):
+        for element, reason in video.frames.record_layers(layer_kinds(layers, visible), fallbacks):
             log.info("%s: %s keeps the poster path (Chromium paints its frames): %s", self._name, element, reason)
         if self._hdr_clips:
-            self._warn_hdr_posters(refusals, layer, visible, seconds, video)
+            self._warn_hdr_posters(refusals, layers, visible, seconds, video)
         if self._warn_refusals:
             for element, reason in fallbacks:
                 self._warn(PageWarning("native-video", element, "drawn by Chromium as a poster instead of "
                                             f"natively: {reason}"))
 
-    def _warn_hdr_posters(self, refusals: dict[str, tuple[str, str]], layer: NativeLayer | None, visible: int,
+    def _warn_hdr_posters(self, refusals: dict[str, tuple[str, str]], layers: list[NativeLayer], visible: int,
                           seconds: float, video: PageVideo) -> None:
         """In an HDR render, an HDR source Chromium drew (refused by the native path: `refusals`, or
-        on screen beside the frame's one native layer) is tone-mapped to SDR: an ``hdr-source`` warning."""
+        on screen beside the frame's native layers without a reason) is tone-mapped to SDR: an
+        ``hdr-source`` warning."""
         reasons = {int(key): reason for key, (_, reason) in refusals.items() if key.isdigit()}
-        crowded = visible > (1 if layer is not None else 0)
+        native = {layer.index for layer in layers}
+        crowded = visible > len(layers)
         for index in video.on_screen_indices(seconds):
             element = self._hdr_clips.get(index)
-            if element is None or (layer is not None and layer.index == index):
+            if element is None or index in native:
                 continue
             if index in reasons:
                 why = f"the native path refused it ({reasons[index]})"
             elif crowded:
-                why = "another video is this frame's native layer (one per frame)"
+                why = "the frame's native layers left it out"
             else:
                 continue
             self._warn(PageWarning("hdr-source", element, f"drawn by Chromium as a poster: {why}; those frames are "

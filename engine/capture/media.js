@@ -91,15 +91,16 @@
   // its new frame (an element missing from it keeps what it shows). Pushes one promise per new
   // frame onto `pending` (as [name, promise]); the poster is switched once the frame is decoded.
   // `prefetch` names the frames of the time captured next: fetched now, while this one is captured.
-  // `skip`: the index of a video composited natively this time (layers.js): its frame is neither
-  // fetched nor prefetched, only remembered (`deferred`) in case the page needs its poster after all.
+  // `skip`: the indices of the videos composited natively this time (layers.js): their frames are
+  // neither fetched nor prefetched, only remembered (`deferred`) in case the page needs their posters after all.
   const deferred = new Map(); // index -> URL of the frame a skipped video would show
   const show = (frames, prefetch, pending, skip = null) => {
     deferred.clear();
+    const skipped = new Set(Array.isArray(skip) ? skip : skip === null ? [] : [skip]);
     for (const [key, url] of Object.entries(frames || {})) {
       const el = elements[Number(key)];
       if (!el || !url || shown.get(el) === url) continue;
-      if (Number(key) === skip) { deferred.set(Number(key), url); shown.delete(el); continue; }
+      if (skipped.has(Number(key))) { deferred.set(Number(key), url); shown.delete(el); continue; }
       shown.set(el, url);
       // A crossorigin attribute makes the poster a CORS request, which misses the decoded no-cors
       // frame (the list of available images is keyed by CORS mode) and refetches it: the frame
@@ -112,7 +113,7 @@
         return use(again, url + '?show');
       })]);
     }
-    for (const [key, url] of Object.entries(prefetch || {})) if (Number(key) !== skip) load(url);
+    for (const [key, url] of Object.entries(prefetch || {})) if (!skipped.has(Number(key))) load(url);
   };
   // The poster of a video skipped by show() after all (the split did not take it): pushed onto `pending`.
   const showDeferred = (index, pending) => {

@@ -66,14 +66,22 @@ class ShaderInit(TypedDict):
     published: bool
 
 
-class LayerPlan(TypedDict):
-    """Where a native video layer is drawn (`engine.capture.layers.NativeLayer.from_page`)."""
-
+class _LayerPlanBase(TypedDict):
     index: int
     rect: list[float]
     clip: list[float]
     opacity: float
     below: bool
+    rounded: list[list[float]]
+    filters: list[tuple[str, float]]
+
+
+class LayerPlan(_LayerPlanBase, total=False):
+    """Where a native video layer is drawn (`engine.capture.layers.NativeLayer.from_page`); a rotated
+    or skewed one has its local-to-viewport `matrix` and its viewport box `area`."""
+
+    matrix: list[float]
+    area: list[float]
 
 
 class Fallback(TypedDict):
@@ -109,10 +117,12 @@ class PrepareReply(Reply, total=False):
 
 class SeekReply(Reply, total=False):
     """``seek()`` / ``isolateScene()`` with native video layers asked for: the `layer` planned (or
-    None), the videos whose poster was not loaded (`deferred`, by clip index), the videos refused
-    (`fallbacks`, by clip index) and how many videos are on screen (`visible`)."""
+    None) and all the `layers` (paint order, `layer` first; empty without one), the videos whose
+    poster was not loaded (`deferred`, by clip index), the videos refused (`fallbacks`, by clip
+    index) and how many videos are on screen (`visible`)."""
 
     layer: LayerPlan | None
+    layers: list[LayerPlan]
     deferred: list[int]
     fallbacks: dict[str, Fallback]
     visible: int

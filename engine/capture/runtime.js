@@ -21,7 +21,7 @@
   const settle = (pending, timeoutMs) => seeker.settle(pending, timeoutMs, errors);
 
   // ---- native video layers (layers.js): the split planned after a seek or an isolation ----
-  /** @type {{ frames: Record<string, string>, onScreen: Record<string, boolean>, skip: number | null, found: HfLayerFound | null } | null} */
+  /** @type {{ frames: Record<string, string>, onScreen: Record<string, boolean>, skip: number[], found: HfLayerFound | null } | null} */
   let layering = null; // this seek's { frames, skip } when Python asked for layers
   const planLayer = (timeoutMs, again) => {
     if (!layering) return result();
@@ -31,26 +31,28 @@
     let planned = again ? replan(candidates) : L.current();
     const done = () => {
       if (planned) L.show(planned.below ? 'below' : 'overlay');
-      const deferred = layering.skip !== null && M.isDeferred(layering.skip) ? [layering.skip] : [];
+      const deferred = layering.skip.filter((index) => M.isDeferred(index));
       const { reasons, visible } = layering.found;
       // videos whose first frame the page shows now as a poster (it sets the element's layout)
       const known = new Set(M.candidates(layering.onScreen).map(([index]) => index));
       const first = Object.keys(layering.frames || {}).filter((k) => !known.has(Number(k))).length;
-      return result({ layer: planned, deferred, fallbacks: reasons, visible: visible + first });
+      return result({ layer: planned, layers: planned ? layering.found.layers : [], deferred, fallbacks: reasons,
+        visible: visible + first });
     };
-    // the video skipped at the seek is visible but not (or no longer) the native one: its poster now
-    const skipped = candidates.find(([index]) => index === layering.skip);
-    if (skipped && (!planned || planned.index !== skipped[0]) && skipped[1].checkVisibility({ visibilityProperty: true })) {
-      const late = [];
-      M.showDeferred(skipped[0], late);
-      if (late.length) {
-        L.clear();
-        return (async () => {
-          try { await settle(late, timeoutMs); } catch (e) { return result({ timeout: e.message }); }
-          planned = replan(M.candidates(layering.onScreen));
-          return done();
-        })();
-      }
+    // the videos skipped at the seek that are visible but not (or no longer) native: their posters now
+    const native = new Set(planned ? layering.found.layers.map((layer) => layer.index) : []);
+    /** @type {HfPending[]} */
+    const late = [];
+    for (const [index, el] of candidates) {
+      if (layering.skip.includes(index) && !native.has(index) && el.checkVisibility({ visibilityProperty: true })) M.showDeferred(index, late);
+    }
+    if (late.length) {
+      L.clear();
+      return (async () => {
+        try { await settle(late, timeoutMs); } catch (e) { return result({ timeout: e.message }); }
+        planned = replan(M.candidates(layering.onScreen));
+        return done();
+      })();
     }
     return done();
   };
@@ -90,10 +92,10 @@
     // Put the page at time t (seconds); optionally isolate one scene. Returns {errors, timeout?,
     // missingScene?, layer?, deferred?}: synchronously when nothing is pending (the common case),
     // else a promise. `media`: [frames, prefetch], the video frames to show and to fetch ahead
-    // (media.js show()). `layers`: the indices of the videos on screen at t, to plan a native video
-    // layer for (layers.js); the page is then left
-    // showing the split's first part (`layer.below`: what paints below the video, else the
-    // overlay), and `deferred` names the video whose poster was not loaded (it is drawn natively).
+    // (media.js show()). `layers`: the indices of the videos on screen at t, to plan native video
+    // layers for (layers.js: `layer`, the first, and `layers`, all in paint order); the page is
+    // then left showing the split's first part (`layer.below`: what paints below the videos, else
+    // the overlay), and `deferred` names the videos whose posters were not loaded (drawn natively).
     seek(t, sceneId, timeoutMs, media, layers) {
       visibility.restore();
       visibility.ensureSheet();
@@ -125,10 +127,10 @@
       }
       // `layers`: the indices of the videos on screen at t (by their timing), or null
       layering = layers && media ? { frames: media[0], onScreen: Object.fromEntries(layers.map((i) => [i, true])),
-        skip: null, found: null } : null;
+        skip: [], found: null } : null;
       if (layering) {
         layering.found = window.__hfEngineLayers.plan(window.__hfEngineMedia.candidates(layering.onScreen));
-        layering.skip = layering.found.layer ? layering.found.layer.index : null;
+        layering.skip = layering.found.layers.map((layer) => layer.index);
       }
       window.__hfEngineMedia.checkPosters(pending); // before show() sets frames as posters
       if (media) window.__hfEngineMedia.show(media[0], media[1], pending, layering ? layering.skip : null);

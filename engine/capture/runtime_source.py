@@ -16,13 +16,15 @@ __all__ = ["runtime_source", "RUNTIME_FILES"]
 #: ``window.__hfEngine*`` property: what every part shares (common.js: the element describer),
 #: sub-composition assembly, timing and variables (compositions.js), the deterministic fonts
 #: (fonts.js), the animation-library adapters (adapters.js), video frames shown as posters
-#: (media.js), native video layers: the page split around a video composited outside the browser
+#: (media.js), native video layers: paint order and box facts (paint_order.js), where and how a video
+#: is drawn (layer_geometry.js), the page split around the videos composited outside the browser
 #: (layers.js), the virtual clock: time, timers, requestAnimationFrame, Math.random (clock.js),
 #: what HyperFrames' runtime predefines (hyperframes.js), timelines and animations put at a time
 #: (seek.js), images decoded before a capture (assets.js), the engine's stylesheet and scene
 #: isolation (isolate.js), the census of what cannot be rendered faithfully (census.js), then
 #: ``window.__hfEngine``, what Python calls (runtime.js).
-RUNTIME_FILES = ("common.js", "compositions.js", "fonts.js", "adapters.js", "media.js", "layers.js", "clock.js",
+RUNTIME_FILES = ("common.js", "compositions.js", "fonts.js", "adapters.js", "media.js", "paint_order.js",
+                 "layer_geometry.js", "layers.js", "clock.js",
                  "hyperframes.js", "seek.js", "assets.js", "isolate.js", "census.js", "runtime.js")
 
 

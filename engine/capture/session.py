@@ -208,6 +208,8 @@ class BrowserSession:
                 self._warn(PageWarning("hdr-source", element, hdr_image_note(src, transfer, self.hdr_signal)))
         self._layers_capture.use_signal(self.hdr_signal, {clip.index: clip.element for clip in videos
                                                           if clip.hdr and keeps})
+        if keeps:  # colour filters on a video are Chromium's to draw in an HDR render (layers.js)
+            self._evaluate("(t) => window.__hfEngineLayers.setHdr(t)", self.hdr_signal, "telling the page it is HDR")
 
     # ---- video frames ----
     def _page_video(self) -> PageVideo | None:
@@ -346,8 +348,8 @@ class BrowserSession:
 
     def _seek(self, t: float | Fraction, scene_id: str | None, next_time: float | Fraction | None,
               layers: bool) -> SeekReply:
-        """`seek`; with `layers`, the page plans a native video layer (`engine.capture.layers`) and
-        is left showing its first part. Returns the runtime's result."""
+        """`seek`; with `layers`, the page plans the native video layers (`engine.capture.layers`) and
+        is left showing their first part. Returns the runtime's result."""
         seconds = self._time(t)
         what = f"seeking to t={seconds:g} s" + (f" (scene {scene_id!r})" if scene_id else "")
         self._isolated = False  # the runtime's seek undoes any isolation first
