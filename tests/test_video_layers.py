@@ -190,3 +190,21 @@ def test_render_stats_count_each_kind_and_name_refusals(tmp_path: Path, clip: Pa
                            capture={"media_path": "poster"})
     assert poster.video_layers["poster"] == poster.frames == 6 and poster.video_layers["fallbacks"] == []
     assert not [w for w in poster.warnings if w["code"] == "native-video"]
+
+
+def test_a_video_under_an_ancestor_at_opacity_zero_is_hidden_not_refused(tmp_path: Path, clip: Path,
+                                                                         chromium_leak_check: None) -> None:
+    """Nothing of a video under an ancestor at opacity 0 shows (a scene faded out): it is neither a
+    layer nor a refusal, whatever else the split would refuse (a filter on a wrapper inside); the
+    frame is the poster path's."""
+    body = ('<div id="out" style="opacity:0"><div style="filter:blur(2px)">' + VIDEO + '</div></div>'
+            '<div style="position:absolute;left:9px;top:9px;color:#fff">T</div>')
+    faded = page(tmp_path / "faded", clip, "#v{position:absolute;left:40px;top:30px;width:160px;height:96px}", body)
+    result = engine.render(faded, tmp_path / "faded.mp4", workers=1, frames="0:3", hash_frames=True,
+                           capture={"media_path": "native"})
+    assert result.video_layers["fallbacks"] == [] and not [w for w in result.warnings if w["code"] == "native-video"]
+    assert result.video_layers["native"] == result.video_layers["two_capture"] == result.video_layers["poster"] == 0
+    assert result.captures == result.frames == 3  # one picture: no split
+    poster = engine.render(faded, tmp_path / "poster.mp4", workers=1, frames="0:3", hash_frames=True,
+                           capture={"media_path": "poster"})
+    assert result.frame_hashes == poster.frame_hashes

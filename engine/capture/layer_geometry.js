@@ -226,6 +226,8 @@
     const me = info.get(el);
     const s = me.s;
     if (!me || s.display === 'none' || s.visibility !== 'visible') return { hidden: true };
+    // under an ancestor (or itself) at opacity 0 nothing of it shows, whatever else the split would refuse
+    for (let p = el; p; p = info.get(p).parent) if (!(parseFloat(info.get(p).s.opacity) > 0)) return { hidden: true };
     const graded = colourFilters(s.filter);
     if (typeof graded === 'string') return { reason: `it has a filter not drawn natively (filter: ${s.filter}; ${graded})` };
     const effect = effects(s, true);
