@@ -6,8 +6,13 @@ PY := .venv/bin/python
 bootstrap:
 	bash scripts/bootstrap.sh
 
+# The suite runs in TEST_JOBS processes (pytest-xdist; each test file stays in one process, with its
+# module fixtures: a Ray cluster, a render shared by its tests); TEST_JOBS=0 runs it in this one.
+TEST_JOBS ?= 2
+XDIST = $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadfile)
+
 test: bootstrap lint
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q $(XDIST) tests
 	$(PY) -m pytest -q bench/bench_blend.py -m gate
 
 # The lane to run while working (under a minute): lint, then every test that starts no Chromium
@@ -17,7 +22,7 @@ test-fast: bootstrap lint
 
 # The other lane: the tests that drive a real Chromium (most of make test's time).
 test-browser: bootstrap
-	$(PY) -m pytest -q -m browser tests
+	$(PY) -m pytest -q $(XDIST) -m browser tests
 
 # The linter and the type checker, on engine/ (configured in pyproject.toml), and a syntax check and
 # a type check (tsc, tsconfig.json: their // @ts-check, the shared globals in engine/capture/globals.d.ts)
