@@ -314,7 +314,7 @@ def main() -> int:
               "--engine-only renders with this engine alone)", file=sys.stderr)
         return 2
     hf = None if found.missing else found
-    out = args.out or Path(tempfile.mkdtemp(prefix="compat-"))
+    out = (args.out or Path(tempfile.mkdtemp(prefix="compat-"))).resolve()  # HyperFrames runs in the fixture's folder
     out.mkdir(parents=True, exist_ok=True)
     only = {n.strip() for n in args.only.split(",") if n.strip()}
     items = [c for c in corpus(hf, args.hf_repo, out / "_sources") if not only or c[0] in only]

@@ -208,3 +208,27 @@ def test_a_video_under_an_ancestor_at_opacity_zero_is_hidden_not_refused(tmp_pat
     poster = engine.render(faded, tmp_path / "poster.mp4", workers=1, frames="0:3", hash_frames=True,
                            capture={"media_path": "poster"})
     assert result.frame_hashes == poster.frame_hashes
+
+
+def test_auto_keeps_8_bit_footage_needing_two_captures_on_the_poster_path_at_jpeg_capture(
+        tmp_path: Path, clip: Path, chromium_leak_check: None) -> None:
+    """Measured: for 8-bit SDR footage with something below it, a capture below and one above cost
+    more than Chromium painting the frame in one JPEG capture (bench/RESULTS.md). So `auto` keeps it
+    on the poster path when captures are JPEG (a choice: no fallback, no warning); PNG captures,
+    deeper footage and media_path='native' keep the split, and a video covering the frame stays native."""
+    boxed = page(tmp_path / "boxed", clip, "#v{position:absolute;left:40px;top:30px;width:160px;height:96px}", VIDEO)
+
+    def kinds(folder: Path, **options: object) -> tuple[dict[str, object], int]:
+        result = engine.render(folder, tmp_path / "out.mp4", workers=1, frames="0:4", **options)  # type: ignore[arg-type]
+        assert not [w for w in result.warnings if w["code"] == "native-video"]
+        return {k: v for k, v in result.video_layers.items() if v}, result.captures
+
+    assert kinds(boxed, quality="standard") == ({"poster": 4}, 4)  # JPEG captures: one each, Chromium paints
+    assert kinds(boxed, quality="high") == ({"two_capture": 4}, 8)  # PNG captures: the split
+    assert kinds(boxed, quality="standard", capture={"media_path": "native"}) == ({"two_capture": 4}, 8)
+    full = page(tmp_path / "full", clip, "#v{position:absolute;left:0;top:0;width:320px;height:180px;"
+                "object-fit:cover}", VIDEO)
+    assert kinds(full, quality="standard") == ({"native": 4}, 4)  # one capture either way: native
+    ten = write_numbered_video(tmp_path / "ten.mp4", frames=48, fps=24, codec="h264_10")
+    deep = page(tmp_path / "deep", ten, "#v{position:absolute;left:40px;top:30px;width:160px;height:96px}", VIDEO)
+    assert kinds(deep, quality="standard") == ({"two_capture": 4}, 8)  # 10 bits: kept by the split

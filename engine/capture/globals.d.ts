@@ -106,6 +106,8 @@ interface HfEngineLayers {
   current(): HfLayerPlan | null;
   /** an HDR render's transfer (pq, hlg), or null: colour filters are refused natively in HDR */
   setHdr(transfer: string | null): void;
+  /** clips kept on the poster path where their split would need the part below (layers.py prefer_poster) */
+  preferPoster(indices: number[]): void;
 }
 
 /** clock.js */

@@ -85,6 +85,10 @@
   // boxes: those of them with a box, moved: elements between moved to the part below, sides: [el, visible, after?, ...]
   // each, box: the first paints its own box }
   let split = null;
+  // Clips kept on the poster path where their split would need the part below (layers.py
+  // `prefer_poster`: 8-bit SDR footage at JPEG capture, where Chromium painting the frame is cheaper)
+  let posterFirst = new Set();
+  const preferPoster = (indices) => { posterFirst = new Set(indices || []); };
 
   // The native layers for this frame, in paint order: the first of `candidates` ([[index, element,
   // width, height]]) that is visible and drawn by rules the split reproduces, then each later one
@@ -106,6 +110,7 @@
       visible += 1;
       const reason = g.reason || (split ? joins(info, el, g) : sidesAround(info, el, g.clip));
       if (typeof reason === 'string') { reasons[index] = { element: describe(el), reason }; continue; }
+      if (!split && g.below && posterFirst.has(index)) continue; // a choice, not a refusal: Chromium paints it
       const layer = { index, rect: g.rect, clip: g.clip, rounded: g.rounded, opacity: g.opacity, below: g.below, filters: g.filters };
       // rotated or skewed: drawn through its matrix in local coordinates; `area` its viewport box
       if (g.matrix) Object.assign(layer, { matrix: g.matrix, rect: g.local.rect, clip: g.local.clip, rounded: g.local.rounded, area: g.clip });
@@ -241,5 +246,5 @@
   // The first layer `plan` chose last (until `clear`), or null.
   const current = () => (split ? split.layers[0] : null);
 
-  defineHidden('__hfEngineLayers', Object.freeze(/** @satisfies {HfEngineLayers} */ ({ plan, show, clear, current, setHdr })));
+  defineHidden('__hfEngineLayers', Object.freeze(/** @satisfies {HfEngineLayers} */ ({ plan, show, clear, current, setHdr, preferPoster })));
 })();

@@ -29,7 +29,7 @@ from ..errors import CaptureError
 from .frames import decode_rgb8
 
 __all__ = ["NativeLayer", "OverlayDecoder", "compose", "signal_overlay", "layer_kinds", "layers_of", "fallbacks_of",
-           "refusals_of", "LAYER_KINDS"]
+           "refusals_of", "prefer_poster", "LAYER_KINDS"]
 
 #: How a video on screen reaches a frame: composited natively with nothing below it (one capture),
 #: natively between a capture of what lies below and one of what lies above, or painted by Chromium.
@@ -172,6 +172,18 @@ def layer_kinds(layers: NativeLayer | Sequence[NativeLayer] | None, visible: int
     two = bool(layers) and layers[0].below
     return {"native": 0 if two else len(layers), "two_capture": len(layers) if two else 0,
             "poster": max(0, visible - len(layers))}
+
+
+def prefer_poster(depths: dict[int, int], media_path: str, capture_format: str, hdr: str | None) -> list[int]:
+    """The clips (index -> bit depth of its video: `depths`) `auto` keeps on the poster path where
+    their split would need the part below: 8-bit SDR footage when captures are JPEG. Chromium painting
+    such a frame in the one capture costs less than a capture below it and one above (measured:
+    1.11-1.36x, bench/RESULTS.md), and the frame has no bits the poster would lose. A video that
+    covers the frame (one capture), deeper footage, HDR, PNG captures (``--quality high``) and
+    ``media_path='native'`` keep the native path."""
+    if media_path != "auto" or capture_format != "jpeg" or hdr is not None:
+        return []
+    return sorted(index for index, depth in depths.items() if depth <= 8)
 
 
 def layers_of(reply: Any) -> list[NativeLayer]:

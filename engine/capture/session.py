@@ -39,6 +39,7 @@ from ..errors import (
     close_names,
 )
 from ..media.census import hdr_notes
+from ..media.clips import MediaClip
 from ..media.feed import PageVideo, VideoFrames, media_ends
 from ..media.hdr import decide_dynamic_range, hdr_sources
 from ..media.hdr_images import hdr_image_note
@@ -48,6 +49,7 @@ from .fidelity import PageWarning, from_census
 from .frames import check_frame, new_frame
 from .launch import OpenedBrowser, close_browser, open_browser
 from .layer_capture import LayerCapture
+from .layers import prefer_poster
 from .options import CHROMIUM_CANDIDATES, CaptureOptions, is_headless_shell
 from .page_media import SessionVideo, clips_from_page
 from .replies import PrepareReply, Reply, SeekReply, check_reply, check_version
@@ -210,6 +212,26 @@ class BrowserSession:
                                                           if clip.hdr and keeps})
         if keeps:  # colour filters on a video are Chromium's to draw in an HDR render (layers.js)
             self._evaluate("(t) => window.__hfEngineLayers.setHdr(t)", self.hdr_signal, "telling the page it is HDR")
+        chosen = prefer_poster(self._video_depths(videos), self.options.media_path, self.options.capture_format,
+                               self.hdr_signal) if self.options.native_layers else []
+        if chosen:
+            self._evaluate("(i) => window.__hfEngineLayers.preferPoster(i)", chosen,
+                           "telling the page which videos keep the poster path")
+
+    def _video_depths(self, videos: list[MediaClip]) -> dict[int, int]:
+        """Clip index -> the bit depth of its video stream (a clip that cannot be probed is left out:
+        its error comes where it is decoded)."""
+        from ..media.probe import probe_source
+
+        depths = {}
+        for clip in videos:
+            try:
+                info = probe_source(clip.path, clip.element, need_video=True)
+            except Exception:  # noqa: BLE001 - reported by the decoder, with its element
+                continue
+            if info.video is not None:
+                depths[clip.index] = info.video.bit_depth
+        return depths
 
     # ---- video frames ----
     def _page_video(self) -> PageVideo | None:
