@@ -166,9 +166,10 @@ KNOBS: tuple[Knob, ...] = (
        choices=("auto", "beginframe", "screenshot")),
     Knob("media_path", "how decoded <video> frames reach the frame: auto composites a video outside the browser in "
        "rgb48le between the page's parts below and above it (keeps 10-bit sources' bits; 1.6x the poster path's speed "
-       "on 1080p footage) wherever its CSS allows, else shows it as a poster; native does the same and warns of each "
-       "video it cannot take (native-video); poster always shows frames as the element's poster (Chromium paints "
-       "them)",
+       "on 1080p footage) wherever its CSS allows, else shows it as a poster, and keeps 8-bit SDR footage that would "
+       "need a capture below it on the poster path when captures are JPEG (measured faster); native takes every "
+       "video its CSS allows and warns of each it cannot take (native-video); poster always shows frames as the "
+       "element's poster (Chromium paints them)",
        "auto", scope="capture", env="ENGINE_MEDIA_PATH", choices=("auto", "native", "poster")),
     Knob("timeout_ms", "how long readiness, timeline seeks, fonts and images may take (ms)", "30000",
        scope="capture", env="ENGINE_CAPTURE_TIMEOUT_MS", lo=100, hi=600000),
