@@ -39,6 +39,20 @@ _UNIT = ("grayscale", "sepia", "invert")  # amounts above 1 act as 1 (Filter Eff
 include "threads.pxi"
 
 
+cdef inline void towards_luma(float r, float g, float rest_r, float rest_g, float a, float* m) noexcept nogil:
+    """The saturate matrix at amount `a` with luma weights `r`, `g` (blue the rest; `rest_r` and
+    `rest_g` are 1 - r and 1 - g as Chromium writes them, float32): grayscale uses it too."""
+    m[0] = r + rest_r * a
+    m[1] = g - g * a
+    m[2] = <float>1.0 - (m[0] + m[1])
+    m[4] = r - r * a
+    m[5] = g + rest_g * a
+    m[6] = <float>1.0 - (m[4] + m[5])
+    m[8] = r - r * a
+    m[9] = g - g * a
+    m[10] = <float>1.0 - (m[8] + m[9])
+
+
 cdef void matrix_of(int kind, float a, float* m) noexcept nogil:
     """Function `kind` (index in FUNCTIONS) at amount `a` as 12 floats: for each of r, g, b its
     coefficients of r, g, b and its offset; float32 arithmetic, as Chromium builds them."""
@@ -58,26 +72,9 @@ cdef void matrix_of(int kind, float a, float* m) noexcept nogil:
         m[7] = m[3]
         m[11] = m[3]
     elif kind == 2:  # saturate
-        m[0] = <float>0.213 + <float>0.787 * a
-        m[1] = <float>0.715 - <float>0.715 * a
-        m[2] = <float>1.0 - (m[0] + m[1])
-        m[4] = <float>0.213 - <float>0.213 * a
-        m[5] = <float>0.715 + <float>0.285 * a
-        m[6] = <float>1.0 - (m[4] + m[5])
-        m[8] = <float>0.213 - <float>0.213 * a
-        m[9] = <float>0.715 - <float>0.715 * a
-        m[10] = <float>1.0 - (m[8] + m[9])
+        towards_luma(<float>0.213, <float>0.715, <float>0.787, <float>0.285, a, m)
     elif kind == 3:  # grayscale (Chromium passes 1 - amount)
-        a = <float>1.0 - a
-        m[0] = <float>0.2126 + <float>0.7874 * a
-        m[1] = <float>0.7152 - <float>0.7152 * a
-        m[2] = <float>1.0 - (m[0] + m[1])
-        m[4] = <float>0.2126 - <float>0.2126 * a
-        m[5] = <float>0.7152 + <float>0.2848 * a
-        m[6] = <float>1.0 - (m[4] + m[5])
-        m[8] = <float>0.2126 - <float>0.2126 * a
-        m[9] = <float>0.7152 - <float>0.7152 * a
-        m[10] = <float>1.0 - (m[8] + m[9])
+        towards_luma(<float>0.2126, <float>0.7152, <float>0.7874, <float>0.2848, <float>1.0 - a, m)
     elif kind == 4:  # sepia (Chromium passes 1 - amount)
         a = <float>1.0 - a
         m[0] = <float>0.393 + <float>0.607 * a

@@ -75,6 +75,7 @@ cdef inline float coverage(double lo, double hi, Py_ssize_t i) noexcept nogil:
 
 
 include "rounded.pxi"
+include "taps.pxi"
 
 
 cdef int axis_taps(Py_ssize_t first, Py_ssize_t count, double origin, double scale, Py_ssize_t size,
@@ -91,49 +92,11 @@ cdef int axis_taps(Py_ssize_t first, Py_ssize_t count, double origin, double sca
     taps.cover = <float*>malloc(count * sizeof(float))
     if not (taps.count and taps.src and taps.weight and taps.cover):
         raise MemoryError()
-    cdef Py_ssize_t i, k, k0, k1, n
-    cdef double c, s, a, b, w, total, lo_k, hi_k
+    cdef Py_ssize_t i
     for i in range(count):
-        c = (first + i + 0.5 - origin) * scale
         taps.cover[i] = coverage(lo, hi, first + i)
-        if scale <= 1.0:
-            s = c - 0.5
-            if s < 0.0:
-                s = 0.0
-            if s > size - 1:
-                s = size - 1
-            k0 = <Py_ssize_t>floor(s)
-            w = s - k0
-            taps.src[i * width] = k0 * stride
-            taps.weight[i * width] = <float>(1.0 - w)
-            taps.src[i * width + 1] = (k0 + 1 if k0 + 1 < size else k0) * stride
-            taps.weight[i * width + 1] = <float>w
-            taps.count[i] = 2
-            continue
-        a = c - scale * 0.5
-        b = c + scale * 0.5
-        if a < 0.0:
-            a = 0.0
-        if b > size:
-            b = <double>size
-        if b <= a:  # the box lies beyond the source's edge: the nearest pixel
-            k0 = 0 if c < 0.0 else size - 1
-            taps.src[i * width] = k0 * stride
-            taps.weight[i * width] = 1.0
-            taps.count[i] = 1
-            continue
-        k0 = <Py_ssize_t>floor(a)
-        k1 = <Py_ssize_t>ceil(b)
-        total = b - a
-        n = 0
-        for k in range(k0, k1):
-            lo_k = a if a > k else <double>k
-            hi_k = b if b < k + 1 else <double>(k + 1)
-            if hi_k > lo_k and n < width:
-                taps.src[i * width + n] = k * stride
-                taps.weight[i * width + n] = <float>((hi_k - lo_k) / total)
-                n += 1
-        taps.count[i] = n
+        taps.count[i] = axis_tap((first + i + 0.5 - origin) * scale, scale, size, stride, width,
+                                 taps.src + i * width, taps.weight + i * width)
     return 0
 
 

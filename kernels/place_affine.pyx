@@ -153,47 +153,7 @@ cdef inline u16 mix(u16 d, float s, float a) noexcept nogil:
     return <u16>v
 
 
-cdef inline Py_ssize_t taps(double c, double k, Py_ssize_t size, Py_ssize_t stride, Py_ssize_t cap,
-                            Py_ssize_t* src, float* weight) noexcept nogil:
-    """Taps of one source axis at coordinate `c` (source pixels) for `k` source pixels per
-    destination pixel: bilinear between the nearest centres (clamped) when k <= 1, else the area
-    of a box `k` wide; returns their count (at most `cap`). composite.pyx `axis_taps`, per pixel."""
-    cdef double s, a, b, w, total, lo, hi
-    cdef Py_ssize_t k0, k1, j, n = 0
-    if k <= 1.0:
-        s = c - 0.5
-        if s < 0.0:
-            s = 0.0
-        if s > size - 1:
-            s = size - 1
-        k0 = <Py_ssize_t>floor(s)
-        w = s - k0
-        src[0] = k0 * stride
-        weight[0] = <float>(1.0 - w)
-        src[1] = (k0 + 1 if k0 + 1 < size else k0) * stride
-        weight[1] = <float>w
-        return 2
-    a = c - k * 0.5
-    b = c + k * 0.5
-    if a < 0.0:
-        a = 0.0
-    if b > size:
-        b = <double>size
-    if b <= a:
-        src[0] = (0 if c < 0.0 else size - 1) * stride
-        weight[0] = 1.0
-        return 1
-    k0 = <Py_ssize_t>floor(a)
-    k1 = <Py_ssize_t>ceil(b)
-    total = b - a
-    for j in range(k0, k1):
-        lo = a if a > j else <double>j
-        hi = b if b < j + 1 else <double>(j + 1)
-        if hi > lo and n < cap:
-            src[n] = j * stride
-            weight[n] = <float>((hi - lo) / total)
-            n += 1
-    return n
+include "taps.pxi"
 
 
 cdef struct Job:
@@ -307,8 +267,8 @@ cdef void affine_row(const pix_t* src, u16* dst, Py_ssize_t y, const Job* job, c
                 a0 += fy * s1
                 dst[o + k] = mix(dst[o + k], a0 * job.scale, alpha)
             continue
-        nx = taps((u - job.rx0) * job.sx, job.kx, job.w, 3, cap, tsrc, tw)
-        ny = taps((v - job.ry0) * job.sy, job.ky, job.h, job.w * 3, cap, tsrc + cap, tw + cap)
+        nx = axis_tap((u - job.rx0) * job.sx, job.kx, job.w, 3, cap, tsrc, tw)
+        ny = axis_tap((v - job.ry0) * job.sy, job.ky, job.h, job.w * 3, cap, tsrc + cap, tw + cap)
         a0 = 0.0
         a1 = 0.0
         a2 = 0.0

@@ -44,7 +44,7 @@ COMPOSITIONS = Path(__file__).parent / "fixtures" / "compositions"
 WARM_MODULES = frozenset({
     "test_adapters", "test_alpha", "test_bad_input", "test_capture_errors", "test_errors_early",
     "test_fidelity_warnings", "test_first_hour_page", "test_hyperframes_compat", "test_lint", "test_media_render",
-    "test_render", "test_variables",
+    "test_render", "test_variables", "test_video_layers_multi",
 })
 #: Names a test (or a fixture it uses, but those of this file) uses that need Chromium of its own:
 #: a Renderer keeps its own warm browsers; the others count or kill Chromium processes.

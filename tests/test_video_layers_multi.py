@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ from media_gen import read_frame_number, write_numbered_video
 from test_video_layers_pixels import Shots, psnr, shoot
 
 import engine
-from engine.capture import launch
 from engine.capture.layers import NativeLayer, compose, layer_kinds, layers_of
 from engine.errors import CaptureError, RenderWarning
 
@@ -37,22 +35,6 @@ Box = tuple[int, int, int, int]
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("multi") / "count.mp4"
     return write_numbered_video(path, frames=72, fps=FPS, size=(160, 96))
-
-
-@pytest.fixture(scope="module")
-def _warm_pool() -> Iterator[launch.WarmBrowsers]:
-    pool = launch.WarmBrowsers()
-    yield pool
-    pool.close()
-
-
-@pytest.fixture
-def warm(_warm_pool: launch.WarmBrowsers) -> Iterator[None]:
-    launch._local.warm = _warm_pool
-    try:
-        yield
-    finally:
-        launch._local.warm = None
 
 
 def video(vid: str, style: str, ahead: bool = False) -> str:
@@ -95,7 +77,7 @@ def check(name: str, poster: Shots, native: Shots, *, kind: str, layers: int, sh
             assert read_frame_number(b, box) == want and read_frame_number(a, box) == want, (name, t, box)
 
 
-def test_split_screen_composites_both_videos(tmp_path: Path, clip: Path, warm: None) -> None:
+def test_split_screen_composites_both_videos(tmp_path: Path, clip: Path) -> None:
     folder = write_page(tmp_path / "split", clip, split_screen())
     poster, native = shoot(folder, "poster"), shoot(folder, "native")
     check("split", poster, native, kind="two_capture", layers=2, shown={(0, 42, 160, 96): 0, (160, 42, 160, 96): 24})
@@ -103,7 +85,7 @@ def test_split_screen_composites_both_videos(tmp_path: Path, clip: Path, warm: N
     assert not [w for w in native.warnings if w.code == "native-video"]
 
 
-def test_picture_in_picture_with_a_caption_over_both(tmp_path: Path, clip: Path, warm: None) -> None:
+def test_picture_in_picture_with_a_caption_over_both(tmp_path: Path, clip: Path) -> None:
     """The full-frame video covers the page: no part below, one capture for both videos."""
     folder = write_page(tmp_path / "pip", clip, PIP)
     poster, native = shoot(folder, "poster"), shoot(folder, "native")
@@ -116,7 +98,7 @@ A = video("a", "position:absolute;left:10px;top:10px;width:160px;height:96px")
 B = video("b", "position:absolute;left:150px;top:74px;width:160px;height:96px", ahead=True)
 
 
-def test_an_element_between_two_videos(tmp_path: Path, clip: Path, warm: None) -> None:
+def test_an_element_between_two_videos(tmp_path: Path, clip: Path) -> None:
     """A card painting between the videos: over the first only, it joins the overlay; over the
     second only, it moves to the part below (under both); both are native either way. Over both,
     the second keeps its poster, with the reason."""
@@ -136,7 +118,7 @@ def test_an_element_between_two_videos(tmp_path: Path, clip: Path, warm: None) -
     assert "and overlaps it" in refused[0].message
 
 
-def test_a_later_video_with_its_own_box(tmp_path: Path, clip: Path, warm: None) -> None:
+def test_a_later_video_with_its_own_box(tmp_path: Path, clip: Path) -> None:
     """A later video's border paints in the part below (its frame moved out of sight) where it
     meets no earlier native video; over one, the video keeps its poster, with the reason."""
     border = "width:120px;height:72px;border:3px solid #fc0;box-shadow:0 0 4px #000"

@@ -220,6 +220,51 @@
   const snapped = (space, b) => space.back([round64(space.x(b[0])), round64(space.y(b[1])),
     round64(space.x(b[2])), round64(space.y(b[3]))]);
 
+  // Walk the ancestors of `me` (a video's survey entry): the first reason among them the split cannot
+  // take (an effect, group opacity, with `straight` any rotation or skew, the video lying in an
+  // ancestor's text), or null. `onClip(p, ps)` is called for each clipping ancestor its containing
+  // blocks pass (`overflow` other than visible), in order; a reason it returns stops the walk.
+  const walkAncestors = (info, me, straight, onClip) => {
+    let escaping = me.s.position === 'absolute' || me.s.position === 'fixed' ? me.s.position : null;
+    for (let p = me.parent; p; p = info.get(p).parent) {
+      const ps = info.get(p).s;
+      const effect = effects(ps);
+      if (effect) return `an ancestor (${describe(p)}) has a filter, mask, clip-path or blend mode (${effect})`;
+      if (parseFloat(ps.opacity) < 1) return `an ancestor (${describe(p)}) has opacity below 1 (opacity: ${ps.opacity})`;
+      if (straight && !upright(ps)) return `an ancestor (${describe(p)}) is rotated, skewed or 3D-transformed (${transformOf(ps)})`;
+      const block = escaping === 'fixed' ? ps.transform !== 'none' : escaping === 'absolute' ? (positioned(ps) || ps.transform !== 'none') : true;
+      if (block && (ps.overflowX !== 'visible' || ps.overflowY !== 'visible') && p !== document.documentElement && p !== document.body) {
+        const reason = onClip(p, ps);
+        if (reason) return reason;
+      }
+      if (block) escaping = ps.position === 'absolute' || ps.position === 'fixed' ? ps.position : null;
+      if (!me.pos && !positioned(ps) && [...p.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) {
+        return `it lies in the text of ${describe(p)}`;
+      }
+    }
+    return null;
+  };
+  // A clipping ancestor's rounded corners (innerRadii of its padding box, scaled by kx, ky), null
+  // when it has none, or why the split cannot take them (a string).
+  const clipCorners = (p, ps, kx, ky) => {
+    if (!rounded(ps)) return null;
+    if (ps.overflowX === 'visible' || ps.overflowY === 'visible') {
+      return `a clipping ancestor (${describe(p)}) has rounded corners and clips one axis only (overflow: ${ps.overflowX} ${ps.overflowY})`;
+    }
+    const [qw, qh] = borderBox(ps);
+    const radii = radiiOf(ps, qw, qh);
+    if (!radii) return `a clipping ancestor (${describe(p)}) has a border-radius not supported natively (${ps.borderRadius})`;
+    return innerRadii(radii, insets(ps, false), kx, ky);
+  };
+  // The padding box of `p` (style `ps`) in viewport pixels, snapped as Chromium clips to it.
+  const paddingBoxOnScreen = (info, p, ps) => {
+    const q = p.getBoundingClientRect();
+    const [qw, qh] = borderBox(ps);
+    const qx = q.width / (qw || 1), qy = q.height / (qh || 1);
+    return snapped(paintSpace(info, p), [q.left + px(ps.borderLeftWidth) * qx, q.top + px(ps.borderTopWidth) * qy,
+      q.right - px(ps.borderRightWidth) * qx, q.bottom - px(ps.borderBottomWidth) * qy]);
+  };
+
   // Where and how `el` (a video showing a decoded frame of `iw` x `ih`) is drawn, or the reason
   // it cannot be composited natively.
   const geometry = (info, el, iw, ih) => {
@@ -277,37 +322,19 @@
     }
     clip = [Math.max(clip[0], 0), Math.max(clip[1], 0), Math.min(clip[2], innerWidth), Math.min(clip[3], innerHeight)];
     // ancestors: effects, group opacity, transforms, clipping (only those its containing blocks pass)
-    let escaping = s.position === 'absolute' || s.position === 'fixed' ? s.position : null;
-    for (let p = me.parent; p; p = info.get(p).parent) {
-      const ps = info.get(p).s;
-      const effect = effects(ps);
-      if (effect) return { reason: `an ancestor (${describe(p)}) has a filter, mask, clip-path or blend mode (${effect})` };
-      if (parseFloat(ps.opacity) < 1) return { reason: `an ancestor (${describe(p)}) has opacity below 1 (opacity: ${ps.opacity})` };
-      if (!upright(ps)) return { reason: `an ancestor (${describe(p)}) is rotated, skewed or 3D-transformed (${transformOf(ps)})` };
-      const block = escaping === 'fixed' ? ps.transform !== 'none' : escaping === 'absolute' ? (positioned(ps) || ps.transform !== 'none') : true;
-      if (block && (ps.overflowX !== 'visible' || ps.overflowY !== 'visible') && p !== document.documentElement && p !== document.body) {
-        const q = p.getBoundingClientRect();
-        const [qw, qh] = borderBox(ps);
-        const qx = q.width / (qw || 1), qy = q.height / (qh || 1);
-        const inner = snapped(paintSpace(info, p), [q.left + px(ps.borderLeftWidth) * qx, q.top + px(ps.borderTopWidth) * qy,
-          q.right - px(ps.borderRightWidth) * qx, q.bottom - px(ps.borderBottomWidth) * qy]);
-        if (rounded(ps)) {
-          if (ps.overflowX === 'visible' || ps.overflowY === 'visible') {
-            return { reason: `a clipping ancestor (${describe(p)}) has rounded corners and clips one axis only (overflow: ${ps.overflowX} ${ps.overflowY})` };
-          }
-          const radii = radiiOf(ps, qw, qh);
-          if (!radii) return { reason: `a clipping ancestor (${describe(p)}) has a border-radius not supported natively (${ps.borderRadius})` };
-          const corners = innerRadii(radii, insets(ps, false), qx, qy);
-          if (corners) roundedClips.push({ box: inner, radii: corners });
-        }
-        if (ps.overflowX !== 'visible') { clip[0] = Math.max(clip[0], inner[0]); clip[2] = Math.min(clip[2], inner[2]); }
-        if (ps.overflowY !== 'visible') { clip[1] = Math.max(clip[1], inner[1]); clip[3] = Math.min(clip[3], inner[3]); }
-      }
-      if (block) escaping = ps.position === 'absolute' || ps.position === 'fixed' ? ps.position : null;
-      if (!me.pos && !positioned(ps) && [...p.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) {
-        return { reason: `it lies in the text of ${describe(p)}` };
-      }
-    }
+    const refused = walkAncestors(info, me, true, (p, ps) => {
+      const q = p.getBoundingClientRect();
+      const [qw, qh] = borderBox(ps);
+      const qx = q.width / (qw || 1), qy = q.height / (qh || 1);
+      const inner = paddingBoxOnScreen(info, p, ps);
+      const corners = clipCorners(p, ps, qx, qy);
+      if (typeof corners === 'string') return corners;
+      if (corners) roundedClips.push({ box: inner, radii: corners });
+      if (ps.overflowX !== 'visible') { clip[0] = Math.max(clip[0], inner[0]); clip[2] = Math.min(clip[2], inner[2]); }
+      if (ps.overflowY !== 'visible') { clip[1] = Math.max(clip[1], inner[1]); clip[3] = Math.min(clip[3], inner[3]); }
+      return null;
+    });
+    if (refused) return { reason: refused };
     clip = [Math.max(clip[0], rect[0]), Math.max(clip[1], rect[1]), Math.min(clip[2], rect[2]), Math.min(clip[3], rect[3])];
     if (!(clip[2] > clip[0] && clip[3] > clip[1])) return { hidden: true };
     const opacity = parseFloat(s.opacity) * graded.opacity;
@@ -351,53 +378,35 @@
     }
     const quad = (b) => [[b[0], b[1]], [b[2], b[1]], [b[0], b[3]], [b[2], b[3]]].map(([x, y]) => apply(matrix, x, y));
     const screen = [0, 0, innerWidth, innerHeight]; // the viewport and upright clips (viewport pixels)
-    let escaping = s.position === 'absolute' || s.position === 'fixed' ? s.position : null;
-    for (let p = me.parent; p; p = info.get(p).parent) {
-      const ps = info.get(p).s;
-      const effect = effects(ps);
-      if (effect) return { reason: `an ancestor (${describe(p)}) has a filter, mask, clip-path or blend mode (${effect})` };
-      if (parseFloat(ps.opacity) < 1) return { reason: `an ancestor (${describe(p)}) has opacity below 1 (opacity: ${ps.opacity})` };
-      const block = escaping === 'fixed' ? ps.transform !== 'none' : escaping === 'absolute' ? (positioned(ps) || ps.transform !== 'none') : true;
-      if (block && (ps.overflowX !== 'visible' || ps.overflowY !== 'visible') && p !== document.documentElement && p !== document.body) {
-        const pm = mapOf(info, p);
-        if (pm.reason) return { reason: pm.reason };
-        const [qw, qh] = borderBox(ps);
-        const ix = ps.overflowX !== 'visible', iy = ps.overflowY !== 'visible';
-        const inner = [ix ? px(ps.borderLeftWidth) : -1e9, iy ? px(ps.borderTopWidth) : -1e9,
-          ix ? qw - px(ps.borderRightWidth) : 1e9, iy ? qh - px(ps.borderBottomWidth) : 1e9];
-        let corners = null;
-        if (rounded(ps)) {
-          if (!ix || !iy) return { reason: `a clipping ancestor (${describe(p)}) has rounded corners and clips one axis only (overflow: ${ps.overflowX} ${ps.overflowY})` };
-          const radii = radiiOf(ps, qw, qh);
-          if (!radii) return { reason: `a clipping ancestor (${describe(p)}) has a border-radius not supported natively (${ps.borderRadius})` };
-          corners = innerRadii(radii, insets(ps, false), 1, 1);
-        }
-        const rel = mul(toLocal, pm.m); // the ancestor's border box space -> the video's local space
-        const k = Math.max(Math.abs(rel[0]), Math.abs(rel[3]));
-        if (Math.abs(rel[1]) < 1e-6 * k && Math.abs(rel[2]) < 1e-6 * k && rel[0] > 0 && rel[3] > 0) {
-          const [x0, y0] = apply(rel, inner[0], inner[1]), [x1, y1] = apply(rel, inner[2], inner[3]);
-          if (corners) roundedClips.push([x0, y0, x1, y1, ...corners.map((v, i) => v * (i % 2 ? rel[3] : rel[0]))]);
-          clip[0] = Math.max(clip[0], x0); clip[1] = Math.max(clip[1], y0); clip[2] = Math.min(clip[2], x1); clip[3] = Math.min(clip[3], y1);
-        } else if (!pm.tilted && !corners) { // an upright clip: a box of the viewport
-          const q = p.getBoundingClientRect();
-          const qx = q.width / (qw || 1), qy = q.height / (qh || 1);
-          const dev = snapped(paintSpace(info, p), [q.left + px(ps.borderLeftWidth) * qx, q.top + px(ps.borderTopWidth) * qy,
-            q.right - px(ps.borderRightWidth) * qx, q.bottom - px(ps.borderBottomWidth) * qy]);
-          if (ix) { screen[0] = Math.max(screen[0], dev[0]); screen[2] = Math.min(screen[2], dev[2]); }
-          if (iy) { screen[1] = Math.max(screen[1], dev[1]); screen[3] = Math.min(screen[3], dev[3]); }
-        } else {
-          const back = invert(pm.m);
-          const shown = [Math.max(clip[0], rect[0]), Math.max(clip[1], rect[1]), Math.min(clip[2], rect[2]), Math.min(clip[3], rect[3])];
-          if (!quad(shown).every(([x, y]) => insideRounded(...apply(back, x, y), inner, corners, 0.01))) {
-            return { reason: `a clipping ancestor (${describe(p)}) clips it at an angle (the video is rotated or skewed against that clip)` };
-          }
+    const refused = walkAncestors(info, me, false, (p, ps) => {
+      const pm = mapOf(info, p);
+      if (pm.reason) return pm.reason;
+      const [qw, qh] = borderBox(ps);
+      const ix = ps.overflowX !== 'visible', iy = ps.overflowY !== 'visible';
+      const inner = [ix ? px(ps.borderLeftWidth) : -1e9, iy ? px(ps.borderTopWidth) : -1e9,
+        ix ? qw - px(ps.borderRightWidth) : 1e9, iy ? qh - px(ps.borderBottomWidth) : 1e9];
+      const corners = clipCorners(p, ps, 1, 1);
+      if (typeof corners === 'string') return corners;
+      const rel = mul(toLocal, pm.m); // the ancestor's border box space -> the video's local space
+      const k = Math.max(Math.abs(rel[0]), Math.abs(rel[3]));
+      if (Math.abs(rel[1]) < 1e-6 * k && Math.abs(rel[2]) < 1e-6 * k && rel[0] > 0 && rel[3] > 0) {
+        const [x0, y0] = apply(rel, inner[0], inner[1]), [x1, y1] = apply(rel, inner[2], inner[3]);
+        if (corners) roundedClips.push([x0, y0, x1, y1, ...corners.map((v, i) => v * (i % 2 ? rel[3] : rel[0]))]);
+        clip[0] = Math.max(clip[0], x0); clip[1] = Math.max(clip[1], y0); clip[2] = Math.min(clip[2], x1); clip[3] = Math.min(clip[3], y1);
+      } else if (!pm.tilted && !corners) { // an upright clip: a box of the viewport
+        const dev = paddingBoxOnScreen(info, p, ps);
+        if (ix) { screen[0] = Math.max(screen[0], dev[0]); screen[2] = Math.min(screen[2], dev[2]); }
+        if (iy) { screen[1] = Math.max(screen[1], dev[1]); screen[3] = Math.min(screen[3], dev[3]); }
+      } else {
+        const back = invert(pm.m);
+        const shown = [Math.max(clip[0], rect[0]), Math.max(clip[1], rect[1]), Math.min(clip[2], rect[2]), Math.min(clip[3], rect[3])];
+        if (!quad(shown).every(([x, y]) => insideRounded(...apply(back, x, y), inner, corners, 0.01))) {
+          return `a clipping ancestor (${describe(p)}) clips it at an angle (the video is rotated or skewed against that clip)`;
         }
       }
-      if (block) escaping = ps.position === 'absolute' || ps.position === 'fixed' ? ps.position : null;
-      if (!me.pos && !positioned(ps) && [...p.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) {
-        return { reason: `it lies in the text of ${describe(p)}` };
-      }
-    }
+      return null;
+    });
+    if (refused) return { reason: refused };
     const shown = [Math.max(clip[0], rect[0]), Math.max(clip[1], rect[1]), Math.min(clip[2], rect[2]), Math.min(clip[3], rect[3])];
     if (!(shown[2] > shown[0] && shown[3] > shown[1])) return { hidden: true };
     const opacity = parseFloat(s.opacity) * graded.opacity;
