@@ -4,7 +4,8 @@
   decided from its source by `chromium_procs.starts_chromium`): ``pytest -m "not browser"``
   (``make test-fast``) leaves them out. A test not marked that starts Chromium anyway fails,
   naming the rule to fix (`chromium_procs.ChromiumGuard`).
-- Browser tests in `WARM_MODULES` share warm Chromium processes (`keep_browsers_warm`): each
+- Browser tests in `WARM_MODULES` share warm Chromium processes (`keep_browsers_warm`), and their
+  `engine.render` calls the worker threads, browsers and blenders a `Renderer` keeps: each
   session still gets a fresh browser context; a test that makes a `Renderer` (which keeps its
   own) or counts Chromium processes, itself or in a fixture of its module, gets none.
 - `gl_blender`, `cpu_blender`: one blender per backend for the session; GL runs on whatever EGL
@@ -16,9 +17,11 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,18 +40,25 @@ from chromium_procs import (  # noqa: E402
 
 import engine  # noqa: E402
 from engine.errors import BackendUnavailableError  # noqa: E402
+from engine.render.lanes import WarmState  # noqa: E402
 
 COMPOSITIONS = Path(__file__).parent / "fixtures" / "compositions"
 
 #: Test modules whose browser tests share warm Chromium processes (checked to pass that way).
 WARM_MODULES = frozenset({
-    "test_adapters", "test_alpha", "test_bad_input", "test_capture_errors", "test_errors_early",
-    "test_fidelity_warnings", "test_first_hour_page", "test_hyperframes_compat", "test_lint", "test_media_render",
-    "test_render", "test_variables", "test_video_layers_multi",
+    "test_adapters", "test_alpha", "test_audio_automation", "test_audio_fx", "test_audio_groups",
+    "test_audio_loudness", "test_audio_render_paths", "test_bad_input", "test_capture_errors",
+    "test_capture_modes", "test_errors_early", "test_fidelity_warnings",
+    "test_first_hour_page", "test_font_dir", "test_fonts", "test_hdr_images", "test_hdr_layers",
+    "test_hdr_output", "test_hyperframes_compat", "test_lint", "test_media_render", "test_media_video",
+    "test_named_mistakes", "test_outputs", "test_render", "test_render_security", "test_stills",
+    "test_subcompositions", "test_ten_bits", "test_untagged_colour", "test_variables", "test_vendor",
+    "test_video_layers", "test_video_layers_multi",
 })
 #: Names a test (or a fixture it uses, but those of this file) uses that need Chromium of its own:
 #: a Renderer keeps its own warm browsers; the others count or kill Chromium processes.
-NEEDS_OWN_CHROMIUM = ("Renderer", "keep_browsers_warm", "chromium_children", "assert_no_new_chromium", "kill")
+NEEDS_OWN_CHROMIUM = ("Renderer", "keep_browsers_warm", "chromium_children", "assert_no_new_chromium", "kill",
+                      "browser_processes")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -69,23 +79,33 @@ def _chromium_guard(tmp_path_factory: pytest.TempPathFactory) -> ChromiumGuard:
 
 
 class _Pool:
-    """The warm browsers the `WARM_MODULES` tests share, on the main thread, started on first use."""
+    """The warm browsers the `WARM_MODULES` tests share, started on first use: `warm` on the main
+    thread (worker 0 and every `BrowserSession`), `lanes` for workers 1.. of `engine.render` (the
+    threads, browsers and blenders an `engine.Renderer` keeps)."""
 
     warm: Any = None
+    lanes: Any = None
 
     @classmethod
     def pids(cls) -> set[int]:
-        if cls.warm is None:
-            return set()
-        return process_tree(pid for _, pid in cls.warm._browsers.values() if pid is not None)
+        pools = [cls.warm, *(lane.warm for lane in (cls.lanes.lanes if cls.lanes is not None else []))]
+        return process_tree(pid for pool in pools if pool is not None
+                            for _, pid in list(pool._browsers.values()) if pid is not None)
+
+    @classmethod
+    def close(cls) -> None:
+        if cls.lanes is not None:
+            cls.lanes.close()
+            cls.lanes = None
+        if cls.warm is not None:
+            cls.warm.close()
+            cls.warm = None
 
 
 @pytest.fixture(scope="session")
 def _browser_pool() -> Iterator[type[_Pool]]:
     yield _Pool
-    if _Pool.warm is not None:
-        _Pool.warm.close()
-        _Pool.warm = None
+    _Pool.close()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -93,9 +113,7 @@ def _pool_per_module() -> Iterator[None]:
     """The warm browsers live for one module: tests of other modules that count Chromium
     processes (a killed browser, a leak check) never see them."""
     yield
-    if _Pool.warm is not None:
-        _Pool.warm.close()
-        _Pool.warm = None
+    _Pool.close()
 
 
 def _names_used(item: pytest.Item) -> set[str]:
@@ -132,9 +150,20 @@ def _chromium_lane(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
     pool = request.getfixturevalue("_browser_pool")
     if pool.warm is None:
         pool.warm = launch.WarmBrowsers()
+    if pool.lanes is None:
+        pool.lanes = WarmState()
     launch._local.warm = pool.warm  # what keep_browsers_warm() sets, kept across tests
+    api = importlib.import_module("engine.render.api")
+    cold = api.run_render
+
+    def warm_render(*args: Any, warm: Any = None) -> Any:  # what a Renderer passes (on the main thread only)
+        main = threading.current_thread() is threading.main_thread()
+        return cold(*args, warm=pool.lanes if warm is None and main else warm)
+
     try:
-        yield
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            monkeypatch.setattr(api, "run_render", warm_render)
+            yield
     finally:
         launch._local.warm = None
 

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import InputError
+from ..media.server import SHUTDOWN_POLL_S
 from .events import Broadcaster, FolderWatcher, sse
 from .frames import FrameService, PreviewError, cli_message
 
@@ -77,7 +78,8 @@ class PreviewServer:
         """Start the renderer, the watcher and the server (on a thread); returns self."""
         self.service.start()
         self.watcher.start()
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="preview-http", daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(SHUTDOWN_POLL_S,), name="preview-http",
+                                        daemon=True)
         self._thread.start()
         return self
 
