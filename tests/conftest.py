@@ -48,12 +48,13 @@ COMPOSITIONS = Path(__file__).parent / "fixtures" / "compositions"
 WARM_MODULES = frozenset({
     "test_adapters", "test_alpha", "test_audio_automation", "test_audio_fx", "test_audio_groups",
     "test_audio_loudness", "test_audio_render_paths", "test_bad_input", "test_capture_errors",
-    "test_capture_modes", "test_errors_early", "test_fidelity_warnings",
-    "test_first_hour_page", "test_font_dir", "test_fonts", "test_hdr_images", "test_hdr_layers",
-    "test_hdr_output", "test_hyperframes_compat", "test_lint", "test_media_render", "test_media_video",
-    "test_named_mistakes", "test_outputs", "test_render", "test_render_security", "test_stills",
+    "test_capture_modes", "test_errors_early", "test_fidelity_warnings", "test_first_hour_page",
+    "test_font_dir", "test_fonts", "test_hdr_images", "test_hdr_layers", "test_hdr_output",
+    "test_hyperframes_compat", "test_lint", "test_media_render", "test_media_video", "test_named_mistakes",
+    "test_outputs", "test_render", "test_render_faults", "test_render_security", "test_stills",
     "test_subcompositions", "test_ten_bits", "test_untagged_colour", "test_variables", "test_vendor",
-    "test_video_layers", "test_video_layers_multi",
+    "test_video_layers", "test_video_layers_box", "test_video_layers_filters", "test_video_layers_multi",
+    "test_video_layers_pixels", "test_video_layers_rotate", "test_video_layers_rounded",
 })
 #: Names a test (or a fixture it uses, but those of this file) uses that need Chromium of its own:
 #: a Renderer keeps its own warm browsers; the others count or kill Chromium processes.

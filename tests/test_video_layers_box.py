@@ -17,9 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_video_layers_pixels import (  # noqa: F401 - _warm_pool, clip, warm: the fixtures
+from test_video_layers_pixels import (  # noqa: F401 - clip, warm: the fixtures
     V1,
-    _warm_pool,
     both,
     check_fallback,
     check_native,

@@ -23,10 +23,9 @@ import av
 import numpy as np
 import pytest
 from media_gen import write_numbered_video
-from test_video_layers_pixels import (  # noqa: F401 - _warm_pool, warm: the fixtures
+from test_video_layers_pixels import (  # noqa: F401 - warm: the fixture
     TIMES,
     V1,
-    _warm_pool,
     both,
     check_fallback,
     check_native,

@@ -19,11 +19,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from media_gen import read_frame_number
-from test_video_layers_pixels import (  # noqa: F401 - _warm_pool, clip, warm: the fixtures
+from test_video_layers_pixels import (  # noqa: F401 - clip, warm: the fixtures
     TIMES,
     V1,
     Shots,
-    _warm_pool,
     both,
     clip,
     psnr,
