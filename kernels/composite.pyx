@@ -166,6 +166,41 @@ cdef void place_row(const pix_t* src, u16* drow, Py_ssize_t ncols, const Taps* c
             drow[j * 3 + k] = mix(drow[j * 3 + k], acc[j * 3 + k] * scale, alpha)
 
 
+cdef void place_row_bilinear(const pix_t* src, u16* drow, Py_ssize_t ncols, const Taps* cols, const Taps* rows,
+                             Py_ssize_t i, float opacity, float scale, const RRect* rr, int nrr,
+                             Py_ssize_t cx0, Py_ssize_t ry0) noexcept nogil:
+    """`place_row` when both axes magnify (two taps each: footage shown at or above its size, the
+    common case): the four taps summed in registers instead of through a row of sums, with the same
+    float operations in the same order, so the same result to the bit; twice the general row's speed
+    on a 1080p frame."""
+    cdef Py_ssize_t j, k, o0, o1
+    cdef float w0, w1, alpha, c, v
+    cdef int q
+    cdef float row_cover = rows.cover[i] * opacity
+    if row_cover <= 0.0:
+        return
+    cdef const pix_t* top = src + rows.src[i * 2]
+    cdef const pix_t* bottom = src + rows.src[i * 2 + 1]
+    cdef float wt = rows.weight[i * 2], wb = rows.weight[i * 2 + 1]
+    for j in range(ncols):
+        alpha = row_cover * cols.cover[j]
+        for q in range(nrr):
+            if alpha <= 0.0:
+                break
+            c = rounded_coverage(&rr[q], cx0 + j, ry0 + i) * opacity
+            if c < alpha:
+                alpha = c
+        if alpha <= 0.0:
+            continue
+        o0 = cols.src[j * 2]
+        o1 = cols.src[j * 2 + 1]
+        w0 = cols.weight[j * 2]
+        w1 = cols.weight[j * 2 + 1]
+        for k in range(3):
+            v = wt * (top[o0 + k] * w0 + top[o1 + k] * w1) + wb * (bottom[o0 + k] * w0 + bottom[o1 + k] * w1)
+            drow[j * 3 + k] = mix(drow[j * 3 + k], v * scale, alpha)
+
+
 cdef void copy_row(const pix_t* src, u16* drow, Py_ssize_t n) noexcept nogil:
     cdef Py_ssize_t i
     if pix_t is u16:
@@ -183,10 +218,14 @@ cdef void place_rows(const pix_t* src, u16* dst, Py_ssize_t stride, Py_ssize_t c
     rounded clips; `identity`: a 1:1 placement, whose rows clear of the rounded corners are copied."""
     cdef Py_ssize_t i
     cdef float scale = 257.0 if pix_t is u8 else 1.0
+    cdef bint bilinear = cols.width == 2 and rows.width == 2  # both axes magnify: two taps each
     if threads > 1:
         for i in prange(nrows, num_threads=threads, schedule="static"):
             if identity and plain_row(rr, nrr, ry0 + i, cx0, cx0 + ncols):
                 copy_row(src + rows.src[i * rows.width] + cols.src[0], dst + (ry0 + i) * stride + cx0 * 3, ncols * 3)
+            elif bilinear:
+                place_row_bilinear(src, dst + (ry0 + i) * stride + cx0 * 3, ncols, cols, rows, i, opacity, scale,
+                                   rr, nrr, cx0, ry0)
             else:
                 place_row(src, dst + (ry0 + i) * stride + cx0 * 3, ncols, cols, rows, i, opacity, scale,
                           acc + threadid() * ncols * 3, rr, nrr, cx0, ry0)
@@ -194,6 +233,9 @@ cdef void place_rows(const pix_t* src, u16* dst, Py_ssize_t stride, Py_ssize_t c
         for i in range(nrows):
             if identity and plain_row(rr, nrr, ry0 + i, cx0, cx0 + ncols):
                 copy_row(src + rows.src[i * rows.width] + cols.src[0], dst + (ry0 + i) * stride + cx0 * 3, ncols * 3)
+            elif bilinear:
+                place_row_bilinear(src, dst + (ry0 + i) * stride + cx0 * 3, ncols, cols, rows, i, opacity, scale,
+                                   rr, nrr, cx0, ry0)
             else:
                 place_row(src, dst + (ry0 + i) * stride + cx0 * 3, ncols, cols, rows, i, opacity, scale, acc,
                           rr, nrr, cx0, ry0)
