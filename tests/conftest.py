@@ -7,7 +7,9 @@
 - Browser tests in `WARM_MODULES` share warm Chromium processes (`keep_browsers_warm`), and their
   `engine.render` calls the worker threads, browsers and blenders a `Renderer` keeps: each
   session still gets a fresh browser context; a test that makes a `Renderer` (which keeps its
-  own) or counts Chromium processes, itself or in a fixture of its module, gets none.
+  own) or counts Chromium processes, itself or in a fixture of its module, gets none. They live
+  as long as the test process (one per xdist worker), so a test that counts or kills Chromium
+  processes counts them from a snapshot it takes first.
 - `gl_blender`, `cpu_blender`: one blender per backend for the session; GL runs on whatever EGL
   gives (Mesa llvmpipe here; the bootstrap installs it, so no GL context is a failure).
 - `chromium_leak_check`: after a test, no Chromium process it started is left (the shared warm
@@ -106,14 +108,6 @@ class _Pool:
 @pytest.fixture(scope="session")
 def _browser_pool() -> Iterator[type[_Pool]]:
     yield _Pool
-    _Pool.close()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _pool_per_module() -> Iterator[None]:
-    """The warm browsers live for one module: tests of other modules that count Chromium
-    processes (a killed browser, a leak check) never see them."""
-    yield
     _Pool.close()
 
 

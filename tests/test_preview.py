@@ -98,12 +98,17 @@ def server(comp: Path) -> Iterator[PreviewServer]:
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    """A Chromium to look at the preview page with, on this thread's Playwright driver (one a
+    thread: the warm browsers of other test files may hold it already)."""
+    from engine.capture.chromium import acquire_playwright, release_playwright
 
-    with sync_playwright() as pw:
+    pw = acquire_playwright()
+    try:
         browser = pw.chromium.launch(executable_path=default_chromium(), headless=True)
         yield browser
         browser.close()
+    finally:
+        release_playwright()
 
 
 def open_page(chromium: Any, url: str) -> tuple[Any, list[str]]:
