@@ -24,19 +24,20 @@ test-fast: bootstrap lint
 test-browser: bootstrap
 	$(PY) -m pytest -q $(XDIST) -m browser tests
 
-# The linter and the type checker, on engine/ (configured in pyproject.toml), and a syntax check and
-# a type check (tsc, tsconfig.json: their // @ts-check, the shared globals in engine/capture/globals.d.ts)
-# of the page runtime's files (engine/capture/*.js, injected into Chromium); make test runs them first.
+# The linter and the type checker, on engine/ (configured in pyproject.toml), and a type check (tsc,
+# tsconfig.json: their // @ts-check, the shared globals in engine/capture/globals.d.ts) of the page
+# runtime's files (engine/capture/*.js, injected into Chromium), which parses each of them; where
+# TypeScript is missing, a syntax check with node --check instead. make test runs them first.
 lint: bootstrap
 	$(PY) -m ruff check
 	$(PY) -m mypy
-	@if command -v node >/dev/null 2>&1; then \
+	@if [ -x .tools/node_modules/.bin/tsc ]; then \
+		.tools/node_modules/.bin/tsc -p tsconfig.json && echo "tsc: engine/capture/*.js parse and type-check (tsconfig.json)"; \
+	elif command -v node >/dev/null 2>&1; then \
+		echo "TypeScript is not installed (scripts/bootstrap.sh installs it where npm is): node --check instead"; \
 		for f in engine/capture/*.js; do node --check "$$f" || exit 1; done; \
 		echo "node --check: engine/capture/*.js parse"; \
-	else echo "node is not installed: skipping node --check of engine/capture/*.js (scripts/bootstrap.sh installs it)"; fi
-	@if [ -x .tools/node_modules/.bin/tsc ]; then \
-		.tools/node_modules/.bin/tsc -p tsconfig.json && echo "tsc: engine/capture/*.js type-check (tsconfig.json)"; \
-	else echo "TypeScript is not installed: skipping the type check of engine/capture/*.js (scripts/bootstrap.sh installs it where npm is)"; fi
+	else echo "neither TypeScript nor node is installed: skipping the checks of engine/capture/*.js (scripts/bootstrap.sh installs them)"; fi
 
 bench: bootstrap
 	$(PY) -m pytest bench -q --benchmark-columns=min,median,mean,ops --benchmark-sort=name
