@@ -240,6 +240,21 @@ def browser_processes(skip: Iterable[int] = ()) -> list[Any]:
     return found
 
 
+def marked_browsers(marker: str) -> list[Any]:
+    """The Chromium browser processes this process runs whose command line holds `marker` (a flag
+    Chromium ignores, given to one render's browsers with ``capture={"extra_args": [marker]}``),
+    oldest first: that render's browsers and no others (warm ones of other tests, launches of
+    other threads)."""
+    found = []
+    for proc in browser_processes():
+        try:
+            if marker in proc.cmdline():
+                found.append(proc)
+        except Exception:  # noqa: BLE001 - gone meanwhile
+            continue
+    return found
+
+
 def process_tree(pids: Iterable[int]) -> set[int]:
     """`pids` and all their descendants that still run."""
     import psutil

@@ -24,6 +24,7 @@ import inspect
 import os
 import sys
 import threading
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ WARM_MODULES = frozenset({
 #: Names a test (or a fixture it uses, but those of this file) uses that need Chromium of its own:
 #: a Renderer keeps its own warm browsers; the others count or kill Chromium processes.
 NEEDS_OWN_CHROMIUM = ("Renderer", "keep_browsers_warm", "chromium_children", "assert_no_new_chromium", "kill",
-                      "browser_processes")
+                      "browser_processes", "marked_browsers")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -118,7 +119,13 @@ def _names_used(item: pytest.Item) -> set[str]:
     fixtures = [defs[-1].func for defs in (infos.name2fixturedefs.values() if infos else ()) if defs]
     functions = [getattr(item, "function", None), *(f for f in fixtures if f.__module__ != __name__)]
     codes = [getattr(inspect.unwrap(f), "__code__", None) for f in functions if f is not None]
-    return {name for code in codes if code is not None for name in code.co_names}
+    names: set[str] = set()
+    while codes:  # nested functions and comprehensions too (a progress callback that kills a browser)
+        code = codes.pop()
+        if code is not None:
+            names.update(code.co_names)
+            codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return names
 
 
 @pytest.fixture(autouse=True)

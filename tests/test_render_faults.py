@@ -10,10 +10,11 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
-from chromium_procs import browser_processes
+from chromium_procs import marked_browsers
 from helpers import decode_video
 
 import engine
@@ -71,19 +72,19 @@ def test_a_crashed_browser_is_replaced_and_the_video_is_whole(tmp_path: Path) ->
     clean = engine.render(LONG, tmp_path / "clean.mp4", frames="0:60", workers=2, hash_frames=True)
     killed: list[int] = []
     killed_at: list[int] = []  # the frames done then
-    running = [p.pid for p in browser_processes()]  # other modules' warm browsers, in this process
+    marker = f"--engine-test-render={uuid.uuid4().hex}"  # on this render's browsers only
 
     def progress(done: int, total: int) -> None:
         if done >= 20 and not killed:
-            victims = browser_processes(skip=running)
-            assert len(victims) <= 2, [(p.pid, [a.name() for a in p.parents()][:4], p.cmdline()[-3:]) for p in victims]
+            victims = marked_browsers(marker)
+            assert len(victims) <= 2, [(p.pid, p.cmdline()[-3:]) for p in victims]
             if len(victims) == 2:  # once the second worker's browser is up (it may start after frame 20)
                 victims[-1].kill()
                 killed.append(victims[-1].pid)
                 killed_at.append(done)
 
     result = engine.render(LONG, tmp_path / "crash.mp4", frames="0:60", workers=2, hash_frames=True,
-                           progress=progress)
+                           progress=progress, capture={"extra_args": [marker]})
     assert killed, "the second browser never ran during the render"
     assert killed_at[0] <= 50, f"killed after {killed_at[0]} of 60 frames: not mid-render"
     assert result.frame_hashes == clean.frame_hashes

@@ -20,6 +20,7 @@ does, `calc()` positions) a fractional object-position gave 40 dB and ``right 10
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from chromium_procs import browser_processes
+from chromium_procs import marked_browsers
 from helpers import composition
 from media_gen import read_frame_number, write_numbered_video
 
@@ -389,18 +390,18 @@ def test_frame_hashes_hold_across_workers_partitions_and_a_restart(tmp_path: Pat
                             partition=partition, hash_frames=True, capture=native)
         assert two.frame_hashes == one.frame_hashes, partition
         assert two.video_layers["two_capture"] == 30, partition
-    warm = [p.pid for p in browser_processes()]  # other tests' warm browsers, in this process
+    marker = f"--engine-test-render={uuid.uuid4().hex}"  # on this render's browsers only
     killed: list[int] = []  # the frames done when the second browser was killed
 
     def progress(done: int, total: int) -> None:
         if done >= 10 and not killed:
-            victims = browser_processes(warm)
+            victims = marked_browsers(marker)
             if len(victims) == 2:  # once the second worker's browser is up
                 victims[-1].kill()
                 killed.append(done)
 
     crashed = engine.render(folder, tmp_path / "crash.mp4", frames="0:30", workers=2, path="hybrid", hash_frames=True,
-                            capture=native, progress=progress)
+                            capture={**native, "extra_args": [marker]}, progress=progress)
     assert killed, "the second browser never ran during the render"
     assert killed[0] <= 25, f"killed after {killed[0]} of 30 frames: not mid-render"
     assert crashed.frames == 30
