@@ -222,6 +222,17 @@ def chromium_children() -> set[int]:
     return pids
 
 
+def _forked_by_chromium(proc: Any) -> bool:
+    """Whether `proc` is a child Chromium forked and has not yet turned into a helper: between its
+    fork and its exec it has the browser's command line (no --type=). Killing one instead of the
+    browser leaves the browser waiting for a helper that never starts (a render that hung)."""
+    try:
+        parent = proc.parent()
+        return parent is not None and "chrom" in parent.name()
+    except Exception:  # noqa: BLE001 - gone meanwhile
+        return True
+
+
 def browser_processes(skip: Iterable[int] = ()) -> list[Any]:
     """The Chromium browser processes (not their helpers) this process runs, but those in `skip`
     (psutil processes, oldest first)."""
@@ -235,7 +246,7 @@ def browser_processes(skip: Iterable[int] = ()) -> list[Any]:
         except psutil.Error:
             continue
         if proc.pid not in left_out and cmdline and "chrom" in cmdline[0] \
-                and not any(a.startswith("--type=") for a in cmdline):
+                and not any(a.startswith("--type=") for a in cmdline) and not _forked_by_chromium(proc):
             found.append(proc)
     return found
 
