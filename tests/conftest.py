@@ -50,15 +50,20 @@ COMPOSITIONS = Path(__file__).parent / "fixtures" / "compositions"
 #: Test modules whose browser tests share warm Chromium processes (checked to pass that way).
 WARM_MODULES = frozenset({
     "test_adapters", "test_alpha", "test_audio_automation", "test_audio_fx", "test_audio_groups",
-    "test_audio_loudness", "test_audio_render_paths", "test_bad_input", "test_capture_errors",
-    "test_capture_modes", "test_errors_early", "test_fidelity_warnings", "test_first_hour_page",
-    "test_font_dir", "test_fonts", "test_hdr_images", "test_hdr_layers", "test_hdr_output",
-    "test_hyperframes_compat", "test_lint", "test_media_render", "test_media_video", "test_named_mistakes",
-    "test_outputs", "test_render", "test_render_faults", "test_render_security", "test_stills",
-    "test_subcompositions", "test_ten_bits", "test_untagged_colour", "test_variables", "test_vendor",
-    "test_video_layers", "test_video_layers_box", "test_video_layers_filters", "test_video_layers_multi",
-    "test_video_layers_pixels", "test_video_layers_rotate", "test_video_layers_rounded",
+    "test_audio_loudness", "test_bad_input", "test_capture_errors", "test_capture_modes", "test_errors_early",
+    "test_fidelity_warnings", "test_first_hour_page", "test_font_dir", "test_fonts", "test_hdr_images",
+    "test_hdr_layers", "test_hyperframes_compat", "test_lint", "test_media_render", "test_media_video",
+    "test_named_mistakes", "test_outputs", "test_render", "test_render_faults", "test_render_security",
+    "test_stills", "test_subcompositions", "test_ten_bits", "test_untagged_colour", "test_variables",
+    "test_vendor", "test_video_layers", "test_video_layers_box", "test_video_layers_filters",
+    "test_video_layers_multi", "test_video_layers_pixels", "test_video_layers_rotate",
+    "test_video_layers_rounded",
 })
+#: Test modules that start a Ray cluster in the test process: Ray starts its processes with a
+#: preexec_fn (Python code between fork and exec), which can deadlock while other threads run (a
+#: library's thread-local swscale context freed in the child waits forever), so no warm browsers'
+#: threads run then: the warm browsers are stopped before these modules, and they get none.
+RAY_MODULES = frozenset({"test_audio_render_paths", "test_hdr_output", "test_ray"})
 #: Names a test (or a fixture it uses, but those of this file) uses that need Chromium of its own:
 #: a Renderer keeps its own warm browsers; the others count or kill Chromium processes.
 NEEDS_OWN_CHROMIUM = ("Renderer", "keep_browsers_warm", "chromium_children", "assert_no_new_chromium", "kill",
@@ -110,6 +115,13 @@ class _Pool:
 def _browser_pool() -> Iterator[type[_Pool]]:
     yield _Pool
     _Pool.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_warm_threads_under_ray(request: pytest.FixtureRequest) -> None:
+    """Stop the warm browsers (and their lanes' threads) before a module of `RAY_MODULES`."""
+    if request.module.__name__ in RAY_MODULES:
+        _Pool.close()
 
 
 def _names_used(item: pytest.Item) -> set[str]:
