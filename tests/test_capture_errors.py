@@ -158,8 +158,9 @@ def test_traversal_refused_in_the_browser(tmp_path: Path, url: str) -> None:
     site.mkdir()
     (tmp_path / "secret.txt").write_text("TOP SECRET")
     os.symlink(tmp_path / "secret.txt", site / "out-link")
-    script = (f"fetch({url!r}).then((r) => r.text()).then((t) => {{ window.__leak = t; }});\n"
-              "window.__hf = { ready: new Promise((r) => setTimeout(r, 0)) };")
+    # the page is ready once the request was answered (refused): the refusal is then always seen
+    script = (f"window.__hf = {{ ready: fetch({url!r}).then((r) => r.text())"
+              ".then((t) => { window.__leak = t; }, () => {}) };")
     path = page(site, script=script)
     with pytest.raises(MissingAssetError, match="refused") as info:
         BrowserSession(path, timeout_ms=2000).close()
