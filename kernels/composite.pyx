@@ -67,13 +67,6 @@ def _box(object value, str name):
     return box
 
 
-cdef inline float coverage(double lo, double hi, Py_ssize_t i) noexcept nogil:
-    """The fraction of pixel [i, i + 1) inside [lo, hi)."""
-    cdef double a = lo if lo > i else <double>i
-    cdef double b = hi if hi < i + 1 else <double>(i + 1)
-    return <float>(b - a) if b > a else 0.0
-
-
 include "rounded.pxi"
 include "taps.pxi"
 
@@ -109,15 +102,6 @@ cdef void free_taps(Taps* taps) noexcept:
     taps.src = NULL
     taps.weight = NULL
     taps.cover = NULL
-
-
-cdef inline u16 mix(u16 d, float s, float a) noexcept nogil:
-    cdef float v = d + (s - d) * a + 0.5
-    if v <= 0.0:
-        return 0
-    if v >= 65535.0:
-        return 65535
-    return <u16>v
 
 
 cdef inline float pixel_alpha(float alpha, float opacity, const RRect* rr, int nrr, Py_ssize_t x,

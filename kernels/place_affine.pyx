@@ -37,13 +37,6 @@ ctypedef fused pix_t:
     u16
 
 
-cdef inline float coverage(double lo, double hi, Py_ssize_t i) noexcept nogil:
-    """The fraction of pixel [i, i + 1) inside [lo, hi) (rounded.pxi's box test)."""
-    cdef double a = lo if lo > i else <double>i
-    cdef double b = hi if hi < i + 1 else <double>(i + 1)
-    return <float>(b - a) if b > a else 0.0
-
-
 include "rounded.pxi"
 
 
@@ -142,15 +135,6 @@ cdef double rounded_affine(const RRect* q, const Affine* m, double u, double v) 
         if e < c:
             c = e
     return c
-
-
-cdef inline u16 mix(u16 d, float s, float a) noexcept nogil:
-    cdef float v = d + (s - d) * a + 0.5
-    if v <= 0.0:
-        return 0
-    if v >= 65535.0:
-        return 65535
-    return <u16>v
 
 
 include "taps.pxi"

@@ -1,6 +1,14 @@
-# Rounded-rectangle clips of native video layers (included by composite.pyx, after `coverage`):
-# the rectangles as `_rounded` checks them from Python, each pixel's anti-aliased coverage by one
-# (`rounded_coverage`), and the rows that need no per-pixel test (`plain_row`).
+# Rounded-rectangle clips of native video layers (included by composite.pyx and place_affine.pyx):
+# a pixel's coverage by an interval (`coverage`, also the kernels' edge coverage), the rectangles as
+# `_rounded` checks them from Python, each pixel's anti-aliased coverage by one (`rounded_coverage`),
+# and the rows that need no per-pixel test (`plain_row`).
+
+cdef inline float coverage(double lo, double hi, Py_ssize_t i) noexcept nogil:
+    """The fraction of pixel [i, i + 1) inside [lo, hi)."""
+    cdef double a = lo if lo > i else <double>i
+    cdef double b = hi if hi < i + 1 else <double>(i + 1)
+    return <float>(b - a) if b > a else 0.0
+
 
 cdef struct RRect:
     # a rounded rectangle: its box and each corner's radii (top left, top right, bottom right,

@@ -1,6 +1,15 @@
 # The source taps of one destination pixel along one axis, shared by composite.pyx (`place`, per
-# row and column) and place_affine.pyx (per pixel). Included, not imported; the module cimports
-# floor and ceil from libc.math.
+# row and column) and place_affine.pyx (per pixel), and `mix`, how both draw a sample into the
+# frame. Included, not imported; the module cimports floor and ceil from libc.math and defines u16.
+
+cdef inline u16 mix(u16 d, float s, float a) noexcept nogil:
+    cdef float v = d + (s - d) * a + 0.5
+    if v <= 0.0:
+        return 0
+    if v >= 65535.0:
+        return 65535
+    return <u16>v
+
 
 cdef inline Py_ssize_t axis_tap(double c, double k, Py_ssize_t size, Py_ssize_t stride, Py_ssize_t cap,
                                 Py_ssize_t* src, float* weight) noexcept nogil:
