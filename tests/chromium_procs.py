@@ -233,36 +233,22 @@ def _forked_by_chromium(proc: Any) -> bool:
         return True
 
 
-def browser_processes(skip: Iterable[int] = ()) -> list[Any]:
-    """The Chromium browser processes (not their helpers) this process runs, but those in `skip`
-    (psutil processes, oldest first)."""
+def browser_processes(marker: str | None = None) -> list[Any]:
+    """The Chromium browser processes (not their helpers) this process runs, oldest first (psutil
+    processes); with `marker`, only those whose command line holds it (a flag Chromium ignores,
+    given to one render's browsers with ``capture={"extra_args": [marker]}``): that render's
+    browsers and no others (warm ones of other tests, launches of other threads)."""
     import psutil
 
-    left_out = set(skip)
     found = []
     for proc in psutil.Process().children(recursive=True):
         try:
             cmdline = proc.cmdline()
         except psutil.Error:
             continue
-        if proc.pid not in left_out and cmdline and "chrom" in cmdline[0] \
-                and not any(a.startswith("--type=") for a in cmdline) and not _forked_by_chromium(proc):
+        if cmdline and "chrom" in cmdline[0] and not any(a.startswith("--type=") for a in cmdline) \
+                and (marker is None or marker in cmdline) and not _forked_by_chromium(proc):
             found.append(proc)
-    return found
-
-
-def marked_browsers(marker: str) -> list[Any]:
-    """The Chromium browser processes this process runs whose command line holds `marker` (a flag
-    Chromium ignores, given to one render's browsers with ``capture={"extra_args": [marker]}``),
-    oldest first: that render's browsers and no others (warm ones of other tests, launches of
-    other threads)."""
-    found = []
-    for proc in browser_processes():
-        try:
-            if marker in proc.cmdline():
-                found.append(proc)
-        except Exception:  # noqa: BLE001 - gone meanwhile
-            continue
     return found
 
 

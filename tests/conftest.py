@@ -67,7 +67,7 @@ RAY_MODULES = frozenset({"test_audio_render_paths", "test_hdr_output", "test_ray
 #: Names a test (or a fixture it uses, but those of this file) uses that need Chromium of its own:
 #: a Renderer keeps its own warm browsers; the others count or kill Chromium processes.
 NEEDS_OWN_CHROMIUM = ("Renderer", "keep_browsers_warm", "chromium_children", "assert_no_new_chromium", "kill",
-                      "browser_processes", "marked_browsers")
+                      "browser_processes")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from chromium_procs import marked_browsers
+from chromium_procs import browser_processes
 from helpers import decode_video
 
 import engine
@@ -77,7 +77,7 @@ def test_a_crashed_browser_is_replaced_and_the_video_is_whole(tmp_path: Path) ->
 
     def progress(done: int, total: int) -> None:
         if done >= 20 and not killed:
-            victims = marked_browsers(marker)
+            victims = browser_processes(marker)
             assert len(victims) <= 2, [(p.pid, p.cmdline()[-3:]) for p in victims]
             if len(victims) == 2:  # once the second worker's browser is up (it may start after frame 20)
                 victims[-1].kill()

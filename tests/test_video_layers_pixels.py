@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from chromium_procs import marked_browsers
+from chromium_procs import browser_processes
 from helpers import composition
 from media_gen import read_frame_number, write_numbered_video
 
@@ -395,7 +395,7 @@ def test_frame_hashes_hold_across_workers_partitions_and_a_restart(tmp_path: Pat
 
     def progress(done: int, total: int) -> None:
         if done >= 10 and not killed:
-            victims = marked_browsers(marker)
+            victims = browser_processes(marker)
             if len(victims) == 2:  # once the second worker's browser is up
                 victims[-1].kill()
                 killed.append(done)
